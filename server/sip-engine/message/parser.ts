@@ -1,0 +1,147 @@
+import { headerKey } from './header-names';
+import { SipRequest, SipResponse, type AnySipMessage } from './message';
+import { parseNameAddr } from './name-addr';
+import { parseUri } from './uri';
+import { SipSyntaxError } from './errors';
+
+/** Largest message the engine accepts on any transport (bytes). */
+export const MAX_MESSAGE_SIZE = 64 * 1024;
+
+/**
+ * A message that could not be parsed. When the request line and the headers needed to answer it
+ * (Via, From, To, Call-ID, CSeq) were readable, `request` holds them so a 400 can be sent;
+ * otherwise the message must be dropped.
+ */
+export class SipParseError extends Error {
+  override readonly name = 'SipParseError';
+  constructor(message: string, readonly request?: SipRequest) {
+    super(message);
+  }
+}
+
+const REQUEST_LINE = /^([A-Za-z0-9!%*_+`'~.-]+) (\S+) SIP\/2\.0$/;
+const STATUS_LINE = /^SIP\/2\.0 ([1-6]\d\d) ?(.*)$/;
+const TOKEN = /^[A-Za-z0-9!%*_+`'~.-]+$/;
+
+/** Index of the blank line ending the header section, and the length of the separator. */
+export function findHeaderEnd(buf: Buffer, from = 0): { index: number; sepLength: number } | undefined {
+  const crlf = buf.indexOf('\r\n\r\n', from, 'latin1');
+  if (crlf !== -1) return { index: crlf, sepLength: 4 };
+  const lf = buf.indexOf('\n\n', from, 'latin1');
+  return lf === -1 ? undefined : { index: lf, sepLength: 2 };
+}
+
+/**
+ * Parses one whole SIP message (a UDP datagram, or one frame cut from a stream).
+ * `streamed` means the body length must come from Content-Length (RFC 3261 §18.3).
+ */
+export function parseMessage(buf: Buffer, streamed = false): AnySipMessage {
+  if (buf.length > MAX_MESSAGE_SIZE) throw new SipParseError(`message larger than ${MAX_MESSAGE_SIZE} bytes`, tryPartial(buf));
+  const end = findHeaderEnd(buf);
+  if (!end) throw new SipParseError('no end of headers', tryPartial(buf));
+  const head = buf.toString('utf8', 0, end.index);
+  if (head.indexOf('\0') !== -1 || head.indexOf('\ufffd') !== -1) throw new SipParseError('binary data in headers');
+  const lines = unfold(head.split(/\r?\n/));
+  const msg = parseStartLine(lines[0] ?? '');
+  const badHeaders: string[] = [];
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon).trim() : '';
+    if (!name || !TOKEN.test(name)) {
+      badHeaders.push(line);
+      continue;
+    }
+    msg.headers.push([headerKey(name), line.slice(colon + 1).trim()]);
+  }
+  const bodyStart = end.index + end.sepLength;
+  const available = buf.length - bodyStart;
+  const clText = msg.get('content-length');
+  let bodyLength = streamed ? 0 : available;
+  let problem = badHeaders.length > 0 ? `malformed header line: ${badHeaders[0]!.slice(0, 80)}` : undefined;
+  if (clText !== undefined) {
+    if (!/^\d+$/.test(clText)) problem ??= `invalid Content-Length: ${clText}`;
+    else {
+      const cl = Number(clText);
+      if (cl > available) problem ??= `truncated body: Content-Length ${cl}, ${available} bytes present`;
+      else bodyLength = cl;
+    }
+  }
+  msg.body = bodyLength > 0 ? Buffer.from(buf.subarray(bodyStart, bodyStart + bodyLength)) : msg.body;
+  problem ??= validate(msg);
+  if (problem) {
+    throw new SipParseError(problem, msg.kind === 'request' && canAnswer(msg) ? msg : undefined);
+  }
+  return msg;
+}
+
+function parseStartLine(line: string): AnySipMessage {
+  const st = STATUS_LINE.exec(line);
+  if (st) return new SipResponse(Number(st[1]), st[2] ?? '');
+  const rq = REQUEST_LINE.exec(line);
+  if (rq) return new SipRequest(rq[1]!.toUpperCase(), rq[2]!);
+  throw new SipParseError(`invalid start line: ${line.slice(0, 80)}`);
+}
+
+function unfold(lines: string[]): string[] {
+  const out: string[] = [];
+  for (const l of lines) {
+    if ((l.startsWith(' ') || l.startsWith('\t')) && out.length > 1) out[out.length - 1] += ' ' + l.trim();
+    else out.push(l);
+  }
+  return out;
+}
+
+/** Checks the headers every message needs; returns a description of the first problem. */
+function validate(msg: AnySipMessage): string | undefined {
+  for (const h of ['via', 'from', 'to', 'call-id', 'cseq']) if (!msg.has(h)) return `missing ${h} header`;
+  try {
+    msg.topVia();
+    parseNameAddr(msg.get('from')!);
+    parseNameAddr(msg.get('to')!);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  const cseq = msg.cseq;
+  if (!Number.isInteger(cseq.seq) || cseq.seq < 0 || cseq.seq > 2 ** 31 - 1 || !TOKEN.test(cseq.method)) return `invalid CSeq: ${msg.get('cseq')}`;
+  if (msg.kind === 'request') {
+    if (cseq.method !== msg.method) return `CSeq method ${cseq.method} does not match ${msg.method}`;
+    try {
+      parseUri(msg.uri);
+    } catch (err) {
+      return (err as SipSyntaxError).message;
+    }
+    const mf = msg.get('max-forwards');
+    if (mf !== undefined && !/^\d{1,3}$/.test(mf)) return `invalid Max-Forwards: ${mf}`;
+  }
+  return undefined;
+}
+
+/** A request can be answered when its Via, From, To, Call-ID and CSeq are present and the Via parses. */
+function canAnswer(msg: SipRequest): boolean {
+  if (!msg.has('from') || !msg.has('to') || !msg.has('call-id') || !msg.has('cseq')) return false;
+  if (msg.method === 'ACK') return false; // never answer an ACK
+  try {
+    msg.topVia();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** For a message we reject early (too big, no header end): recover enough headers to answer it, if any. */
+function tryPartial(buf: Buffer): SipRequest | undefined {
+  const limit = Math.min(buf.length, 8192);
+  const text = buf.toString('utf8', 0, limit);
+  if (text.indexOf('\0') !== -1) return undefined;
+  const lines = text.split(/\r?\n/);
+  const rq = REQUEST_LINE.exec(lines[0] ?? '');
+  if (!rq) return undefined;
+  const req = new SipRequest(rq[1]!.toUpperCase(), rq[2]!);
+  for (const line of lines.slice(1, -1)) {
+    if (!line) break;
+    const colon = line.indexOf(':');
+    if (colon > 0) req.headers.push([headerKey(line.slice(0, colon).trim()), line.slice(colon + 1).trim()]);
+  }
+  return canAnswer(req) ? req : undefined;
+}
