@@ -1,0 +1,132 @@
+import { makeResponse, SipRequest, type SipResponse } from '../message/message';
+import { isReliable, type Endpoint, type Source } from '../transport/types';
+import { TimerSet, transition, type ClientTransactionUser, type TransactionContext } from './transaction';
+
+type State = 'calling' | 'proceeding' | 'accepted' | 'completed' | 'terminated';
+const TABLE: Record<State, readonly State[]> = {
+  calling: ['proceeding', 'accepted', 'completed', 'terminated'],
+  proceeding: ['proceeding', 'accepted', 'completed', 'terminated'],
+  accepted: ['terminated'],
+  completed: ['terminated'],
+  terminated: [],
+};
+
+/**
+ * INVITE client transaction (RFC 3261 §17.1.1 with the Accepted state of RFC 6026):
+ * timer A retransmits over UDP, timer B gives up, a non-2xx final is ACKed here and timer D absorbs
+ * its retransmissions; 2xx responses (and their retransmissions, during timer M) go to the user,
+ * which ACKs them end to end.
+ */
+export class InviteClientTransaction {
+  state: State = 'calling';
+  private readonly timers: TimerSet;
+  private readonly bytes: Buffer;
+  private ackBytes: Buffer | undefined;
+  private lastStatus = 0;
+
+  constructor(
+    readonly key: string,
+    readonly request: SipRequest,
+    readonly dest: Endpoint,
+    private readonly ctx: TransactionContext,
+    private readonly user: ClientTransactionUser,
+  ) {
+    this.timers = new TimerSet(ctx.clock);
+    this.bytes = request.toBuffer();
+  }
+
+  start(): void {
+    const { T1 } = this.ctx.timers;
+    this.transmit();
+    if (!isReliable(this.dest.protocol)) this.scheduleA(T1);
+    this.timers.start('B', 64 * T1, () => this.timeout());
+  }
+
+  /** Whether a provisional response has arrived (a CANCEL may be sent only then, RFC 3261 §9.1). */
+  get provisionalReceived(): boolean {
+    return this.lastStatus >= 100;
+  }
+
+  receive(res: SipResponse, source: Source): void {
+    const status = res.status;
+    switch (this.state) {
+      case 'calling':
+      case 'proceeding':
+        this.lastStatus = status;
+        if (status < 200) {
+          this.timers.stop('A');
+          this.timers.stop('B');
+          this.state = transition(TABLE, this.state, 'proceeding', 'INVITE client');
+          this.user.onResponse(res, source);
+        } else if (status < 300) {
+          this.timers.clear();
+          this.state = transition(TABLE, this.state, 'accepted', 'INVITE client');
+          this.timers.start('M', 64 * this.ctx.timers.T1, () => this.terminate());
+          this.user.onResponse(res, source);
+        } else {
+          this.timers.clear();
+          this.state = transition(TABLE, this.state, 'completed', 'INVITE client');
+          this.sendAck(res);
+          this.timers.start('D', isReliable(this.dest.protocol) ? 0 : 32000, () => this.terminate());
+          this.user.onResponse(res, source);
+        }
+        break;
+      case 'accepted':
+        if (status >= 200 && status < 300) this.user.onResponse(res, source);
+        break;
+      case 'completed':
+        if (status >= 300 && this.ackBytes) this.ctx.send(this.ackBytes, this.dest);
+        break;
+      case 'terminated':
+        break;
+    }
+  }
+
+  /** The transport could not deliver the request: report 503 to the user (RFC 3261 §8.1.3.1). */
+  transportError(): void {
+    if (this.state !== 'calling' && this.state !== 'proceeding') return;
+    this.user.onResponse(makeResponse(this.request, 503, undefined, 'Service Unavailable (transport error)'), undefined);
+    this.terminate();
+  }
+
+  terminate(): void {
+    if (this.state === 'terminated') return;
+    this.timers.clear();
+    this.state = 'terminated';
+    this.ctx.terminated(this.key);
+  }
+
+  private transmit(): void {
+    this.ctx.send(this.bytes, this.dest, () => this.transportError());
+  }
+
+  private scheduleA(interval: number): void {
+    this.timers.start('A', interval, () => {
+      if (this.state !== 'calling') return;
+      this.transmit();
+      this.scheduleA(interval * 2);
+    });
+  }
+
+  private timeout(): void {
+    if (this.state !== 'calling') return;
+    this.user.onResponse(makeResponse(this.request, 408), undefined);
+    this.terminate();
+  }
+
+  /** ACK for a non-2xx final response: same branch, Request-URI, From, Call-ID, CSeq number; To from the response (RFC 3261 §17.1.1.3). */
+  private sendAck(res: SipResponse): void {
+    const req = this.request;
+    const ack = new SipRequest('ACK', req.uri);
+    const via = req.getAll('via')[0];
+    if (via) ack.append('Via', via);
+    for (const r of req.getAll('route')) ack.append('Route', r);
+    ack.append('From', req.get('from') ?? '');
+    ack.append('To', res.get('to') ?? req.get('to') ?? '');
+    ack.append('Call-ID', req.callId);
+    ack.append('CSeq', `${req.cseq.seq} ACK`);
+    ack.append('Max-Forwards', '70');
+    this.ackBytes = ack.toBuffer();
+    this.ctx.send(this.ackBytes, this.dest);
+  }
+}

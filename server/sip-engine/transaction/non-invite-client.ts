@@ -1,0 +1,78 @@
+import { makeResponse, type SipRequest, type SipResponse } from '../message/message';
+import { isReliable, type Endpoint, type Source } from '../transport/types';
+import { TimerSet, transition, type ClientTransactionUser, type TransactionContext } from './transaction';
+
+type State = 'trying' | 'proceeding' | 'completed' | 'terminated';
+const TABLE: Record<State, readonly State[]> = {
+  trying: ['proceeding', 'completed', 'terminated'],
+  proceeding: ['proceeding', 'completed', 'terminated'],
+  completed: ['terminated'],
+  terminated: [],
+};
+
+/** Non-INVITE client transaction (RFC 3261 §17.1.2): timer E retransmits over UDP, F gives up, K lingers. */
+export class NonInviteClientTransaction {
+  state: State = 'trying';
+  private readonly timers: TimerSet;
+  private readonly bytes: Buffer;
+
+  constructor(
+    readonly key: string,
+    readonly request: SipRequest,
+    readonly dest: Endpoint,
+    private readonly ctx: TransactionContext,
+    private readonly user: ClientTransactionUser,
+  ) {
+    this.timers = new TimerSet(ctx.clock);
+    this.bytes = request.toBuffer();
+  }
+
+  start(): void {
+    const { T1 } = this.ctx.timers;
+    this.transmit();
+    if (!isReliable(this.dest.protocol)) this.scheduleE(T1);
+    this.timers.start('F', 64 * T1, () => {
+      this.user.onResponse(makeResponse(this.request, 408), undefined);
+      this.terminate();
+    });
+  }
+
+  receive(res: SipResponse, source: Source): void {
+    if (this.state !== 'trying' && this.state !== 'proceeding') return;
+    if (res.status < 200) {
+      this.state = transition(TABLE, this.state, 'proceeding', 'non-INVITE client');
+      this.user.onResponse(res, source);
+      return;
+    }
+    this.timers.clear();
+    this.state = transition(TABLE, this.state, 'completed', 'non-INVITE client');
+    this.timers.start('K', isReliable(this.dest.protocol) ? 0 : this.ctx.timers.T4, () => this.terminate());
+    this.user.onResponse(res, source);
+  }
+
+  transportError(): void {
+    if (this.state !== 'trying' && this.state !== 'proceeding') return;
+    this.user.onResponse(makeResponse(this.request, 503, undefined, 'Service Unavailable (transport error)'), undefined);
+    this.terminate();
+  }
+
+  terminate(): void {
+    if (this.state === 'terminated') return;
+    this.timers.clear();
+    this.state = 'terminated';
+    this.ctx.terminated(this.key);
+  }
+
+  private transmit(): void {
+    this.ctx.send(this.bytes, this.dest, () => this.transportError());
+  }
+
+  private scheduleE(interval: number): void {
+    this.timers.start('E', interval, () => {
+      if (this.state !== 'trying' && this.state !== 'proceeding') return;
+      this.transmit();
+      const { T2 } = this.ctx.timers;
+      this.scheduleE(this.state === 'proceeding' ? T2 : Math.min(interval * 2, T2));
+    });
+  }
+}
