@@ -1,0 +1,232 @@
+/** Domain types of the routing core. Everything here is plain data, safe to serialise as JSON. */
+
+export const STRATEGIES = ['longest-idle', 'round-robin', 'fewest-calls', 'least-talk-time', 'ring-all', 'random'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export const OPERATOR_STATES = ['offline', 'available', 'paused', 'reserved', 'ringing', 'on-call', 'wrap-up'] as const;
+export type OperatorState = (typeof OPERATOR_STATES)[number];
+
+export const CALL_STATES = ['waiting', 'offered', 'on-call'] as const;
+export type CallState = (typeof CALL_STATES)[number];
+
+/** Skill name → level (1..10). */
+export type SkillLevels = Record<string, number>;
+
+export interface SkillRequirement {
+  name: string;
+  level: number;
+}
+
+/** After `afterMs` of waiting in the queue, every required level drops by `drop` (a level ≤ 0 is no longer required). */
+export interface RelaxationStep {
+  afterMs: number;
+  drop: number;
+}
+
+export type OverflowTarget = 'busy' | { queue: string };
+
+export interface QueueConfig {
+  id: string;
+  strategy: Strategy;
+  ringTimeoutMs: number;
+  wrapUpMs: number;
+  maxWaitMs?: number;
+  maxLength?: number;
+  overflow: OverflowTarget;
+  /** Pause reason given to an operator who lets an offer ring out; null returns them to available. */
+  noAnswerPause: string | null;
+  skills: SkillRequirement[];
+  relaxation: RelaxationStep[];
+  serviceLevelMs: number;
+  /** Handle time assumed for the expected-wait estimate until calls have been handled. */
+  defaultHandleMs: number;
+}
+
+export interface QueueMembership {
+  queue: string;
+  /** Lower is tried first (0 = first tier). */
+  penalty: number;
+}
+
+export interface OperatorConfig {
+  id: string;
+  skills: SkillLevels;
+  queues: QueueMembership[];
+}
+
+export interface RoutingConfig {
+  queues: QueueConfig[];
+  operators: OperatorConfig[];
+}
+
+export interface OperatorRecord extends OperatorConfig {
+  state: OperatorState;
+  /** Pause reason while paused. */
+  reason?: string;
+  /** When the current state began. */
+  since: number;
+  /** When the operator last became free after a call (or logged in): the longest-idle key. */
+  idleSince: number;
+  /** Calls answered since login (fewest-calls key). */
+  calls: number;
+  /** Talk time since login in ms (least-talk-time key). */
+  talkMs: number;
+  callId?: string;
+  token?: string;
+  wrapUpEndsAt?: number;
+}
+
+export interface CallRecord {
+  id: string;
+  queueId: string;
+  priority: number;
+  /** When the call first entered routing; orders calls across queues. */
+  arrivedAt: number;
+  /** When the call entered its current queue; drives skills relaxation and maximum wait. */
+  enqueuedAt: number;
+  skills: SkillLevels;
+  state: CallState;
+  token?: string;
+  operatorIds?: string[];
+  offeredAt?: number;
+  expiresAt?: number;
+  operatorId?: string;
+  answeredAt?: number;
+}
+
+/** A call as the calls layer hands it in. */
+export interface NewCall {
+  id: string;
+  queueId: string;
+  priority?: number;
+  skills?: SkillLevels;
+}
+
+export interface EligibleOperator {
+  operatorId: string;
+  penalty: number;
+  /** The strategy's ordering key (idle-since, calls, talk ms, round-robin rank, or 0). */
+  key: number;
+}
+
+/** Why an offer went to these operators. */
+export interface OperatorChoice {
+  kind: 'operator-for-call';
+  rule: Strategy;
+  queueId: string;
+  callId: string;
+  picked: string[];
+  tier: number;
+  requirements: SkillLevels;
+  /** The first eligible operators in rank order (at most 10). */
+  eligible: EligibleOperator[];
+  eligibleCount: number;
+  unavailableCount: number;
+  lackingSkillsCount: number;
+  summary: string;
+}
+
+export interface CallCandidate {
+  callId: string;
+  queueId: string;
+  priority: number;
+  arrivedAt: number;
+}
+
+/** Why an operator who became free got this call. */
+export interface CallChoice {
+  kind: 'call-for-operator';
+  rule: 'priority-then-longest-wait';
+  operatorId: string;
+  callId: string;
+  queueId: string;
+  /** The best call of each of the operator's queues, best first. */
+  candidates: CallCandidate[];
+  summary: string;
+}
+
+export type Explanation = OperatorChoice | CallChoice;
+
+export type WithdrawReason = 'no-answer' | 'expired' | 'abandoned' | 'answered-elsewhere' | 'operator-logout';
+export type OverflowReason = 'max-length' | 'max-wait';
+
+export type RoutingEvent =
+  | { type: 'call-queued'; at: number; callId: string; queueId: string; priority: number; position: number }
+  | { type: 'call-overflowed'; at: number; callId: string; fromQueueId: string; toQueueId: string; reason: OverflowReason }
+  | { type: 'call-rejected'; at: number; callId: string; queueId: string; reason: OverflowReason }
+  | {
+      type: 'call-offered';
+      at: number;
+      callId: string;
+      queueId: string;
+      operatorIds: string[];
+      token: string;
+      expiresAt: number;
+      explanation: Explanation;
+    }
+  | { type: 'offer-ringing'; at: number; callId: string; operatorId: string; token: string }
+  | { type: 'offer-withdrawn'; at: number; callId: string; queueId: string; operatorId: string; token: string; reason: WithdrawReason }
+  | { type: 'call-returned'; at: number; callId: string; queueId: string; position: number }
+  | { type: 'call-answered'; at: number; callId: string; queueId: string; operatorId: string; waitedMs: number }
+  | { type: 'call-abandoned'; at: number; callId: string; queueId: string; waitedMs: number }
+  | {
+      type: 'call-completed';
+      at: number;
+      callId: string;
+      queueId: string;
+      operatorId: string;
+      talkMs: number;
+      wrapUpMs: number;
+      /** Set when a forced logout ended the call: the calls layer must hang it up. */
+      forced?: true;
+    }
+  | { type: 'operator-state'; at: number; operatorId: string; from: OperatorState; to: OperatorState; reason?: string }
+  | { type: 'wrap-up-extended'; at: number; operatorId: string; endsAt: number };
+
+export type RoutingEventType = RoutingEvent['type'];
+
+/** One atomic state change. The store executes each as one unit (one Lua script in Redis). */
+export type AcdCommand =
+  | { kind: 'enqueue'; call: NewCall }
+  | { kind: 'login'; operatorId: string; pausedReason?: string }
+  | { kind: 'set-available'; operatorId: string }
+  | { kind: 'pause'; operatorId: string; reason: string }
+  | { kind: 'logout'; operatorId: string; force?: boolean }
+  | { kind: 'end-wrap-up'; operatorId: string }
+  | { kind: 'extend-wrap-up'; operatorId: string; ms: number }
+  | { kind: 'ringing'; callId: string; operatorId: string; token: string }
+  | { kind: 'answered'; callId: string; operatorId: string; token: string }
+  | { kind: 'no-answer'; callId: string; operatorId: string; token: string }
+  | { kind: 'hangup'; callId: string }
+  | { kind: 'abandon'; callId: string };
+
+/**
+ * What a command may use besides the state: the time, a base for reservation tokens (offers made by
+ * one command are `${tokenBase}.1`, `.2`, …) and a seed (0..233279) for the `random` strategy.
+ */
+export interface CommandContext {
+  now: number;
+  tokenBase: string;
+  seed: number;
+}
+
+/** Runtime state of one queue, as stored. */
+export interface QueueRecord {
+  config: QueueConfig;
+  /** Operator id → penalty. */
+  members: Record<string, number>;
+  /** Waiting call ids, best first. */
+  waiting: string[];
+  rrLast?: string;
+  /** Rolling average handle time (talk + wrap-up), once a call has been handled here. */
+  ahtMs?: number;
+}
+
+/** Everything a view needs, read in one go from a store. */
+export interface AcdStateView {
+  queues: QueueRecord[];
+  operators: OperatorRecord[];
+  calls: CallRecord[];
+  /** Pending timers (`w|operator` wrap-up end, `r|call` offer expiry, `c|call` relaxation or maximum wait), earliest first. */
+  timers: Array<{ key: string; at: number }>;
+}
