@@ -145,3 +145,26 @@ function tryPartial(buf: Buffer): SipRequest | undefined {
   }
   return canAnswer(req) ? req : undefined;
 }
+
+/**
+ * Parses a message written by an application (drachtio `sip` command): only the start line must be
+ * valid; headers may be incomplete (the engine fills them in) and the body is everything after the
+ * blank line, whatever Content-Length says (apps count it in characters, not bytes).
+ */
+export function parseAppMessage(text: string): AnySipMessage {
+  const sep = text.indexOf('\r\n\r\n');
+  const head = sep === -1 ? text : text.slice(0, sep);
+  const lines = unfold(head.split('\r\n'));
+  const msg = parseStartLine(lines[0] ?? '');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim();
+    if (!TOKEN.test(name)) continue;
+    msg.headers.push([headerKey(name), line.slice(colon + 1).trim()]);
+  }
+  msg.remove('content-length');
+  if (sep !== -1 && sep + 4 < text.length) msg.body = Buffer.from(text.slice(sep + 4), 'utf8');
+  return msg;
+}

@@ -1,0 +1,276 @@
+import { makeResponse, SipRequest, type AnySipMessage, type SipResponse } from '../message/message';
+import { parseAppMessage } from '../message/parser';
+import { parseNameAddr, tagOf } from '../message/name-addr';
+import { Dialog } from '../dialog/dialog';
+import { newBranch, newCallId, newTag, newTxnId } from '../ids';
+import type { AppConnection } from '../drachtio/app-connection';
+import type { Endpoint, Source } from '../transport/types';
+import { rewriteLocalhost, sentReply, sipEvent } from './report';
+import type { OutboundRecord, SipCore } from './sip-core';
+
+/** Headers the engine owns: an app's values for these are ignored. */
+const ENGINE_HEADERS = new Set(['via', 'record-route', 'content-length', 'rseq']);
+const RESPONSE_FIXED = new Set([...ENGINE_HEADERS, 'from', 'to', 'call-id', 'cseq']);
+const DIALOG_FIXED = new Set([...ENGINE_HEADERS, 'from', 'to', 'call-id', 'cseq', 'route']);
+const CANCEL_FIXED = new Set([...DIALOG_FIXED, 'contact']);
+/** Requests that get our Contact when the app gives none. */
+const NEEDS_CONTACT = new Set(['INVITE', 'SUBSCRIBE', 'REFER', 'UPDATE', 'NOTIFY']);
+
+class Nok extends Error {}
+
+/** Carries out the `sip` commands apps send: responses, new requests, in-dialog requests, ACK, CANCEL. */
+export class AppSide {
+  constructor(private readonly core: SipCore) {}
+
+  async handle(conn: AppConnection, msgId: string, tokens: string[], sipText: string): Promise<void> {
+    const [txnId = '', dialogId = '', routeUri = ''] = tokens;
+    try {
+      let msg: AnySipMessage;
+      try {
+        msg = parseAppMessage(sipText);
+      } catch {
+        throw new Nok('Server error: invalid or missing method supplied on start line');
+      }
+      if (msg.kind === 'response') this.respond(conn, msgId, txnId, msg);
+      else if (dialogId) await (msg.method === 'ACK' ? this.ack(conn, msgId, dialogId, msg) : this.inDialog(conn, msgId, dialogId, msg));
+      else if (txnId && msg.method === 'CANCEL') this.cancel(conn, msgId, txnId, msg);
+      else if (txnId) throw new Nok(`Server error: a ${msg.method} cannot be sent with a transaction id`);
+      else await this.newRequest(conn, msgId, msg, routeUri);
+    } catch (err) {
+      const reason = err instanceof Nok ? err.message : `Server error: ${(err as Error).message}`;
+      if (!(err instanceof Nok)) this.core.log.warn({ err }, 'app sip command failed');
+      conn.reply(msgId, `NOK|${reason.replace(/[|\r\n]/g, ' ')}`);
+    }
+  }
+
+  /** (b) a response to a request we delivered to the app. */
+  private respond(conn: AppConnection, msgId: string, txnId: string, appRes: SipResponse): void {
+    const core = this.core;
+    const rec = core.inbound.get(txnId);
+    if (!rec || rec.txn.finalStatus !== undefined) throw new Nok('Response not sent due to unknown transaction');
+    const req = rec.txn.request;
+    const status = appRes.status;
+    if (status > 100) rec.toTag ??= tagOf(appRes.get('to')) ?? newTag();
+    const res = makeResponse(req, status, status > 100 ? rec.toTag : undefined, appRes.reason || undefined);
+    const hostport = this.hostport(rec.txn.source.protocol);
+    for (const [k, v] of appRes.headers) if (!RESPONSE_FIXED.has(k)) res.headers.push([k, rewriteLocalhost(v, hostport)]);
+    const createsDialog = (req.method === 'INVITE' || req.method === 'SUBSCRIBE') && status > 100 && status < 300;
+    if (createsDialog && !res.has('contact')) res.append('Contact', `<${core.transport.contactFor(rec.txn.source.protocol)}>`);
+    this.setBody(res, appRes, false);
+
+    let dialogId = rec.dialog?.id ?? '';
+    let dialog = rec.dialog;
+    if (req.method === 'INVITE' && status >= 200) {
+      if (dialog) dialog.incomingInvitePending = false;
+      else if (status < 300) {
+        dialog = this.uasDialog(conn, rec.txn.source, req, res, rec.toTag!);
+        dialogId = dialog.id;
+      }
+    }
+    const dest = core.transport.responseDestination(res, rec.txn.source);
+    conn.reply(msgId, sentReply(res, dest, txnId, dialogId));
+    rec.txn.respond(res);
+    if (status >= 200) core.untrack(rec);
+    if (req.method === 'INVITE' && status >= 200 && status < 300 && dialog) core.retransmit2xx(dialog, res.toBuffer(), dest);
+  }
+
+  private uasDialog(conn: AppConnection, source: Source, req: SipRequest, res: SipResponse, toTag: string): Dialog {
+    const fromTag = tagOf(req.get('from')) ?? '';
+    const contact = req.get('contact');
+    const d = new Dialog(
+      `${req.callId};from-tag=${fromTag}`, 'uas', req.callId, toTag, fromTag,
+      withoutTag(req.get('to')!), withoutTag(req.get('from')!),
+      contact ? parseNameAddr(contact).uri : parseNameAddr(req.get('from')!).uri,
+      req.getAll('record-route'),
+      parseNameAddr(res.get('contact')!).uri, source, conn.id,
+      Math.floor(Math.random() * 10000), req.cseq.seq,
+    );
+    this.core.dialogs.add(d);
+    return d;
+  }
+
+  /** (c) the ACK for a 2xx to an INVITE the app sent. */
+  private async ack(conn: AppConnection, msgId: string, dialogId: string, appAck: SipRequest): Promise<void> {
+    const core = this.core;
+    const d = core.dialogs.get(dialogId);
+    if (!d || d.lastInviteSeq === 0) throw new Nok('Server error: ACK for non-success final response is automatically generated by server');
+    const ack = d.createRequest('ACK', d.lastInviteSeq);
+    this.copyHeaders(ack, appAck, DIALOG_FIXED, d.flow.protocol);
+    this.setBody(ack, appAck, true);
+    const dest = await core.dialogDestination(d);
+    ack.prepend('Via', core.transport.viaFor(dest.protocol, newBranch()));
+    const bytes = ack.toBuffer();
+    d.lastAck = { seq: d.lastInviteSeq, bytes, dest };
+    conn.reply(msgId, sentReply(ack, dest, newTxnId(), d.id));
+    core.transport.sendBytes(bytes, dest);
+  }
+
+  /** (d) a request inside a dialog (BYE, re-INVITE, INFO, REFER…). */
+  private async inDialog(conn: AppConnection, msgId: string, dialogId: string, appReq: SipRequest): Promise<void> {
+    const core = this.core;
+    const d = core.dialogs.get(dialogId);
+    if (!d) throw new Nok('Server error: unable to find dialog for dialog id provided');
+    if (appReq.method === 'PRACK') throw new Nok('Server error: reliable provisional responses are not supported');
+    if (appReq.method === 'INVITE') {
+      if (d.outgoingInvitePending || d.incomingInvitePending) throw new Nok('Server error: an INVITE is already in progress in this dialog');
+      d.outgoingInvitePending = true;
+    }
+    const req = d.createRequest(appReq.method);
+    if (appReq.method === 'INVITE') d.lastInviteSeq = d.localSeq;
+    if (!appReq.uri.includes('placeholder')) req.uri = appReq.uri;
+    this.copyHeaders(req, appReq, DIALOG_FIXED, d.flow.protocol);
+    if (NEEDS_CONTACT.has(req.method) && !req.has('contact')) req.append('Contact', `<${d.localContact}>`);
+    this.setBody(req, appReq, true);
+    const dest = await core.dialogDestination(d);
+    req.prepend('Via', core.transport.viaFor(dest.protocol, newBranch()));
+    if (req.method === 'BYE') core.endDialog(d);
+    this.send(conn, msgId, req, dest, { dialog: d, uacDialogId: undefined });
+  }
+
+  /** (e) CANCEL of an INVITE the app sent. */
+  private cancel(conn: AppConnection, msgId: string, txnId: string, appCancel: SipRequest): void {
+    const core = this.core;
+    const rec = core.outbound.get(txnId);
+    if (!rec || rec.request.method !== 'INVITE' || rec.dialog) throw new Nok(`unable to cancel unknown transaction id: ${txnId}`);
+    if (rec.final) throw new Nok(`unable to cancel transaction ${txnId}: it has a final response`);
+    const inv = rec.request;
+    const cancel = new SipRequest('CANCEL', inv.uri);
+    cancel.append('Via', inv.getAll('via')[0]!);
+    for (const r of inv.getAll('route')) cancel.append('Route', r);
+    cancel.append('From', inv.get('from')!).append('To', inv.get('to')!).append('Call-ID', inv.callId);
+    cancel.append('CSeq', `${inv.cseq.seq} CANCEL`).append('Max-Forwards', '70');
+    this.copyHeaders(cancel, appCancel, CANCEL_FIXED, rec.dest.protocol);
+    conn.reply(msgId, sentReply(cancel, rec.dest, newTxnId(), ''));
+    if (rec.txn && 'provisionalReceived' in rec.txn && rec.txn.provisionalReceived) this.sendCancel(cancel, rec.dest);
+    else rec.pendingCancel = cancel;
+  }
+
+  sendCancel(cancel: SipRequest, dest: Endpoint): void {
+    this.core.transactions.sendRequest(cancel, dest, { onResponse: () => undefined });
+  }
+
+  /** (a) a new request outside any dialog (createUAC, srf.request). */
+  private async newRequest(conn: AppConnection, msgId: string, appReq: SipRequest, routeUri: string): Promise<void> {
+    const core = this.core;
+    let dest: Endpoint;
+    try {
+      dest = await core.transport.resolve(routeUri || appReq.uri);
+    } catch (err) {
+      throw new Nok(`invalid request-uri: ${appReq.uri} (${(err as Error).message})`);
+    }
+    if (!core.transport.has(dest.protocol)) throw new Nok('requested protocol/transport not available');
+    if (this.isSelf(dest)) throw new Nok('can not send request to myself');
+    const hostport = this.hostport(dest.protocol);
+    const contact = core.transport.contactFor(dest.protocol);
+    const req = new SipRequest(appReq.method, appReq.uri);
+    req.append('Via', core.transport.viaFor(dest.protocol, newBranch()));
+    for (const r of appReq.getAll('route')) req.append('Route', r);
+    const from = rewriteLocalhost(appReq.get('from') ?? `<${contact}>`, hostport);
+    req.append('From', tagOf(from) ? from : `${from};tag=${newTag()}`);
+    req.append('To', appReq.get('to') ? rewriteLocalhost(appReq.get('to')!, hostport) : `<${appReq.uri}>`);
+    req.append('Call-ID', appReq.get('call-id') ?? newCallId());
+    const cseq = appReq.cseq;
+    req.append('CSeq', Number.isInteger(cseq.seq) && cseq.method === appReq.method ? `${cseq.seq} ${appReq.method}` : `1 ${appReq.method}`);
+    req.append('Max-Forwards', appReq.get('max-forwards') ?? '70');
+    if (appReq.get('contact')) req.append('Contact', rewriteLocalhost(appReq.get('contact')!, hostport));
+    else if (req.method === 'INVITE' || req.method === 'SUBSCRIBE') req.append('Contact', `<${contact}>`);
+    const fixed = new Set([...ENGINE_HEADERS, 'route', 'from', 'to', 'call-id', 'cseq', 'max-forwards', 'contact']);
+    this.copyHeaders(req, appReq, fixed, dest.protocol);
+    this.setBody(req, appReq, true);
+    const uacDialogId = req.method === 'INVITE' ? `${req.callId};from-tag=${tagOf(req.get('from'))}` : undefined;
+    this.send(conn, msgId, req, dest, { dialog: undefined, uacDialogId });
+  }
+
+  /** Replies OK with the request as sent, then starts its client transaction (in that order, so the app knows the txnId first). */
+  private send(conn: AppConnection, msgId: string, req: SipRequest, dest: Endpoint, where: Pick<OutboundRecord, 'dialog' | 'uacDialogId'>): void {
+    const core = this.core;
+    const rec: OutboundRecord = {
+      txnId: newTxnId(), txn: undefined, conn: conn.id, request: req, dest,
+      dialog: where.dialog, uacDialogId: where.uacDialogId, created: undefined, pendingCancel: undefined, final: false,
+    };
+    core.outbound.set(rec.txnId, rec);
+    conn.reply(msgId, sentReply(req, dest, rec.txnId, where.dialog?.id ?? ''));
+    rec.txn = core.transactions.sendRequest(req, dest, { onResponse: (res, source) => this.onResponse(rec, res, source) });
+  }
+
+  private onResponse(rec: OutboundRecord, res: SipResponse, source: Source | undefined): void {
+    const core = this.core;
+    const status = res.status;
+    const isInvite = rec.request.method === 'INVITE';
+    if (isInvite && status < 200 && rec.pendingCancel) {
+      this.sendCancel(rec.pendingCancel, rec.dest);
+      rec.pendingCancel = undefined;
+    }
+    if (isInvite && status >= 200 && status < 300) {
+      const d = rec.dialog ?? rec.created;
+      if (rec.final && d) {
+        // a 2xx retransmission: ACK it again if the app has ACKed, otherwise the app already has it
+        if (d.lastAck?.seq === res.cseq.seq) core.transport.sendBytes(d.lastAck.bytes, d.lastAck.dest);
+        return;
+      }
+      if (rec.dialog) rec.dialog.outgoingInvitePending = false;
+      else rec.created = this.uacDialog(rec, res);
+      rec.pendingCancel = undefined;
+    } else if (isInvite && status >= 300 && rec.dialog) {
+      rec.dialog.outgoingInvitePending = false;
+    }
+    const dialogId = rec.dialog?.id ?? rec.created?.id ?? rec.uacDialogId ?? '';
+    if (status >= 200) {
+      rec.final = true;
+      // keep INVITE records while 2xx retransmissions may still come (timer M); others are done
+      if (isInvite && status < 300) core.transactions.clock.setTimeout(() => core.outbound.delete(rec.txnId), 64 * core.transactions.timers.T1);
+      else core.outbound.delete(rec.txnId);
+    }
+    const conn = core.apps.get(rec.conn);
+    conn?.send(sipEvent('network', res, source ?? rec.dest, rec.txnId, dialogId));
+  }
+
+  private uacDialog(rec: OutboundRecord, res: SipResponse): Dialog {
+    const req = rec.request;
+    const contact = res.get('contact');
+    const d = new Dialog(
+      rec.uacDialogId!, 'uac', req.callId, tagOf(req.get('from')) ?? '', tagOf(res.get('to')) ?? '',
+      withoutTag(req.get('from')!), withoutTag(res.get('to')!),
+      contact ? parseNameAddr(contact).uri : req.uri,
+      res.getAll('record-route').reverse(),
+      parseNameAddr(req.get('contact') ?? `<${this.core.transport.contactFor(rec.dest.protocol)}>`).uri,
+      rec.dest, rec.conn, req.cseq.seq, undefined,
+    );
+    this.core.dialogs.add(d);
+    return d;
+  }
+
+  private copyHeaders(target: SipRequest, from: SipRequest, skip: Set<string>, protocol: Endpoint['protocol']): void {
+    const hostport = this.hostport(protocol);
+    for (const [k, v] of from.headers) {
+      if (skip.has(k)) continue;
+      if (k === 'max-forwards' || k === 'contact') target.set(k, rewriteLocalhost(v, hostport));
+      else target.headers.push([k, rewriteLocalhost(v, hostport)]);
+    }
+  }
+
+  /** Copies the body; a body without Content-Type is SDP if it looks like SDP, otherwise refused for requests. */
+  private setBody(target: AnySipMessage, from: AnySipMessage, isRequest: boolean): void {
+    target.body = from.body;
+    if (from.body.length === 0 || target.has('content-type')) return;
+    if (from.body.subarray(0, 3).toString() === 'v=0') target.append('Content-Type', 'application/sdp');
+    else if (isRequest) throw new Nok('Server error: a body was supplied without a Content-Type (missing content-type)');
+  }
+
+  private hostport(protocol: Endpoint['protocol']): string {
+    const c = this.core.transport.contactFor(protocol);
+    return c.slice(4).split(';')[0]!;
+  }
+
+  private isSelf(dest: Endpoint): boolean {
+    return this.core.transport.listening().some((l) => l.protocol === dest.protocol && l.port === dest.port && (l.address === dest.address || l.address === '0.0.0.0'));
+  }
+}
+
+function withoutTag(value: string): string {
+  const na = parseNameAddr(value);
+  na.params.delete('tag');
+  let s = na.displayName !== undefined ? `"${na.displayName}" <${na.uri}>` : `<${na.uri}>`;
+  for (const [k, v] of na.params) s += v === null ? `;${k}` : `;${k}=${v}`;
+  return s;
+}

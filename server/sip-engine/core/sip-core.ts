@@ -1,0 +1,244 @@
+import { makeResponse, SipRequest, type SipResponse } from '../message/message';
+import { parseNameAddr, tagOf } from '../message/name-addr';
+import { Dialog, DialogStore } from '../dialog/dialog';
+import { newBranch, newTag, newTxnId } from '../ids';
+import type { AdminServer } from '../drachtio/admin-server';
+import type { AppConnection } from '../drachtio/app-connection';
+import { TransactionLayer, type ClientTransaction, type ServerTransaction, type TransactionLayerOptions, type TransactionLayerUser } from '../transaction/transaction-layer';
+import type { TransportLayer } from '../transport/transport-layer';
+import type { Endpoint, Source } from '../transport/types';
+import { sipEvent } from './report';
+import { TwoXxRetransmitter } from './retransmitter';
+import type { EngineLogger } from '../logger';
+
+/** A request delivered to an app, waiting for the app's response. */
+export interface InboundRecord {
+  txnId: string;
+  txn: ServerTransaction;
+  conn: string;
+  /** Our To tag for this transaction, fixed by the first response that carries one. */
+  toTag: string | undefined;
+  dialog: Dialog | undefined;
+  /** Guards against an app that never answers a non-INVITE request. */
+  timer?: unknown;
+}
+
+/** A request an app sent through the engine, waiting for responses. */
+export interface OutboundRecord {
+  txnId: string;
+  txn: ClientTransaction | undefined;
+  conn: string;
+  request: SipRequest;
+  dest: Endpoint;
+  /** The dialog the request was sent in (in-dialog requests). */
+  dialog: Dialog | undefined;
+  /** For an initial INVITE: the id of the dialog its 2xx creates, and that dialog once created. */
+  uacDialogId: string | undefined;
+  created: Dialog | undefined;
+  /** A CANCEL the app asked for before any provisional response arrived (RFC 3261 §9.1). */
+  pendingCancel: SipRequest | undefined;
+  final: boolean;
+}
+
+/** Methods that, arriving with an unknown To tag, are still offered to apps as new requests. */
+const ROUTE_AS_NEW = new Set(['OPTIONS', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'PUBLISH']);
+/** Option tags the engine implements (everything else in Require gets 420). */
+const SUPPORTED_OPTIONS = new Set<string>([]);
+/** How long an app may leave a non-INVITE request unanswered before the engine answers 500. */
+const APP_ANSWER_LIMIT_MS = 32_000;
+
+/**
+ * The drachtio behaviours between the transaction layer and the apps: new requests go to the app
+ * that routed their method (or get 503), in-dialog requests to the dialog's owner (or 481), CANCEL
+ * is answered 200 + 487 and reported, 2xx are retransmitted until ACKed (BYE when the ACK never
+ * comes), re-INVITE glare gets 491. The app side (`AppSide`) handles what apps send.
+ */
+export class SipCore implements TransactionLayerUser {
+  readonly dialogs = new DialogStore();
+  readonly inbound = new Map<string, InboundRecord>();
+  readonly inboundByTxn = new WeakMap<ServerTransaction, InboundRecord>();
+  readonly outbound = new Map<string, OutboundRecord>();
+  readonly retransmitters = new Map<string, TwoXxRetransmitter>();
+  readonly transactions: TransactionLayer;
+
+  constructor(
+    readonly transport: TransportLayer,
+    readonly apps: AdminServer,
+    readonly log: EngineLogger,
+    options: TransactionLayerOptions = {},
+  ) {
+    this.transactions = new TransactionLayer(transport, this, options);
+    transport.on('request', (req, source) => this.safely(() => this.transactions.handleRequest(req, source)));
+    transport.on('response', (res, source) => this.safely(() => this.transactions.handleResponse(res, source)));
+    apps.on('connectionClosed', (conn) => this.safely(() => this.onAppGone(conn)));
+  }
+
+  // ---- network → apps --------------------------------------------------------------------------
+
+  onRequest(txn: ServerTransaction): void {
+    const req = txn.request;
+    if (req.method === 'CANCEL') return this.onCancel(txn);
+    const unsupported = unsupportedOptions(req);
+    if (unsupported.length > 0) {
+      const res = makeResponse(req, 420, newTag());
+      res.append('Unsupported', unsupported.join(', '));
+      return txn.respond(res);
+    }
+    const toTag = tagOf(req.get('to'));
+    if (toTag) {
+      const d = this.dialogs.find(req.callId, toTag, tagOf(req.get('from')));
+      if (d) return this.onDialogRequest(txn, d);
+      if (!ROUTE_AS_NEW.has(req.method)) return this.reject(txn, 481);
+    }
+    const conn = this.apps.pick(req.method);
+    if (!conn) return this.reject(txn, 503);
+    const rec = this.track(txn, conn, undefined);
+    conn.send(sipEvent('network', req, txn.source, rec.txnId, '', { address: txn.source.localAddress, port: txn.source.localPort }));
+  }
+
+  onAck(ack: SipRequest, source: Source): void {
+    const d = this.dialogs.find(ack.callId, tagOf(ack.get('to')), tagOf(ack.get('from')));
+    if (!d) return; // an ACK for nothing we know: drop it
+    this.stopRetransmitting(d.id);
+    this.apps.get(d.owner)?.send(sipEvent('network', ack, source, newTxnId(), d.id));
+  }
+
+  onStrayResponse(res: SipResponse, _source: Source): void {
+    // a 2xx retransmission after the INVITE transaction ended: ACK it again
+    if (res.cseq.method !== 'INVITE' || res.status < 200 || res.status >= 300) return;
+    const d = this.dialogs.find(res.callId, tagOf(res.get('from')), tagOf(res.get('to')));
+    if (d?.lastAck && d.lastAck.seq === res.cseq.seq) this.transport.sendBytes(d.lastAck.bytes, d.lastAck.dest);
+  }
+
+  private onDialogRequest(txn: ServerTransaction, d: Dialog): void {
+    const req = txn.request;
+    const conn = this.apps.get(d.owner);
+    if (!conn) return this.reject(txn, 481);
+    const seq = req.cseq.seq;
+    if (d.remoteSeq !== undefined && seq <= d.remoteSeq) return this.reject(txn, 500, 'CSeq out of order');
+    d.remoteSeq = seq;
+    if (req.method === 'INVITE') {
+      if (d.outgoingInvitePending) return this.reject(txn, 491);
+      if (d.incomingInvitePending) {
+        const res = makeResponse(req, 500, d.localTag);
+        res.append('Retry-After', String(1 + Math.floor(Math.random() * 10)));
+        return txn.respond(res);
+      }
+      d.incomingInvitePending = true;
+      const contact = req.get('contact');
+      if (contact) d.remoteTarget = parseNameAddr(contact).uri;
+    }
+    if (req.method === 'BYE') this.endDialog(d);
+    const rec = this.track(txn, conn, d);
+    rec.toTag = d.localTag;
+    conn.send(sipEvent('network', req, txn.source, rec.txnId, d.id));
+  }
+
+  private onCancel(txn: ServerTransaction): void {
+    const invite = this.transactions.findInviteFor(txn.request);
+    if (!invite) return this.reject(txn, 481);
+    const rec = this.inboundByTxn.get(invite);
+    txn.respond(makeResponse(txn.request, 200, rec?.toTag ?? newTag()));
+    if (invite.finalStatus !== undefined) return; // too late: the INVITE is answered (RFC 3261 §9.2)
+    const toTag = rec?.toTag ?? newTag();
+    invite.respond(makeResponse(invite.request, 487, toTag));
+    if (!rec) return;
+    this.untrack(rec);
+    this.apps.get(rec.conn)?.send(sipEvent('network', txn.request, txn.source, rec.txnId, rec.dialog?.id ?? ''));
+  }
+
+  // ---- shared helpers --------------------------------------------------------------------------
+
+  track(txn: ServerTransaction, conn: AppConnection, dialog: Dialog | undefined): InboundRecord {
+    const rec: InboundRecord = { txnId: newTxnId(), txn, conn: conn.id, toTag: undefined, dialog };
+    if (txn.request.method !== 'INVITE') {
+      rec.timer = this.transactions.clock.setTimeout(() => {
+        if (this.inbound.get(rec.txnId) !== rec) return;
+        this.log.warn({ method: txn.request.method, callId: txn.request.callId }, 'app did not answer in time; answering 500');
+        this.untrack(rec);
+        this.reject(txn, 500, 'No response from application');
+      }, APP_ANSWER_LIMIT_MS);
+    }
+    this.inbound.set(rec.txnId, rec);
+    this.inboundByTxn.set(txn, rec);
+    return rec;
+  }
+
+  untrack(rec: InboundRecord): void {
+    if (rec.timer !== undefined) this.transactions.clock.clearTimeout(rec.timer);
+    this.inbound.delete(rec.txnId);
+  }
+
+  reject(txn: ServerTransaction, status: number, reason?: string): void {
+    if (txn.finalStatus !== undefined) return;
+    txn.respond(makeResponse(txn.request, status, newTag(), reason));
+  }
+
+  /** Starts re-sending a 2xx until the ACK; without an ACK the dialog is ended with a BYE. */
+  retransmit2xx(d: Dialog, bytes: Buffer, dest: Endpoint): void {
+    this.stopRetransmitting(d.id);
+    const r = new TwoXxRetransmitter(this.transactions.clock, this.transactions.timers, (b, e) => this.transport.sendBytes(b, e));
+    this.retransmitters.set(d.id, r);
+    r.start(bytes, dest, () => {
+      this.retransmitters.delete(d.id);
+      if (this.dialogs.get(d.id) === d) void this.hangUp(d, 'ACK timeout', true);
+    });
+  }
+
+  stopRetransmitting(dialogId: string): void {
+    const r = this.retransmitters.get(dialogId);
+    if (r) {
+      r.stop();
+      this.retransmitters.delete(dialogId);
+    }
+  }
+
+  endDialog(d: Dialog): void {
+    this.stopRetransmitting(d.id);
+    this.dialogs.delete(d);
+  }
+
+  /** Where requests in a dialog go: over its connection while open, otherwise to the resolved next hop. */
+  async dialogDestination(d: Dialog): Promise<Endpoint> {
+    if (d.flow.connectionId && this.transport.hasConnection(d.flow)) return d.flow;
+    const ep = await this.transport.resolve(d.nextHop);
+    if (!this.transport.has(ep.protocol)) ep.protocol = d.flow.protocol;
+    return ep;
+  }
+
+  /** The engine hangs up a dialog on its own: BYE to the peer, reported to the owning app as unsolicited. */
+  async hangUp(d: Dialog, reason: string, report: boolean): Promise<void> {
+    this.endDialog(d);
+    const bye = d.createRequest('BYE');
+    bye.append('Reason', `SIP ;cause=200 ;text="${reason}"`);
+    const dest = await this.dialogDestination(d);
+    bye.prepend('Via', this.transport.viaFor(dest.protocol, newBranch()));
+    this.transactions.sendRequest(bye, dest, { onResponse: () => undefined });
+    this.log.info({ dialogId: d.id, reason }, 'engine sent BYE');
+    if (report) this.apps.get(d.owner)?.send(sipEvent('application', bye, dest, 'unsolicited', d.id));
+  }
+
+  private onAppGone(conn: AppConnection): void {
+    for (const rec of [...this.inbound.values()]) {
+      if (rec.conn !== conn.id) continue;
+      this.untrack(rec);
+      this.reject(rec.txn, rec.txn.request.method === 'INVITE' ? 480 : 503, 'Application disconnected');
+    }
+    for (const rec of this.outbound.values()) if (rec.conn === conn.id) rec.conn = '';
+    // calls whose app is gone can no longer be controlled: end them rather than leave them hanging
+    for (const d of this.dialogs.ownedBy(conn.id)) void this.hangUp(d, 'application disconnected', false).catch(() => undefined);
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ err }, 'error handling a SIP message');
+    }
+  }
+}
+
+function unsupportedOptions(req: SipRequest): string[] {
+  if (req.method === 'ACK' || req.method === 'CANCEL') return [];
+  return req.getAll('require').map((o) => o.toLowerCase()).filter((o) => !SUPPORTED_OPTIONS.has(o));
+}

@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import type * as net from 'node:net';
+import { encodeFrame } from './framing';
+
+/** One drachtio-srf application connected to the engine's admin socket. */
+export class AppConnection {
+  authenticated = false;
+  closed = false;
+  readonly routes = new Set<string>();
+  readonly tags: string[] = [];
+
+  constructor(readonly id: string, private readonly socket: net.Socket) {}
+
+  get remote(): string {
+    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+  }
+
+  /** Sends a server-initiated message (`<uuid>|<payload>`). */
+  send(payload: string): void {
+    if (this.closed) return;
+    this.socket.write(encodeFrame(`${randomUUID()}|${payload}`));
+  }
+
+  /** Answers the client's command `msgId`. */
+  reply(msgId: string, payload: string): void {
+    this.send(`response|${msgId}|${payload}`);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.end();
+  }
+}

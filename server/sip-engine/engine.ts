@@ -1,0 +1,89 @@
+import { AdminServer } from './drachtio/admin-server';
+import { AppSide } from './core/app-side';
+import { SipCore } from './core/sip-core';
+import { TransportLayer, type TransportFactory } from './transport/transport-layer';
+import type { ListenSpec, Protocol } from './transport/types';
+import type { TimerValues } from './transaction/clock';
+import { silentLogger, type EngineLogger } from './logger';
+
+export const ENGINE_VERSION = 'v0.9.2-switchboard';
+
+export interface SipEngineOptions {
+  /** Where SIP is received and sent (see parseContact). Port 0 asks the OS for a free port. */
+  listen: ListenSpec[];
+  /** The drachtio admin socket apps connect to. */
+  admin: { address: string; port: number; secret: string };
+  timers?: Partial<TimerValues>;
+  logger?: EngineLogger;
+  /** Extra transports (WebSocket, TLS) by protocol. */
+  transports?: Partial<Record<Protocol, TransportFactory>>;
+}
+
+export interface SipEngineStats {
+  dialogs: number;
+  serverTransactions: number;
+  clientTransactions: number;
+  badMessages: number;
+}
+
+/**
+ * The embedded SIP engine: an RFC 3261 stack behind the drachtio-server wire protocol, so an
+ * unmodified drachtio-srf app connects to `admin` as it would to drachtio-server.
+ */
+export class SipEngine {
+  private readonly transport: TransportLayer;
+  private readonly admin: AdminServer;
+  private readonly core: SipCore;
+  private badMessages = 0;
+  private state: 'new' | 'running' | 'closed' = 'new';
+
+  constructor(options: SipEngineOptions) {
+    const log = options.logger ?? silentLogger;
+    this.transport = new TransportLayer(options.listen, options.transports);
+    this.admin = new AdminServer({
+      ...options.admin,
+      version: ENGINE_VERSION,
+      hostports: () => this.hostports(),
+    });
+    this.core = new SipCore(this.transport, this.admin, log, { timers: options.timers });
+    const appSide = new AppSide(this.core);
+    this.admin.on('sip', (conn, msgId, tokens, text) => void appSide.handle(conn, msgId, tokens, text));
+    this.admin.on('protocolError', (remote, reason) => log.warn({ remote, reason }, 'bad message on the admin socket'));
+    this.transport.on('badMessage', (reason, source, answered) => {
+      this.badMessages++;
+      log.info({ reason, from: `${source.protocol}/${source.address}:${source.port}`, answered }, answered ? 'answered 400' : 'dropped bad message');
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'new') throw new Error(`SipEngine: cannot start when ${this.state}`);
+    await this.transport.listen();
+    await this.admin.listen();
+    this.state = 'running';
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.core.transactions.clear();
+    await Promise.all([this.admin.close(), this.transport.close()]);
+  }
+
+  get adminPort(): number {
+    return this.admin.port;
+  }
+
+  /** The SIP listen addresses, drachtio style: `udp/127.0.0.1:5060,tcp/127.0.0.1:5060`. */
+  hostports(): string {
+    return this.transport.listening().map((l) => `${l.protocol}/${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`).join(',');
+  }
+
+  listening(): Array<{ protocol: Protocol; address: string; port: number }> {
+    return this.transport.listening();
+  }
+
+  stats(): SipEngineStats {
+    const t = this.core.transactions.counts;
+    return { dialogs: this.core.dialogs.size, serverTransactions: t.server, clientTransactions: t.client, badMessages: this.badMessages };
+  }
+}

@@ -1,0 +1,5 @@
+export { SipEngine, ENGINE_VERSION, type SipEngineOptions, type SipEngineStats } from './engine';
+export { parseContact } from './contact';
+export { startEngineWorker, type EngineWorker, type EngineWorkerOptions } from './worker';
+export type { EngineLogger } from './logger';
+export type { ListenSpec, Protocol } from './transport/types';

@@ -1,0 +1,20 @@
+import type { SipEngineStats } from './engine';
+import type { TimerValues } from './transaction/clock';
+import type { ListenSpec, Protocol } from './transport/types';
+
+/** What the parent gives the engine worker (plain data: it crosses the thread boundary). */
+export interface WorkerData {
+  listen: ListenSpec[];
+  admin: { address: string; port: number; secret: string };
+  timers?: Partial<TimerValues>;
+  logLevel?: string;
+}
+
+export type WorkerCommand = { type: 'stats'; id: number } | { type: 'close' };
+
+export type WorkerReply =
+  | { type: 'ready'; adminPort: number; hostports: string; listening: Array<{ protocol: Protocol; address: string; port: number }> }
+  | { type: 'failed'; message: string }
+  | { type: 'stats'; id: number; stats: SipEngineStats }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; obj: object; msg?: string }
+  | { type: 'closed' };
