@@ -1,0 +1,69 @@
+import Srf from 'drachtio-srf';
+import { SipEngine } from '../../server/sip-engine/engine';
+import { startEngineWorker, type EngineWorker } from '../../server/sip-engine/worker';
+import type { TimerValues } from '../../server/sip-engine/transaction/clock';
+import type { Protocol } from '../../server/sip-engine/transport/types';
+import { freeSipPort, freeTcpPort } from '../support/ports';
+
+export interface EngineFixture {
+  srf: Srf;
+  sipPort: number;
+  adminPort: number;
+  /** `127.0.0.1:<port>` for SIPp to call. */
+  target: string;
+  stats(): Promise<{ dialogs: number; badMessages: number }>;
+  close(): Promise<void>;
+}
+
+export interface FixtureOptions {
+  /** Run the engine in a worker thread, as the server does. Default false (in-process). */
+  worker?: boolean;
+  timers?: Partial<TimerValues>;
+  protocols?: Protocol[];
+  /** Connect a drachtio-srf app. Default true. */
+  connectApp?: boolean;
+}
+
+/** Starts a SIP engine on free 127.0.0.1 ports and connects an unmodified drachtio-srf to it. */
+export async function startEngine(options: FixtureOptions = {}): Promise<EngineFixture> {
+  const sipPort = await freeSipPort();
+  const listen = (options.protocols ?? ['udp', 'tcp']).map((protocol) => ({ protocol, address: '127.0.0.1', port: sipPort }));
+  const admin = { address: '127.0.0.1', port: options.worker ? await freeTcpPort() : 0, secret: 'test-secret' };
+  let adminPort: number;
+  let stats: EngineFixture['stats'];
+  let closeEngine: () => Promise<void>;
+  if (options.worker) {
+    const w: EngineWorker = await startEngineWorker({ listen, admin, timers: options.timers });
+    adminPort = w.adminPort;
+    stats = () => w.stats();
+    closeEngine = () => w.close();
+  } else {
+    const engine = new SipEngine({ listen, admin, timers: options.timers });
+    await engine.start();
+    adminPort = engine.adminPort;
+    stats = async () => engine.stats();
+    closeEngine = () => engine.close();
+  }
+  const srf = new Srf();
+  if (options.connectApp !== false) {
+    await new Promise<void>((resolve, reject) => {
+      srf.connect({ host: '127.0.0.1', port: adminPort, secret: 'test-secret' });
+      srf.once('connect', (err: Error | null) => (err ? reject(err) : resolve()));
+      srf.once('error', reject);
+    });
+  }
+  return {
+    srf, sipPort, adminPort, target: `127.0.0.1:${sipPort}`, stats,
+    async close() {
+      try {
+        if (options.connectApp !== false) srf.disconnect();
+      } catch {
+        // already gone
+      }
+      await closeEngine();
+    },
+  };
+}
+
+export const SDP = (port = 6000, extra = '') =>
+  `v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n${extra}`;
