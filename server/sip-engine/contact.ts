@@ -12,7 +12,7 @@ export function parseContact(contact: string): ListenSpec[] {
   try {
     uri = parseUri(contact);
   } catch (err) {
-    throw new Error(`invalid contact "${contact}": ${(err as Error).message}`);
+    throw new Error(`invalid contact "${contact}": ${(err as Error).message}`, { cause: err });
   }
   if (uri.scheme !== 'sip' && uri.scheme !== 'sips') throw new Error(`invalid contact "${contact}": scheme must be sip or sips`);
   const list = (uri.params.get('transport') ?? 'udp,tcp').toLowerCase().split(',').map((t) => t.trim());

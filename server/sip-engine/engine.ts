@@ -1,7 +1,7 @@
 import { AdminServer } from './drachtio/admin-server';
 import { AppSide } from './core/app-side';
 import { SipCore } from './core/sip-core';
-import { TransportLayer, type TransportFactory } from './transport/transport-layer';
+import { TransportLayer } from './transport/transport-layer';
 import type { ListenSpec, Protocol } from './transport/types';
 import type { TimerValues } from './transaction/clock';
 import { silentLogger, type EngineLogger } from './logger';
@@ -15,8 +15,6 @@ export interface SipEngineOptions {
   admin: { address: string; port: number; secret: string };
   timers?: Partial<TimerValues>;
   logger?: EngineLogger;
-  /** Extra transports (WebSocket, TLS) by protocol. */
-  transports?: Partial<Record<Protocol, TransportFactory>>;
 }
 
 export interface SipEngineStats {
@@ -39,7 +37,7 @@ export class SipEngine {
 
   constructor(options: SipEngineOptions) {
     const log = options.logger ?? silentLogger;
-    this.transport = new TransportLayer(options.listen, options.transports);
+    this.transport = new TransportLayer(options.listen);
     this.admin = new AdminServer({
       ...options.admin,
       version: ENGINE_VERSION,

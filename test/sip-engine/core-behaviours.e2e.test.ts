@@ -47,7 +47,7 @@ describe('engine behaviours apps rely on (raw SIP over UDP)', () => {
   });
 
   it('routes a request to the app that asked for its method, and sends the app response back with a To tag', async () => {
-    fx.srf.options((req, res) => res.send(200, { headers: { 'X-Seen-From': req.source_address } }));
+    fx.srf.use('options', (req, res) => res.send(200, { headers: { 'X-Seen-From': req.source_address } }));
     peer.send(rawRequest(peer.port, 'OPTIONS'), fx.sipPort);
     const res = (await peer.waitFor(isStatus(200, 'OPTIONS'), '200')) as SipResponse;
     expect(res.get('x-seen-from')).toBe('127.0.0.1');
@@ -66,7 +66,7 @@ describe('the admin socket', () => {
     const sock = net.connect(fx.adminPort, '127.0.0.1');
     const dec = new FrameDecoder();
     const got: string[] = [];
-    sock.on('data', (d) => got.push(...dec.push(d)));
+    sock.on('data', (d: Buffer) => got.push(...dec.push(d)));
     const closed = new Promise<void>((r) => sock.on('close', () => r()));
     const waitFor = async (re: RegExp) => {
       for (let i = 0; i < 200; i++) {

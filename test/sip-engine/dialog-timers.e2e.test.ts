@@ -1,5 +1,5 @@
 import type { SipRequest, SipResponse } from '../../server/sip-engine/message/message';
-import { SDP, startEngine, type EngineFixture } from './fixture';
+import { onDestroy, SDP, startEngine, type EngineFixture } from './fixture';
 import { rawRequest, UdpPeer } from './udp-peer';
 
 const T1 = 20; // a fast clock for the timers: 64*T1 = 1.28 s
@@ -20,7 +20,7 @@ describe('dialog timers and glare (raw UDP peer)', () => {
     const destroyed = new Promise<string>((resolve) => {
       fx.srf.invite(async (req, res) => {
         const dlg = await fx.srf.createUAS(req, res, { localSdp: SDP() });
-        dlg.on('destroy', (_msg: unknown, reason: string) => resolve(reason));
+        onDestroy(dlg, (_msg, reason) => resolve(reason));
       });
     });
     peer.send(rawRequest(peer.port, 'INVITE', { body: SDP(7000), headers: 'Content-Type: application/sdp\r\n' }), fx.sipPort);

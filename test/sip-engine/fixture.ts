@@ -67,3 +67,8 @@ export async function startEngine(options: FixtureOptions = {}): Promise<EngineF
 
 export const SDP = (port = 6000, extra = '') =>
   `v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio ${port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n${extra}`;
+
+/** drachtio-srf's typings omit the reason argument of a dialog's `destroy` event. */
+export function onDestroy(dialog: object, listener: (msg: unknown, reason: string) => void): void {
+  (dialog as import('node:events').EventEmitter).on('destroy', listener);
+}

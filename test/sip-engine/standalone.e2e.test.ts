@@ -36,7 +36,7 @@ describe('the engine in a worker thread', () => {
     const fx = await startEngine({ worker: true });
     const peer = await new UdpPeer().open();
     try {
-      fx.srf.options((_req, res) => res.send(200));
+      fx.srf.use('options', (_req, res) => res.send(200));
       peer.send(rawRequest(peer.port, 'OPTIONS'), fx.sipPort);
       await peer.waitFor((m) => m.kind === 'response' && (m as SipResponse).status === 200, '200 from the worker');
       expect((await fx.stats()).dialogs).toBe(0);
@@ -57,7 +57,7 @@ describe('switchboard-sip-engine (the bin)', () => {
     const srf = new Srf();
     srf.connect({ host: '127.0.0.1', port: adminPort, secret: 's3' });
     await new Promise((r) => srf.once('connect', r));
-    srf.options((_req, res) => res.send(200));
+    srf.use('options', (_req, res) => res.send(200));
     const peer = await new UdpPeer().open();
     peer.send(rawRequest(peer.port, 'OPTIONS'), sipPort);
     await peer.waitFor((m) => m.kind === 'response' && (m as SipResponse).status === 200, '200');

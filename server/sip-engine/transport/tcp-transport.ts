@@ -71,6 +71,10 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
     return this.byId.has(connectionId);
   }
 
+  closeConnection(connectionId: string): void {
+    this.byId.get(connectionId)?.socket.end();
+  }
+
   async close(): Promise<void> {
     for (const c of this.byId.values()) c.socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -107,7 +111,7 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
     socket.on('close', () => {
       this.byId.delete(id);
       if (this.byRemote.get(`${remoteAddress}:${remotePort}`) === conn) this.byRemote.delete(`${remoteAddress}:${remotePort}`);
-      this.emit('connectionClosed', id);
+      this.emit('connectionClosed', conn.source);
     });
     return conn;
   }

@@ -8,6 +8,7 @@ import { formatVia, type Via } from '../message/via';
 import { splitList } from '../message/split';
 import { TcpTransport } from './tcp-transport';
 import { UdpTransport } from './udp-transport';
+import { WsTransport } from './ws-transport';
 import { isReliable, type Endpoint, type ListenSpec, type Protocol, type Source, type Transport } from './types';
 
 export interface TransportLayerEvents {
@@ -15,11 +16,8 @@ export interface TransportLayerEvents {
   response: [res: SipResponse, source: Source];
   /** A message that was answered with 400 or dropped. */
   badMessage: [reason: string, source: Source, answered: boolean];
-  connectionClosed: [connectionId: string];
+  connectionClosed: [flow: Source];
 }
-
-/** Factory for transports other than UDP and TCP (WebSocket, TLS), registered by the engine. */
-export type TransportFactory = (spec: ListenSpec) => Transport;
 
 /**
  * Owns the listening transports: parses what arrives, answers unreadable requests with 400,
@@ -29,7 +27,7 @@ export type TransportFactory = (spec: ListenSpec) => Transport;
 export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   private readonly transports = new Map<Protocol, Transport>();
 
-  constructor(private readonly specs: ListenSpec[], private readonly factories: Partial<Record<Protocol, TransportFactory>> = {}) {
+  constructor(private readonly specs: ListenSpec[]) {
     super();
   }
 
@@ -39,7 +37,7 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
       await t.listen();
       t.on('data', (bytes, source) => this.onData(bytes, source));
       t.on('framingError', (reason, bytes, source) => this.onBad(reason, bytes, source));
-      t.on('connectionClosed', (id) => this.emit('connectionClosed', id));
+      t.on('connectionClosed', (flow) => this.emit('connectionClosed', flow));
       this.transports.set(spec.protocol, t);
     }
   }
@@ -121,10 +119,11 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   }
 
   private create(spec: ListenSpec): Transport {
-    const factory = this.factories[spec.protocol];
-    if (factory) return factory(spec);
     if (spec.protocol === 'udp') return new UdpTransport(spec.address, spec.port);
     if (spec.protocol === 'tcp') return new TcpTransport(spec.address, spec.port);
+    if (spec.protocol === 'ws' || spec.protocol === 'wss') {
+      return new WsTransport({ secure: spec.protocol === 'wss', address: spec.address, port: spec.port, tls: spec.tls });
+    }
     throw new Error(`transport ${spec.protocol} is not supported`);
   }
 
@@ -160,6 +159,7 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
       res.append('Warning', `399 switchboard "${reason.replace(/["\\\r\n]/g, ' ').slice(0, 120)}"`);
       this.send(res, this.responseDestination(res, source));
     }
+    if (!req && source.connectionId) this.transports.get(source.protocol)?.closeConnection(source.connectionId);
     this.emit('badMessage', reason, source, req !== undefined);
   }
 }

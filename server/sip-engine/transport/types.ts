@@ -20,6 +20,8 @@ export interface ListenSpec {
   protocol: Protocol;
   address: string;
   port: number;
+  /** PEM certificate and key file paths, for wss (and tls). */
+  tls?: { cert: string; key: string };
 }
 
 export interface TransportEvents {
@@ -27,8 +29,8 @@ export interface TransportEvents {
   data: [bytes: Buffer, source: Source];
   /** Bytes that broke a stream's framing (the connection is closed after this). */
   framingError: [reason: string, bytes: Buffer, source: Source];
-  /** A connection-oriented flow closed. */
-  connectionClosed: [connectionId: string];
+  /** A connection-oriented flow closed: its peer can no longer be reached. */
+  connectionClosed: [flow: Source];
 }
 
 /** One listening socket (UDP) or server (TCP, WS…) and the connections it owns. */
@@ -41,6 +43,8 @@ export interface Transport extends EventEmitter<TransportEvents> {
   send(dest: Endpoint, bytes: Buffer, onError?: (err: Error) => void): void;
   /** Whether a connection-oriented flow is still open. */
   hasConnection(connectionId: string): boolean;
+  /** Closes a connection-oriented flow (after input that is not SIP). */
+  closeConnection(connectionId: string): void;
   close(): Promise<void>;
 }
 

@@ -47,6 +47,10 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
     return false;
   }
 
+  closeConnection(): void {
+    // datagrams have no connection
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => {
       try {
