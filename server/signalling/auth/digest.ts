@@ -1,0 +1,138 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ALGORITHMS, hash, type CredentialStore, type DigestAlgorithm } from './credentials';
+
+export interface DigestOptions {
+  realm: string;
+  /** Key for signing nonces (random per process when not given). */
+  secret?: Buffer;
+  /** How long a nonce may be used (ms). Default 5 minutes. */
+  nonceTtlMs?: number;
+  now?: () => number;
+}
+
+export type DigestOutcome =
+  | { result: 'ok'; username: string }
+  /** No credentials, or a stale nonce: send 401/407 with these challenge values. */
+  | { result: 'challenge'; challenges: string[] }
+  /** Credentials were given and are wrong (or replayed): counts as a failure. */
+  | { result: 'failed'; reason: string; username?: string; challenges: string[] };
+
+/**
+ * HTTP Digest for SIP (RFC 3261 §22, RFC 7616, RFC 8760): challenges offering SHA-256 then MD5,
+ * nonces signed with a server key and a timestamp so they expire without server state, and a
+ * per-nonce nonce-count check so a captured response cannot be replayed.
+ */
+export class DigestAuthenticator {
+  private readonly secret: Buffer;
+  private readonly ttl: number;
+  private readonly now: () => number;
+  /** Highest nonce-count seen per nonce, for replay protection; entries die with their nonce. */
+  private readonly counts = new Map<string, { nc: number; expires: number }>();
+  private lastSweep = 0;
+
+  constructor(private readonly credentials: CredentialStore, private readonly options: DigestOptions) {
+    this.secret = options.secret ?? randomBytes(32);
+    this.ttl = options.nonceTtlMs ?? 300_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  get realm(): string {
+    return this.options.realm;
+  }
+
+  /** Challenge header values (one per algorithm), e.g. for WWW-Authenticate. */
+  challenge(stale = false): string[] {
+    const nonce = this.mintNonce();
+    return ALGORITHMS.map((a) => `Digest realm="${this.options.realm}", nonce="${nonce}", algorithm=${a}, qop="auth"${stale ? ', stale=true' : ''}`);
+  }
+
+  /** Checks the Authorization (or Proxy-Authorization) header of a request. */
+  verify(method: string, authorization: string | undefined): DigestOutcome {
+    if (!authorization) return { result: 'challenge', challenges: this.challenge() };
+    const p = parseDigest(authorization);
+    const fail = (reason: string): DigestOutcome => ({ result: 'failed', reason, username: p?.username, challenges: this.challenge() });
+    if (!p) return fail('malformed Authorization header');
+    const algorithm = (p.algorithm ?? 'MD5').toUpperCase() as DigestAlgorithm;
+    if (!ALGORITHMS.includes(algorithm)) return fail(`unsupported algorithm ${p.algorithm}`);
+    if (p.realm !== this.options.realm) return fail('wrong realm');
+    if (!p.username || !p.nonce || !p.uri || !p.response) return fail('missing digest parameters');
+    const age = this.nonceAge(p.nonce);
+    if (age === undefined) return fail('nonce not issued by this server');
+    const ha1 = this.credentials.lookup(p.username)?.[algorithm];
+    if (!ha1) return fail('unknown user');
+    const ha2 = hash(algorithm, `${method}:${p.uri}`);
+    let expected: string;
+    if (p.qop) {
+      if (p.qop !== 'auth' || !p.nc || !p.cnonce || !/^[0-9a-fA-F]{8}$/.test(p.nc)) return fail('bad qop parameters');
+      expected = hash(algorithm, `${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`);
+    } else {
+      expected = hash(algorithm, `${ha1}:${p.nonce}:${ha2}`);
+    }
+    if (!safeEqual(expected, p.response.toLowerCase())) return fail('wrong password');
+    if (age > this.ttl) return { result: 'challenge', challenges: this.challenge(true) };
+    if (!this.acceptCount(p.nonce, p.qop ? parseInt(p.nc!, 16) : 0)) return fail('replayed nonce');
+    return { result: 'ok', username: p.username };
+  }
+
+  private mintNonce(): string {
+    const ts = this.now().toString(36);
+    const rand = randomBytes(9).toString('base64url');
+    return `${ts}.${rand}.${this.sign(`${ts}.${rand}`)}`;
+  }
+
+  /** Age of a nonce we issued, or undefined if it is not ours. */
+  private nonceAge(nonce: string): number | undefined {
+    const parts = nonce.split('.');
+    if (parts.length !== 3) return undefined;
+    if (!safeEqual(this.sign(`${parts[0]}.${parts[1]}`), parts[2]!)) return undefined;
+    const ts = parseInt(parts[0]!, 36);
+    return Number.isFinite(ts) ? this.now() - ts : undefined;
+  }
+
+  private sign(text: string): string {
+    return createHmac('sha256', this.secret).update(text).digest('base64url').slice(0, 22);
+  }
+
+  /** Each nonce-count may be used once and must grow; without qop a nonce is single-use. */
+  private acceptCount(nonce: string, nc: number): boolean {
+    const now = this.now();
+    if (now - this.lastSweep > this.ttl) {
+      for (const [k, v] of this.counts) if (v.expires < now) this.counts.delete(k);
+      this.lastSweep = now;
+    }
+    const seen = this.counts.get(nonce);
+    if (seen && nc <= seen.nc) return false;
+    this.counts.set(nonce, { nc, expires: now + this.ttl * 2 });
+    return true;
+  }
+}
+
+export interface DigestParams {
+  username?: string;
+  realm?: string;
+  nonce?: string;
+  uri?: string;
+  response?: string;
+  algorithm?: string;
+  qop?: string;
+  nc?: string;
+  cnonce?: string;
+  opaque?: string;
+}
+
+/** Parses `Digest username="a", realm="r", …` (quoted or token values). */
+export function parseDigest(header: string): DigestParams | undefined {
+  const m = /^\s*Digest\s+(.*)$/is.exec(header);
+  if (!m) return undefined;
+  const out: Record<string, string> = {};
+  const re = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
+  let part: RegExpExecArray | null;
+  while ((part = re.exec(m[1]!)) !== null) out[part[1]!.toLowerCase()] = part[2] !== undefined ? part[2].replace(/\\(.)/g, '$1') : part[3]!;
+  return out as DigestParams;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
