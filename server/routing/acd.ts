@@ -1,4 +1,4 @@
-import { parseId, parseNewCall, parsePositiveMs, parseReason, parseRoutingConfig } from './config-schema';
+import { parseId, parseNewCall, parsePositiveMs, parseReason, parseRoutingConfigChange } from './config-schema';
 import { TypedEmitter } from './emitter';
 import { AppError, InvalidStateError, isAppError } from './errors';
 import type { Interval } from './intervals';
@@ -67,7 +67,7 @@ export class Acd extends TypedEmitter<AcdEvents> {
 
   async configure(config: unknown): Promise<void> {
     this.assertOpen();
-    await this.options.store.configure(parseRoutingConfig(config), this.time());
+    await this.options.store.configure(parseRoutingConfigChange(config), this.time());
   }
 
   /** Queues a call. Throws ERR_QUEUE_FULL when it was turned away (queue full, overflow `busy`). */
@@ -91,52 +91,52 @@ export class Acd extends TypedEmitter<AcdEvents> {
     return { ...result, queueId, position };
   }
 
-  operatorLogin(operatorId: string, options: { pausedReason?: string } = {}): Promise<CommandResult> {
+  async operatorLogin(operatorId: string, options: { pausedReason?: string } = {}): Promise<CommandResult> {
     const pausedReason = options.pausedReason === undefined ? undefined : parseReason(options.pausedReason, 'pausedReason');
     return this.run({ kind: 'login', operatorId: parseId(operatorId, 'operatorId'), ...(pausedReason !== undefined ? { pausedReason } : {}) });
   }
 
-  setAvailable(operatorId: string): Promise<CommandResult> {
+  async setAvailable(operatorId: string): Promise<CommandResult> {
     return this.run({ kind: 'set-available', operatorId: parseId(operatorId, 'operatorId') });
   }
 
-  pause(operatorId: string, reason: string): Promise<CommandResult> {
+  async pause(operatorId: string, reason: string): Promise<CommandResult> {
     return this.run({ kind: 'pause', operatorId: parseId(operatorId, 'operatorId'), reason: parseReason(reason) });
   }
 
   /** `force` also ends an offer or a call in progress (an operator who left without logging out). */
-  logout(operatorId: string, options: { force?: boolean } = {}): Promise<CommandResult> {
+  async logout(operatorId: string, options: { force?: boolean } = {}): Promise<CommandResult> {
     return this.run({ kind: 'logout', operatorId: parseId(operatorId, 'operatorId'), force: options.force === true });
   }
 
-  endWrapUp(operatorId: string): Promise<CommandResult> {
+  async endWrapUp(operatorId: string): Promise<CommandResult> {
     return this.run({ kind: 'end-wrap-up', operatorId: parseId(operatorId, 'operatorId') });
   }
 
-  extendWrapUp(operatorId: string, ms: number): Promise<CommandResult> {
+  async extendWrapUp(operatorId: string, ms: number): Promise<CommandResult> {
     return this.run({ kind: 'extend-wrap-up', operatorId: parseId(operatorId, 'operatorId'), ms: parsePositiveMs(ms, 'ms') });
   }
 
-  onRinging(ref: OfferRef): Promise<CommandResult> {
+  async onRinging(ref: OfferRef): Promise<CommandResult> {
     return this.run({ kind: 'ringing', ...this.ref(ref) });
   }
 
-  onAnswered(ref: OfferRef): Promise<CommandResult> {
+  async onAnswered(ref: OfferRef): Promise<CommandResult> {
     return this.run({ kind: 'answered', ...this.ref(ref) });
   }
 
   /** The offer rang out or the operator declined: the call goes back to the head of its place. */
-  onNoAnswer(ref: OfferRef): Promise<CommandResult> {
+  async onNoAnswer(ref: OfferRef): Promise<CommandResult> {
     return this.run({ kind: 'no-answer', ...this.ref(ref) });
   }
 
   /** Either side hung up: abandons a waiting or ringing call, completes an answered one. */
-  onHangup(callId: string): Promise<CommandResult> {
+  async onHangup(callId: string): Promise<CommandResult> {
     return this.run({ kind: 'hangup', callId: parseId(callId, 'callId') });
   }
 
   /** The caller left before an answer; ERR_ILLEGAL_TRANSITION if the call was answered. */
-  onAbandoned(callId: string): Promise<CommandResult> {
+  async onAbandoned(callId: string): Promise<CommandResult> {
     return this.run({ kind: 'abandon', callId: parseId(callId, 'callId') });
   }
 

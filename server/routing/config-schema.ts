@@ -61,13 +61,16 @@ export const OperatorConfigSchema = z
     });
   });
 
-export const RoutingConfigSchema = z
+/** A configuration change: well-formed queues and operators, references not yet checked. */
+export const RoutingConfigChangeSchema = z
   .object({
     queues: z.array(QueueConfigSchema).default([]),
     operators: z.array(OperatorConfigSchema).default([]),
   })
-  .strict()
-  .superRefine((cfg, ctx) => {
+  .strict();
+
+/** A whole configuration: ids unique, every reference known, no overflow loop. */
+export const RoutingConfigSchema = RoutingConfigChangeSchema.superRefine((cfg, ctx) => {
     const index = new Map<string, number>();
     cfg.queues.forEach((q, i) => {
       if (index.has(q.id)) ctx.addIssue({ code: 'custom', path: ['queues', i, 'id'], message: `queue id "${q.id}" is used twice` });
@@ -76,7 +79,7 @@ export const RoutingConfigSchema = z
     cfg.queues.forEach((q, i) => {
       if (q.overflow === 'busy') return;
       if (!index.has(q.overflow.queue)) {
-        ctx.addIssue({ code: 'custom', path: ['queues', i, 'overflow', 'queue'], message: `unknown queue "${q.overflow.queue}"` });
+        ctx.addIssue({ code: 'custom', path: ['queues', i, 'overflow', 'queue'], message: `queue ${q.id} overflows to unknown queue "${q.overflow.queue}"` });
         return;
       }
       const loop = overflowLoop(cfg.queues, index, q.id);
@@ -87,7 +90,7 @@ export const RoutingConfigSchema = z
       if (ops.has(o.id)) ctx.addIssue({ code: 'custom', path: ['operators', i, 'id'], message: `operator id "${o.id}" is used twice` });
       ops.add(o.id);
       o.queues.forEach((m, j) => {
-        if (!index.has(m.queue)) ctx.addIssue({ code: 'custom', path: ['operators', i, 'queues', j, 'queue'], message: `unknown queue "${m.queue}"` });
+        if (!index.has(m.queue)) ctx.addIssue({ code: 'custom', path: ['operators', i, 'queues', j, 'queue'], message: `operator ${o.id} is a member of unknown queue "${m.queue}"` });
       });
     });
   });
@@ -129,6 +132,11 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, what: string, cod
     cause: result.error,
     details: { fields: result.error.issues.map((i) => formatPath(i.path)) },
   });
+}
+
+/** Checks the shape of a change; the merged result goes through parseRoutingConfig. */
+export function parseRoutingConfigChange(input: unknown): RoutingConfig {
+  return parse(RoutingConfigChangeSchema, input, 'routing config', 'ERR_INVALID_CONFIG') as RoutingConfig;
 }
 
 export function parseRoutingConfig(input: unknown): RoutingConfig {

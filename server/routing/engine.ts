@@ -1,5 +1,5 @@
 import { nextCallState } from './call-state';
-import { mergeRoutingConfig, parseRoutingConfig } from './config-schema';
+import { mergeRoutingConfig, parseRoutingConfig, parseRoutingConfigChange } from './config-schema';
 import { EngineCore, Run, timerKey, type QueueRuntime } from './engine-core';
 import { AppError } from './errors';
 import { nextOperatorState } from './operator-state';
@@ -18,7 +18,7 @@ export class RoutingEngine {
 
   /** Adds or replaces queues and operators (upsert). The merged configuration is validated. */
   configure(input: unknown, now: number): void {
-    const incoming = parseRoutingConfig(input);
+    const incoming = parseRoutingConfigChange(input);
     parseRoutingConfig(mergeRoutingConfig(this.currentConfig(), incoming));
     const { core } = this;
     const changed: QueueRuntime[] = [];
@@ -135,14 +135,39 @@ export class RoutingEngine {
     throw new Error('routing tick did not settle');
   }
 
-  view(): AcdStateView {
+  /** A copy of the state; with `queueIds`, only those queues, their member operators and their calls. */
+  view(scope: { queueIds?: string[] } = {}): AcdStateView {
     const { core } = this;
+    let queues = [...core.queues.values()];
+    let operators = [...core.operators.values()];
+    let calls = [...core.calls.values()];
+    let timers = core.timerQueue.entries();
+    if (scope.queueIds) {
+      const ids = new Set(scope.queueIds);
+      queues = queues.filter((q) => ids.has(q.config.id));
+      const members = new Set(queues.flatMap((q) => Object.keys(q.members)));
+      operators = operators.filter((o) => members.has(o.id));
+      calls = calls.filter((c) => ids.has(c.queueId));
+      const keys = new Set([...operators.map((o) => `w|${o.id}`), ...calls.flatMap((c) => [`r|${c.id}`, `c|${c.id}`])]);
+      timers = timers.filter((t) => keys.has(t.key));
+    }
     return structuredClone({
-      queues: [...core.queues.values()].map((q) => ({ config: q.config, members: q.members, waiting: q.waiting, ...(q.rrLast !== undefined ? { rrLast: q.rrLast } : {}), ...(q.ahtMs !== undefined ? { ahtMs: q.ahtMs } : {}) })),
-      operators: [...core.operators.values()],
-      calls: [...core.calls.values()],
-      timers: core.timerQueue.entries(),
+      queues: queues.map((q) => ({
+        config: q.config,
+        members: q.members,
+        waiting: q.waiting,
+        ...(q.rrLast !== undefined ? { rrLast: q.rrLast } : {}),
+        ...(q.ahtMs !== undefined ? { ahtMs: q.ahtMs } : {}),
+      })),
+      operators,
+      calls,
+      timers,
     });
+  }
+
+  callRecord(callId: string): CallRecord | undefined {
+    const call = this.core.calls.get(callId);
+    return call ? structuredClone(call) : undefined;
   }
 
   private enqueue(run: Run, cmd: Extract<AcdCommand, { kind: 'enqueue' }>): void {
