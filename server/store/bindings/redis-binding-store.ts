@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import type { createClient } from 'redis';
+import { flowKey, type Binding, type BindingChange, type BindingStore, type Flow } from './binding-store';
+import { bindingKeys } from './binding-keys';
+import { REMOVE_IF_FLOW, UPDATE_AOR } from './binding-scripts';
+
+type RedisClient = ReturnType<typeof createClient>;
+
+/** Bindings in Redis, shared by every Switchboard instance. */
+export class RedisBindingStore implements BindingStore {
+  private readonly keys: ReturnType<typeof bindingKeys>;
+
+  constructor(private readonly client: RedisClient, prefix: string) {
+    this.keys = bindingKeys(prefix);
+  }
+
+  async update(aor: string, change: BindingChange, now: number): Promise<Binding[]> {
+    const raw = await this.run(UPDATE_AOR, [this.keys.aor(aor)], [
+      String(now), change.callId, String(change.cseq), change.removeAll ? '1' : '0',
+      JSON.stringify(change.upsert), JSON.stringify(change.remove),
+    ]);
+    const live = decodeList(raw);
+    for (const b of change.upsert) {
+      const key = this.keys.flow(flowKey(b.flow));
+      await this.client.sAdd(key, `${aor}\n${b.contact}`);
+      await this.client.pExpireAt(key, b.expiresAt, 'GT').catch(() => this.client.pExpireAt(key, b.expiresAt));
+    }
+    return live.filter((b) => b.expiresAt > now);
+  }
+
+  async lookup(aor: string, now: number): Promise<Binding[]> {
+    const values = await this.client.hVals(this.keys.aor(aor));
+    return values.map((v) => JSON.parse(v) as Binding).filter((b) => b.expiresAt > now);
+  }
+
+  async removeFlow(flow: Flow): Promise<number> {
+    const key = this.keys.flow(flowKey(flow));
+    const members = await this.client.sMembers(key);
+    let n = 0;
+    for (const m of members) {
+      const [aor, contact] = m.split('\n') as [string, string];
+      n += Number(await this.run(REMOVE_IF_FLOW, [this.keys.aor(aor)], [contact, flowKey(flow)]));
+    }
+    await this.client.del(key);
+    return n;
+  }
+
+  async close(): Promise<void> {
+    // the client belongs to the caller
+  }
+
+  private readonly shas = new Map<string, string>();
+
+  /** EVALSHA, loading the script on first use (and again after a Redis restart). */
+  private async run(script: string, keys: string[], args: string[]): Promise<unknown> {
+    let sha = this.shas.get(script);
+    if (!sha) {
+      sha = createHash('sha1').update(script).digest('hex');
+      this.shas.set(script, sha);
+    }
+    try {
+      return await this.client.evalSha(sha, { keys, arguments: args });
+    } catch (err) {
+      if (!String((err as Error).message).includes('NOSCRIPT')) throw err;
+      return this.client.eval(script, { keys, arguments: args });
+    }
+  }
+}
+
+function decodeList(raw: unknown): Binding[] {
+  const list = JSON.parse(String(raw)) as unknown;
+  // cjson encodes an empty Lua table as {}
+  return Array.isArray(list) ? (list as string[]).map((s) => JSON.parse(s) as Binding) : [];
+}
