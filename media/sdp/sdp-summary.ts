@@ -50,8 +50,9 @@ export function summarizeSdp(sdp: string): SdpSummary {
   let sessionDirection: SdpMediaSection['direction'] = 'sendrecv';
   let seenOrigin = false;
   let seenName = false;
-  const media: SdpMediaSection[] = [];
-  let current: (SdpMediaSection & { rtpmaps: Map<number, SdpCodec>; formats: number[] }) | undefined;
+  type Section = SdpMediaSection & { rtpmaps: Map<number, SdpCodec>; formats: number[] };
+  const media: Section[] = [];
+  let current: Section | undefined;
   for (const line of lines) {
     const m = LINE.exec(line);
     if (!m) throw invalid(`line "${line.slice(0, 40)}" is not of the form x=value`);

@@ -1,0 +1,134 @@
+import type { MediaError } from './errors';
+import type { AudioCodec, LegKind } from './leg-profiles';
+
+/** An SDP offer from one leg, to be rewritten for the other leg. */
+export interface OfferOptions {
+  callId: string;
+  /** The SIP From-tag of the offering leg. */
+  fromTag: string;
+  sdp: string;
+  /** The leg that sent this SDP. */
+  from: LegKind;
+  /** The leg that will receive the rewritten SDP. */
+  to: LegKind;
+  /** Narrows and orders the codecs offered to `to` (default: its profile, e.g. Opus first for a browser). */
+  codecs?: readonly AudioCodec[];
+  /** Records this call; default: the relay's `recordCalls` setting. */
+  record?: boolean;
+  /** A free-form label rtpengine reports back in statistics. */
+  label?: string;
+}
+
+/** An SDP answer from the answering leg, to be rewritten for the offering leg. */
+export interface AnswerOptions {
+  callId: string;
+  /** The From-tag of the offering leg, as given to offer(). */
+  fromTag: string;
+  /** The tag of the answering leg (its SIP To-tag). */
+  toTag: string;
+  sdp: string;
+  /** The answering leg (the `to` of the offer). */
+  from: LegKind;
+  /** The offering leg, which receives the rewritten answer (the `from` of the offer). */
+  to: LegKind;
+  label?: string;
+}
+
+export interface SdpResult {
+  /** The rewritten SDP to put in the SIP message. */
+  sdp: string;
+}
+
+/** Ends a whole call (callId only) or one branch of it (with tags). */
+export interface DeleteOptions {
+  callId: string;
+  fromTag?: string;
+  toTag?: string;
+}
+
+/** Selects one leg of a call by its tag. */
+export interface LegSelector {
+  callId: string;
+  /** The tag of the leg that hears the audio (e.g. the caller's From-tag). */
+  tag: string;
+}
+
+export interface PlayMediaOptions extends LegSelector {
+  /** Absolute path of an audio file the relay host can read (WAV, MP3, anything ffmpeg decodes). */
+  file: string;
+  /** Repeat until stopMedia() (default true). */
+  loop?: boolean;
+}
+
+export interface PlayMediaResult {
+  /** Length of one pass of the file, when the relay could tell. */
+  durationMs: number | undefined;
+}
+
+export interface PacketCounters {
+  packets: number;
+  bytes: number;
+  errors: number;
+}
+
+export interface StreamStats extends PacketCounters {
+  localPort: number | undefined;
+  /** The address packets are sent to, `ip:port`. */
+  endpoint: string | undefined;
+  lastPacketAt: Date | undefined;
+  flags: string[];
+}
+
+export interface LegStats {
+  tag: string;
+  label: string | undefined;
+  protocol: string | undefined;
+  /** rtpengine's media flags, e.g. ICE, DTLS-SRTP, rtcp-mux, transcoding. */
+  flags: string[];
+  inDialogueWith: string | undefined;
+  /** Packets received from this leg (RTP streams only). */
+  rtp: PacketCounters;
+  streams: StreamStats[];
+}
+
+export interface CallStats {
+  callId: string;
+  createdAt: Date | undefined;
+  lastSignalAt: Date | undefined;
+  legs: LegStats[];
+  totals: { rtp: PacketCounters; rtcp: PacketCounters };
+}
+
+export interface MediaRelayEvents {
+  /** The relay stopped answering (or its process exited); calls on it are lost. */
+  down: [error: MediaError];
+  /** The relay answers again after being down (a fresh instance holds no calls). */
+  up: [];
+}
+
+export type MediaRelayState = 'up' | 'down' | 'closed';
+
+/**
+ * The media plane port: rewrites SDP between a trunk leg and a browser leg, plays audio files
+ * into a leg, records and reports statistics. Every method is bounded in time and rejects with a
+ * MediaError; none hangs. While the relay is down, calls fail at once with ERR_MEDIA_RELAY_DOWN.
+ */
+export interface MediaRelay {
+  readonly state: MediaRelayState;
+  offer(options: OfferOptions): Promise<SdpResult>;
+  answer(options: AnswerOptions): Promise<SdpResult>;
+  /** Deleting an unknown call is not an error. */
+  delete(options: DeleteOptions): Promise<void>;
+  playMedia(options: PlayMediaOptions): Promise<PlayMediaResult>;
+  stopMedia(options: LegSelector): Promise<void>;
+  startRecording(options: { callId: string }): Promise<void>;
+  stopRecording(options: { callId: string }): Promise<void>;
+  callStats(callId: string): Promise<CallStats>;
+  /** Call ids the relay currently holds (at most `limit`, default 1000). */
+  listCalls(limit?: number): Promise<string[]>;
+  ping(): Promise<void>;
+  on<K extends keyof MediaRelayEvents>(event: K, listener: (...args: MediaRelayEvents[K]) => void): this;
+  off<K extends keyof MediaRelayEvents>(event: K, listener: (...args: MediaRelayEvents[K]) => void): this;
+  /** Stops health checks and releases the control socket. Idempotent; calls after it reject. */
+  close(): Promise<void>;
+}

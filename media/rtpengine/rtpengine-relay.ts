@@ -1,0 +1,207 @@
+import { isAbsolute } from 'node:path';
+import { MediaError, MediaErrorCode } from '../errors';
+import { answerParams, checkLegSdp, checkProducedSdp, offerParams } from '../leg-profiles';
+import { silentLogger, type MediaLogger } from '../logger';
+import { NgClient, type NgParams, type NgReply } from '../ng/ng-client';
+import { parseQueryReply } from './query-stats';
+import { TypedEmitter } from '../typed-emitter';
+import type {
+  AnswerOptions, CallStats, DeleteOptions, LegSelector, MediaRelay, MediaRelayEvents, MediaRelayState, OfferOptions,
+  PlayMediaOptions, PlayMediaResult, SdpResult,
+} from '../media-relay';
+
+export interface RtpengineRelayOptions {
+  /** rtpengine's ng control address. */
+  host: string;
+  port: number;
+  /** Time allowed for one ng command. Default 2000 ms. */
+  timeoutMs?: number;
+  /** Interval of the `ping` health check; 0 turns it off. Default 1000 ms. */
+  healthCheckIntervalMs?: number;
+  /** Record every call from its first offer (rtpengine's `record call`). Default false. */
+  recordCalls?: boolean;
+  logger?: MediaLogger;
+}
+
+/** Repeats for "loop until stopped": rtpengine stops at stop media or delete long before. */
+const LOOP_REPEATS = 100000;
+
+/** rtpengine's error reasons that mean "no such call or leg". */
+const NOT_FOUND = /unknown (call|tag)|call-id not found|not found/i;
+const BAD_SDP = /parse SDP|incomplete SDP/i;
+
+/** The MediaRelay adapter for rtpengine over the ng protocol (UDP). */
+export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements MediaRelay {
+  private readonly client: NgClient;
+  private readonly logger: MediaLogger;
+  private readonly recordCalls: boolean;
+  private readonly healthTimer: NodeJS.Timeout | undefined;
+  /** Calls this relay created, so that a failed first offer can be cleaned up without touching live calls. */
+  private readonly known = new Set<string>();
+  private current: MediaRelayState = 'up';
+  private downError: MediaError | undefined;
+  private checking = false;
+
+  constructor(options: RtpengineRelayOptions) {
+    super();
+    this.logger = options.logger ?? silentLogger;
+    this.recordCalls = options.recordCalls ?? false;
+    this.client = new NgClient({ host: options.host, port: options.port, timeoutMs: options.timeoutMs, logger: this.logger });
+    const interval = options.healthCheckIntervalMs ?? 1000;
+    if (interval > 0) {
+      this.healthTimer = setInterval(() => void this.healthCheck(), interval);
+      this.healthTimer.unref();
+    }
+  }
+
+  get state(): MediaRelayState {
+    return this.current;
+  }
+
+  async offer(o: OfferOptions): Promise<SdpResult> {
+    checkLegSdp(o.sdp, o.from);
+    const params: NgParams = {
+      ...offerParams(o.to, o.codecs), 'call-id': o.callId, 'from-tag': o.fromTag, sdp: o.sdp, label: o.label,
+      'record call': (o.record ?? this.recordCalls) ? 'yes' : undefined,
+    };
+    const isNew = !this.known.has(o.callId);
+    try {
+      const reply = await this.command('offer', params, o.callId);
+      const sdp = this.sdpOf(reply, 'offer', o.callId);
+      checkProducedSdp(sdp, o.to);
+      this.known.add(o.callId);
+      return { sdp };
+    } catch (err) {
+      if (isNew) await this.discard(o.callId);
+      throw err;
+    }
+  }
+
+  async answer(o: AnswerOptions): Promise<SdpResult> {
+    checkLegSdp(o.sdp, o.from);
+    const params: NgParams = {
+      ...answerParams(o.to), 'call-id': o.callId, 'from-tag': o.fromTag, 'to-tag': o.toTag, sdp: o.sdp, label: o.label,
+    };
+    const reply = await this.command('answer', params, o.callId);
+    const sdp = this.sdpOf(reply, 'answer', o.callId);
+    checkProducedSdp(sdp, o.to);
+    return { sdp };
+  }
+
+  async delete(o: DeleteOptions): Promise<void> {
+    await this.command('delete', { 'call-id': o.callId, 'from-tag': o.fromTag, 'to-tag': o.toTag, 'delete delay': 0 }, o.callId);
+    if (!o.fromTag && !o.toTag) this.known.delete(o.callId);
+  }
+
+  async playMedia(o: PlayMediaOptions): Promise<PlayMediaResult> {
+    if (!isAbsolute(o.file)) throw new MediaError(MediaErrorCode.RelayError, `play media needs an absolute path, got ${o.file}`);
+    const reply = await this.command('play media', {
+      'call-id': o.callId, 'from-tag': o.tag, file: o.file, 'repeat-times': (o.loop ?? true) ? LOOP_REPEATS : 1,
+    }, o.callId);
+    return { durationMs: typeof reply.duration === 'number' ? reply.duration : undefined };
+  }
+
+  async stopMedia(o: LegSelector): Promise<void> {
+    await this.command('stop media', { 'call-id': o.callId, 'from-tag': o.tag }, o.callId);
+  }
+
+  async startRecording(o: { callId: string }): Promise<void> {
+    await this.command('start recording', { 'call-id': o.callId }, o.callId);
+  }
+
+  async stopRecording(o: { callId: string }): Promise<void> {
+    await this.command('stop recording', { 'call-id': o.callId }, o.callId);
+  }
+
+  async callStats(callId: string): Promise<CallStats> {
+    return parseQueryReply(callId, await this.command('query', { 'call-id': callId }, callId));
+  }
+
+  async listCalls(limit = 1000): Promise<string[]> {
+    const reply = await this.command('list', { limit });
+    return Array.isArray(reply.calls) ? reply.calls.filter((c): c is string => typeof c === 'string') : [];
+  }
+
+  async ping(): Promise<void> {
+    const reply = await this.command('ping', {}, undefined, true);
+    if (reply.result !== 'pong') throw new MediaError(MediaErrorCode.RelayError, `unexpected ping reply ${reply.result}`);
+  }
+
+  async close(): Promise<void> {
+    if (this.current === 'closed') return;
+    this.current = 'closed';
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.client.close();
+  }
+
+  /** Marks the relay down from outside (e.g. the local rtpengine process exited). */
+  markDown(cause: MediaError): void {
+    if (this.current !== 'up') return;
+    this.current = 'down';
+    this.downError = cause;
+    this.known.clear();
+    this.logger.error({ relay: this.client.address, err: cause.message }, 'media relay down');
+    this.emit('down', cause);
+  }
+
+  private markUp(): void {
+    if (this.current !== 'down') return;
+    this.current = 'up';
+    this.downError = undefined;
+    this.logger.info({ relay: this.client.address }, 'media relay up');
+    this.emit('up');
+  }
+
+  private async healthCheck(): Promise<void> {
+    if (this.checking || this.current === 'closed') return;
+    this.checking = true;
+    try {
+      await this.ping();
+      this.markUp();
+    } catch (err) {
+      if (err instanceof MediaError && (err.code === MediaErrorCode.RelayDown || err.code === MediaErrorCode.Timeout)) {
+        this.markDown(new MediaError(MediaErrorCode.RelayDown, `rtpengine at ${this.client.address} stopped answering: ${err.message}`, { cause: err }));
+      }
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /** Sends one command, mapping failures to MediaError codes; fails at once while the relay is down. */
+  private async command(name: string, params: NgParams, callId?: string, probe = false): Promise<NgReply> {
+    if (this.current === 'closed') throw new MediaError(MediaErrorCode.InvalidState, 'media relay is closed', { command: name, callId });
+    if (this.current === 'down' && !probe) {
+      throw new MediaError(MediaErrorCode.RelayDown, `media relay is down: ${this.downError?.message ?? 'unknown reason'}`, {
+        command: name, callId, cause: this.downError,
+      });
+    }
+    try {
+      return await this.client.request(name, params);
+    } catch (err) {
+      if (!(err instanceof MediaError)) throw err;
+      if (err.code === MediaErrorCode.RelayDown) {
+        if (!probe) this.markDown(err);
+        throw new MediaError(err.code, err.message, { cause: err, command: name, callId });
+      }
+      if (err.code === MediaErrorCode.RelayError) {
+        const code = BAD_SDP.test(err.message) ? MediaErrorCode.SdpInvalid : NOT_FOUND.test(err.message) ? MediaErrorCode.NotFound : err.code;
+        throw new MediaError(code, err.message, { cause: err, command: name, callId });
+      }
+      throw new MediaError(err.code, err.message, { cause: err, command: name, callId });
+    }
+  }
+
+  private sdpOf(reply: NgReply, command: string, callId: string): string {
+    if (typeof reply.sdp !== 'string') throw new MediaError(MediaErrorCode.RelayError, `rtpengine's ${command} reply has no SDP`, { command, callId });
+    return reply.sdp;
+  }
+
+  /** Best-effort removal of a call whose first offer failed, so nothing is left behind. */
+  private async discard(callId: string): Promise<void> {
+    try {
+      await this.client.request('delete', { 'call-id': callId, 'delete delay': 0 });
+    } catch (err) {
+      this.logger.debug({ callId, err: (err as Error).message }, 'no session to discard');
+    }
+  }
+}
