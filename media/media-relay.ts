@@ -58,6 +58,8 @@ export interface PlayMediaOptions extends LegSelector {
   file: string;
   /** Repeat until stopMedia() (default true). */
   loop?: boolean;
+  /** The file replaces what the other legs send to this one until stopMedia() (default true). */
+  exclusive?: boolean;
 }
 
 export interface PlayMediaResult {

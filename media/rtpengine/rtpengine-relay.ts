@@ -38,6 +38,8 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   private readonly healthTimer: NodeJS.Timeout | undefined;
   /** Calls this relay created, so that a failed first offer can be cleaned up without touching live calls. */
   private readonly known = new Set<string>();
+  /** Legs whose media is blocked while a file plays to another leg, by `callId\ntag`. */
+  private readonly blocked = new Map<string, string[]>();
   private current: MediaRelayState = 'up';
   private downError: MediaError | undefined;
   private checking = false;
@@ -90,11 +92,15 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
 
   async delete(o: DeleteOptions): Promise<void> {
     await this.command('delete', { 'call-id': o.callId, 'from-tag': o.fromTag, 'to-tag': o.toTag, 'delete delay': 0 }, o.callId);
-    if (!o.fromTag && !o.toTag) this.known.delete(o.callId);
+    if (!o.fromTag && !o.toTag) {
+      this.known.delete(o.callId);
+      for (const key of [...this.blocked.keys()]) if (key.startsWith(`${o.callId}\n`)) this.blocked.delete(key);
+    }
   }
 
   async playMedia(o: PlayMediaOptions): Promise<PlayMediaResult> {
     if (!isAbsolute(o.file)) throw new MediaError(MediaErrorCode.RelayError, `play media needs an absolute path, got ${o.file}`);
+    if (o.exclusive ?? true) await this.blockOthers(o);
     const reply = await this.command('play media', {
       'call-id': o.callId, 'from-tag': o.tag, file: o.file, 'repeat-times': (o.loop ?? true) ? LOOP_REPEATS : 1,
     }, o.callId);
@@ -102,7 +108,27 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   }
 
   async stopMedia(o: LegSelector): Promise<void> {
-    await this.command('stop media', { 'call-id': o.callId, 'from-tag': o.tag }, o.callId);
+    const key = `${o.callId}\n${o.tag}`;
+    const blocked = this.blocked.get(key) ?? [];
+    this.blocked.delete(key);
+    try {
+      await this.command('stop media', { 'call-id': o.callId, 'from-tag': o.tag }, o.callId);
+    } finally {
+      for (const other of blocked) await this.command('unblock media', { 'call-id': o.callId, 'from-tag': other }, o.callId);
+    }
+  }
+
+  /**
+   * rtpengine adds the player's stream next to the media it forwards; to make the file replace
+   * what the other legs send to this one, their media is blocked until stopMedia().
+   */
+  private async blockOthers(o: LegSelector): Promise<void> {
+    const key = `${o.callId}\n${o.tag}`;
+    const stats = await this.callStats(o.callId);
+    if (!stats.legs.some((l) => l.tag === o.tag)) throw new MediaError(MediaErrorCode.NotFound, `call ${o.callId} has no leg ${o.tag}`, { callId: o.callId });
+    const others = stats.legs.map((l) => l.tag).filter((t) => t !== '' && t !== o.tag && !(this.blocked.get(key) ?? []).includes(t));
+    for (const other of others) await this.command('block media', { 'call-id': o.callId, 'from-tag': other }, o.callId);
+    this.blocked.set(key, [...(this.blocked.get(key) ?? []), ...others]);
   }
 
   async startRecording(o: { callId: string }): Promise<void> {
@@ -140,6 +166,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     this.current = 'down';
     this.downError = cause;
     this.known.clear();
+    this.blocked.clear();
     this.logger.error({ relay: this.client.address, err: cause.message }, 'media relay down');
     this.emit('down', cause);
   }

@@ -1,0 +1,46 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
+import { startMediaRelay, type MediaRelayConfig, type RunningMediaRelay } from '../../media';
+import { RtpEndpoint } from '../../media/testing/rtp-endpoint';
+
+export interface TestRelay extends RunningMediaRelay {
+  recordingDir: string;
+  /** Closes endpoints, the relay and rtpengine, and removes the recording directory. */
+  dispose(): Promise<void>;
+  endpoint(...args: Parameters<typeof RtpEndpoint.open>): Promise<RtpEndpoint>;
+}
+
+/**
+ * Starts a private rtpengine for one test file: its own ng port (OS-picked) and a random
+ * 200-port RTP range below the ephemeral range, recording into a temp directory.
+ */
+export async function startTestRelay(config: Omit<MediaRelayConfig, 'local'> & { local?: MediaRelayConfig['local'] } = {}): Promise<TestRelay> {
+  const recordingDir = await mkdtemp(join(tmpdir(), 'switchboard-rec-'));
+  const portMin = 20000 + 200 * randomInt(0, 60);
+  const running = await startMediaRelay({
+    healthCheckIntervalMs: 250,
+    ...config,
+    local: { portMin, portMax: portMin + 199, recordingDir, ...config.local },
+  });
+  const endpoints: RtpEndpoint[] = [];
+  return {
+    ...running,
+    recordingDir,
+    async endpoint(...args) {
+      const e = await RtpEndpoint.open(...args);
+      endpoints.push(e);
+      return e;
+    },
+    async dispose() {
+      await Promise.all(endpoints.map((e) => e.close()));
+      await running.close();
+      await rm(recordingDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let calls = 0;
+/** A call id unique within the test run. */
+export const newCallId = (prefix = 'call'): string => `${prefix}-${process.pid}-${++calls}-${randomInt(1e9)}`;
