@@ -220,6 +220,12 @@ export class EngineCore {
       }
     }
     if (!best) return;
+    const q = this.queue(best.queueId);
+    if (q.config.strategy === 'ring-all') {
+      // ring every free member of the tier, not only the one who just became free
+      const choice = this.selectFor(run, q, best);
+      if (choice) return this.offer(run, best, q, choice.picked, choice);
+    }
     candidates.sort((a, b) => compareCalls({ ...a, id: a.callId }, { ...b, id: b.callId }));
     const explanation: CallChoice = {
       kind: 'call-for-operator',
@@ -230,7 +236,7 @@ export class EngineCore {
       candidates,
       summary: `priority-then-longest-wait picked ${best.id} in ${best.queueId} of ${candidates.length} queue heads`,
     };
-    this.offer(run, best, this.queue(best.queueId), [op.id], explanation);
+    this.offer(run, best, q, [op.id], explanation);
   }
 
   /**

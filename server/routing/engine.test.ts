@@ -330,14 +330,14 @@ describe('abandon and hang-up', () => {
 });
 
 describe('ring-all', () => {
-  it('rings everyone; the first to answer wins, the others are released and served next', () => {
+  it('rings everyone; the first to answer wins, the others are released and ring for the next call', () => {
     const h = new EngineHarness().configure({ queues: [queue('q', { strategy: 'ring-all' })], operators: ['a', 'b', 'c'].map((id) => operator(id, ['q'])) });
     h.login('a', 'b', 'c');
     expect(offers(h.enqueue('c1', 'q'))).toEqual(['c1→a+b+c']);
     h.enqueue('c2', 'q');
     const events = h.answer('c1', 'b');
     expect(ofType(events, 'offer-withdrawn').map((e) => `${e.operatorId}:${e.reason}`)).toEqual(['a:answered-elsewhere', 'c:answered-elsewhere']);
-    expect(offers(events)).toEqual(['c2→a']);
+    expect(offers(events)).toEqual(['c2→a+c']); // everyone free rings again, not only the first released
     expect(h.op('b').state).toBe('on-call');
   });
 });

@@ -1,0 +1,4 @@
+import { describeAcdStoreConformance } from '../../test/store/conformance-suite';
+import { MemoryAcdStore } from './memory-store';
+
+describeAcdStoreConformance('memory', { create: async () => new MemoryAcdStore() });

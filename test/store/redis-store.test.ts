@@ -1,0 +1,14 @@
+import { RedisAcdStore } from '../../server/store/redis-store';
+import { stopAll } from '../support/processes';
+import { describeAcdStoreConformance } from './conformance-suite';
+import { randomPrefix, startRedis, type TestRedis } from './redis-server';
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await stopAll();
+});
+
+describeAcdStoreConformance('redis', { create: () => RedisAcdStore.connect({ url: redis.url, prefix: randomPrefix() }) });
