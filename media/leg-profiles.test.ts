@@ -41,21 +41,21 @@ describe('checkProducedSdp', () => {
 
 describe('offerParams / answerParams', () => {
   it('gives a browser ICE, DTLS-SRTP only, rtcp-mux and Opus first', () => {
-    expect(offerParams('browser')).toMatchObject({
+    expect(offerParams('trunk', 'browser')).toMatchObject({
       'transport-protocol': 'UDP/TLS/RTP/SAVPF', ICE: 'force', SDES: ['off'], 'rtcp-mux': ['offer', 'require'],
       codec: { mask: ['all'], transcode: ['opus', 'PCMU', 'PCMA', 'telephone-event'] },
     });
     expect(answerParams('browser')).toMatchObject({ ICE: 'force', SDES: ['off'] });
   });
   it('gives a trunk plain RTP with G.711 only', () => {
-    expect(offerParams('trunk')).toMatchObject({
-      'transport-protocol': 'RTP/AVP', ICE: 'remove', DTLS: 'off', codec: { transcode: ['PCMU', 'PCMA', 'telephone-event'] },
+    expect(offerParams('browser', 'trunk')).toMatchObject({
+      'transport-protocol': 'RTP/AVP', ICE: 'remove', DTLS: 'off', codec: { mask: ['all'], transcode: ['PCMU', 'PCMA', 'telephone-event'], accept: ['opus'] },
     });
     expect(answerParams('trunk')).toMatchObject({ ICE: 'remove' });
   });
   it('narrows and orders the codecs, ignoring ones the leg does not allow', () => {
-    expect(offerParams('browser', ['PCMU'])).toMatchObject({ codec: { transcode: ['PCMU', 'telephone-event'] } });
-    expect(offerParams('trunk', ['opus', 'PCMA'])).toMatchObject({ codec: { transcode: ['PCMA', 'telephone-event'] } });
-    expect(() => offerParams('trunk', ['opus'])).toThrow(expect.objectContaining({ code: MediaErrorCode.CodecUnsupported }));
+    expect(offerParams('trunk', 'browser', ['PCMU'])).toMatchObject({ codec: { transcode: ['PCMU', 'telephone-event'] } });
+    expect(offerParams('trunk', 'trunk', ['opus', 'PCMA'])).toMatchObject({ codec: { transcode: ['PCMA', 'telephone-event'] } });
+    expect(() => offerParams('trunk', 'trunk', ['opus'])).toThrow(expect.objectContaining({ code: MediaErrorCode.CodecUnsupported }));
   });
 });

@@ -74,18 +74,21 @@ export function checkProducedSdp(sdp: string, to: LegKind): void {
 }
 
 /**
- * The ng options that shape the SDP rtpengine sends towards `to`.
+ * The ng options that shape the SDP rtpengine sends towards `to` for an offer from `from`.
  * `codecs` narrows (and orders) the codecs offered to that leg; it defaults to the profile's list.
  */
-export function offerParams(to: LegKind, codecs?: readonly AudioCodec[]): NgParams {
+export function offerParams(from: LegKind, to: LegKind, codecs?: readonly AudioCodec[]): NgParams {
   const profile = LEG_PROFILES[to];
   const wanted = (codecs ?? profile.codecs).filter((c) => profile.codecs.includes(c));
   if (wanted.length === 0) {
     throw new MediaError(MediaErrorCode.CodecUnsupported, `none of ${codecs?.join(', ')} is allowed on the ${to} leg`);
   }
   // mask=all + transcode=[list] makes the list the whole offer, in this order; codecs the
-  // other side already offered pass through untouched, the others are transcoded.
-  const codec = { mask: ['all'], transcode: [...wanted, 'telephone-event'] };
+  // offerer also has pass through untouched, the others are transcoded. For a browser's offer,
+  // accept=opus makes rtpengine answer the browser with Opus (transcoding) even when the far
+  // side picks a G.711 law the browser also offered: Opus is the browser leg's preference.
+  const codec: NgParams = { mask: ['all'], transcode: [...wanted, 'telephone-event'] };
+  if (from === 'browser' && !wanted.includes('opus')) codec.accept = ['opus'];
   if (to === 'browser') {
     return {
       'transport-protocol': 'UDP/TLS/RTP/SAVPF', ICE: 'force', 'rtcp-mux': ['offer', 'require'], SDES: ['off'],
@@ -94,7 +97,7 @@ export function offerParams(to: LegKind, codecs?: readonly AudioCodec[]): NgPara
   }
   return {
     'transport-protocol': 'RTP/AVP', ICE: 'remove', 'rtcp-mux': ['demux'], DTLS: 'off', SDES: ['off'],
-    flags: ['trust address'], replace: ['origin', 'session-connection'], codec,
+    flags: ['trust address', 'strip extmap'], replace: ['origin', 'session-connection'], codec,
   };
 }
 

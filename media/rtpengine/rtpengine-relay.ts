@@ -63,7 +63,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   async offer(o: OfferOptions): Promise<SdpResult> {
     checkLegSdp(o.sdp, o.from);
     const params: NgParams = {
-      ...offerParams(o.to, o.codecs), 'call-id': o.callId, 'from-tag': o.fromTag, sdp: o.sdp, label: o.label,
+      ...offerParams(o.from, o.to, o.codecs), 'call-id': o.callId, 'from-tag': o.fromTag, sdp: o.sdp, label: o.label,
       'record call': (o.record ?? this.recordCalls) ? 'yes' : undefined,
     };
     const isNew = !this.known.has(o.callId);
