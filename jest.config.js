@@ -4,6 +4,8 @@ module.exports = {
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   roots: ['<rootDir>/server', '<rootDir>/media', '<rootDir>/config', '<rootDir>/softphone', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // sip.js ships ES modules only: let SWC compile it for the tests
+  transformIgnorePatterns: ['/node_modules/(?!sip\\.js/)'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { AdminServer } from './drachtio/admin-server';
 import { AppSide } from './core/app-side';
 import { SipCore } from './core/sip-core';
@@ -17,6 +18,17 @@ export interface SipEngineOptions {
   logger?: EngineLogger;
 }
 
+/** A connection-oriented flow (TCP, WebSocket) that closed: whoever registered over it is unreachable. */
+export interface FlowInfo {
+  protocol: Protocol;
+  address: string;
+  port: number;
+}
+
+export interface SipEngineEvents {
+  flowClosed: [flow: FlowInfo];
+}
+
 export interface SipEngineStats {
   dialogs: number;
   serverTransactions: number;
@@ -28,7 +40,7 @@ export interface SipEngineStats {
  * The embedded SIP engine: an RFC 3261 stack behind the drachtio-server wire protocol, so an
  * unmodified drachtio-srf app connects to `admin` as it would to drachtio-server.
  */
-export class SipEngine {
+export class SipEngine extends EventEmitter<SipEngineEvents> {
   private readonly transport: TransportLayer;
   private readonly admin: AdminServer;
   private readonly core: SipCore;
@@ -36,6 +48,7 @@ export class SipEngine {
   private state: 'new' | 'running' | 'closed' = 'new';
 
   constructor(options: SipEngineOptions) {
+    super();
     const log = options.logger ?? silentLogger;
     this.transport = new TransportLayer(options.listen);
     this.admin = new AdminServer({
@@ -47,6 +60,7 @@ export class SipEngine {
     const appSide = new AppSide(this.core);
     this.admin.on('sip', (conn, msgId, tokens, text) => void appSide.handle(conn, msgId, tokens, text));
     this.admin.on('protocolError', (remote, reason) => log.warn({ remote, reason }, 'bad message on the admin socket'));
+    this.transport.on('connectionClosed', (f) => this.emit('flowClosed', { protocol: f.protocol, address: f.address, port: f.port }));
     this.transport.on('badMessage', (reason, source, answered) => {
       this.badMessages++;
       log.info({ reason, from: `${source.protocol}/${source.address}:${source.port}`, answered }, answered ? 'answered 400' : 'dropped bad message');

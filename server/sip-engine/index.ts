@@ -1,4 +1,4 @@
-export { SipEngine, ENGINE_VERSION, type SipEngineOptions, type SipEngineStats } from './engine';
+export { SipEngine, ENGINE_VERSION, type FlowInfo, type SipEngineEvents, type SipEngineOptions, type SipEngineStats } from './engine';
 export { parseContact } from './contact';
 export { startEngineWorker, type EngineWorker, type EngineWorkerOptions } from './worker';
 export type { EngineLogger } from './logger';

@@ -1,4 +1,4 @@
-import type { SipEngineStats } from './engine';
+import type { FlowInfo, SipEngineStats } from './engine';
 import type { TimerValues } from './transaction/clock';
 import type { ListenSpec, Protocol } from './transport/types';
 
@@ -17,4 +17,5 @@ export type WorkerReply =
   | { type: 'failed'; message: string }
   | { type: 'stats'; id: number; stats: SipEngineStats }
   | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; obj: object; msg?: string }
+  | { type: 'flowClosed'; flow: FlowInfo }
   | { type: 'closed' };

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
+import { EventEmitter } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { SipEngineStats } from './engine';
+import type { SipEngineEvents, SipEngineStats } from './engine';
 import { silentLogger, type EngineLogger } from './logger';
 import type { WorkerCommand, WorkerData, WorkerReply } from './worker-protocol';
 import type { Protocol } from './transport/types';
@@ -10,7 +11,7 @@ export interface EngineWorkerOptions extends WorkerData {
 }
 
 /** A SipEngine running in its own worker thread (so SIP parsing and timers use another core). */
-export interface EngineWorker {
+export interface EngineWorker extends EventEmitter<SipEngineEvents> {
   readonly adminPort: number;
   readonly hostports: string;
   readonly listening: Array<{ protocol: Protocol; address: string; port: number }>;
@@ -30,6 +31,7 @@ export function startEngineWorker(options: EngineWorkerOptions): Promise<EngineW
   let nextId = 1;
   const pending = new Map<number, (s: SipEngineStats) => void>();
   let closed: (() => void) | undefined;
+  const events = new EventEmitter<SipEngineEvents>();
 
   return new Promise((resolve, reject) => {
     worker.on('error', (err) => reject(err));
@@ -50,15 +52,18 @@ export function startEngineWorker(options: EngineWorkerOptions): Promise<EngineW
           pending.get(m.id)?.(m.stats);
           pending.delete(m.id);
           break;
+        case 'flowClosed':
+          events.emit('flowClosed', m.flow);
+          break;
         case 'closed':
           void worker.terminate();
           break;
         case 'ready':
-          resolve({
+          resolve(Object.assign(events, {
             adminPort: m.adminPort,
             hostports: m.hostports,
             listening: m.listening,
-            stats: () => new Promise((res) => {
+            stats: () => new Promise<SipEngineStats>((res) => {
               const id = nextId++;
               pending.set(id, res);
               worker.postMessage({ type: 'stats', id } satisfies WorkerCommand);
@@ -67,7 +72,7 @@ export function startEngineWorker(options: EngineWorkerOptions): Promise<EngineW
               closed = res;
               worker.postMessage({ type: 'close' } satisfies WorkerCommand);
             }),
-          });
+          }));
       }
     });
   });

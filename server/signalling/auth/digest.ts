@@ -40,17 +40,20 @@ export class DigestAuthenticator {
     return this.options.realm;
   }
 
-  /** Challenge header values (one per algorithm), e.g. for WWW-Authenticate. */
-  challenge(stale = false): string[] {
+  /**
+   * Challenge header values (one per algorithm), e.g. for WWW-Authenticate: SHA-256 first, or only
+   * MD5 when `md5Only` (for clients that cannot choose among several challenges).
+   */
+  challenge(stale = false, md5Only = false): string[] {
     const nonce = this.mintNonce();
-    return ALGORITHMS.map((a) => `Digest realm="${this.options.realm}", nonce="${nonce}", algorithm=${a}, qop="auth"${stale ? ', stale=true' : ''}`);
+    return (md5Only ? (['MD5'] as const) : ALGORITHMS).map((a) => `Digest realm="${this.options.realm}", nonce="${nonce}", algorithm=${a}, qop="auth"${stale ? ', stale=true' : ''}`);
   }
 
   /** Checks the Authorization (or Proxy-Authorization) header of a request. */
-  verify(method: string, authorization: string | undefined): DigestOutcome {
-    if (!authorization) return { result: 'challenge', challenges: this.challenge() };
+  verify(method: string, authorization: string | undefined, md5Only = false): DigestOutcome {
+    if (!authorization) return { result: 'challenge', challenges: this.challenge(false, md5Only) };
     const p = parseDigest(authorization);
-    const fail = (reason: string): DigestOutcome => ({ result: 'failed', reason, username: p?.username, challenges: this.challenge() });
+    const fail = (reason: string): DigestOutcome => ({ result: 'failed', reason, username: p?.username, challenges: this.challenge(false, md5Only) });
     if (!p) return fail('malformed Authorization header');
     const algorithm = (p.algorithm ?? 'MD5').toUpperCase() as DigestAlgorithm;
     if (!ALGORITHMS.includes(algorithm)) return fail(`unsupported algorithm ${p.algorithm}`);
@@ -69,7 +72,7 @@ export class DigestAuthenticator {
       expected = hash(algorithm, `${ha1}:${p.nonce}:${ha2}`);
     }
     if (!safeEqual(expected, p.response.toLowerCase())) return fail('wrong password');
-    if (age > this.ttl) return { result: 'challenge', challenges: this.challenge(true) };
+    if (age > this.ttl) return { result: 'challenge', challenges: this.challenge(true, md5Only) };
     if (!this.acceptCount(p.nonce, p.qop ? parseInt(p.nc!, 16) : 0)) return fail('replayed nonce');
     return { result: 'ok', username: p.username };
   }

@@ -53,7 +53,12 @@ export class AppSide {
     if (status > 100) rec.toTag ??= tagOf(appRes.get('to')) ?? newTag();
     const res = makeResponse(req, status, status > 100 ? rec.toTag : undefined, appRes.reason || undefined);
     const hostport = this.hostport(rec.txn.source.protocol);
-    for (const [k, v] of appRes.headers) if (!RESPONSE_FIXED.has(k)) res.headers.push([k, rewriteLocalhost(v, hostport)]);
+    for (const [k, v] of appRes.headers) {
+      if (RESPONSE_FIXED.has(k)) continue;
+      // drachtio-srf joins repeated headers with commas; challenges must stay one per line
+      const values = k === 'www-authenticate' || k === 'proxy-authenticate' ? v.split(/,\s*(?=Digest\s)/i) : [v];
+      for (const value of values) res.headers.push([k, rewriteLocalhost(value, hostport)]);
+    }
     const createsDialog = (req.method === 'INVITE' || req.method === 'SUBSCRIBE') && status > 100 && status < 300;
     if (createsDialog && !res.has('contact')) res.append('Contact', `<${core.transport.contactFor(rec.txn.source.protocol)}>`);
     this.setBody(res, appRes, false);

@@ -200,7 +200,11 @@ export class SipCore implements TransactionLayerUser {
 
   /** Where requests in a dialog go: over its connection while open, otherwise to the resolved next hop. */
   async dialogDestination(d: Dialog): Promise<Endpoint> {
-    if (d.flow.connectionId && this.transport.hasConnection(d.flow)) return d.flow;
+    const open = this.transport.openFlow(d.flow);
+    if (open) return open;
+    if (d.flow.protocol === 'ws' || d.flow.protocol === 'wss') {
+      throw new Error(`the peer's ${d.flow.protocol} connection has closed: it cannot be reached`);
+    }
     const ep = await this.transport.resolve(d.nextHop);
     if (!this.transport.has(ep.protocol)) ep.protocol = d.flow.protocol;
     return ep;

@@ -71,6 +71,10 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
     return this.byId.has(connectionId);
   }
 
+  connectionTo(address: string, port: number): string | undefined {
+    return this.byRemote.get(`${address}:${port}`)?.id;
+  }
+
   closeConnection(connectionId: string): void {
     this.byId.get(connectionId)?.socket.end();
   }

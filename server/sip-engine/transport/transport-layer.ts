@@ -74,6 +74,14 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
     return ep.connectionId !== undefined && (this.transports.get(ep.protocol)?.hasConnection(ep.connectionId) ?? false);
   }
 
+  /** The endpoint pinned to its open connection (TCP, WebSocket), or undefined when none is open. */
+  openFlow(ep: Endpoint): Endpoint | undefined {
+    if (!isReliable(ep.protocol)) return undefined;
+    if (this.hasConnection(ep)) return ep;
+    const id = this.transports.get(ep.protocol)?.connectionTo(ep.address, ep.port);
+    return id ? { ...ep, connectionId: id } : undefined;
+  }
+
   send(msg: AnySipMessage, dest: Endpoint, onError?: (err: Error) => void): void {
     this.sendBytes(msg.toBuffer(), dest, onError);
   }

@@ -43,6 +43,8 @@ export interface Transport extends EventEmitter<TransportEvents> {
   send(dest: Endpoint, bytes: Buffer, onError?: (err: Error) => void): void;
   /** Whether a connection-oriented flow is still open. */
   hasConnection(connectionId: string): boolean;
+  /** The open connection to a remote address and port, if any. */
+  connectionTo(address: string, port: number): string | undefined;
   /** Closes a connection-oriented flow (after input that is not SIP). */
   closeConnection(connectionId: string): void;
   close(): Promise<void>;

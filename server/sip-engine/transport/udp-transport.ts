@@ -47,6 +47,10 @@ export class UdpTransport extends EventEmitter<TransportEvents> implements Trans
     return false;
   }
 
+  connectionTo(): string | undefined {
+    return undefined;
+  }
+
   closeConnection(): void {
     // datagrams have no connection
   }

@@ -86,6 +86,10 @@ export class WsTransport extends EventEmitter<TransportEvents> implements Transp
     return this.byId.has(connectionId);
   }
 
+  connectionTo(address: string, port: number): string | undefined {
+    return this.byRemote.get(`${address}:${port}`)?.id;
+  }
+
   closeConnection(connectionId: string): void {
     this.byId.get(connectionId)?.ws.close(1008, 'not SIP');
   }

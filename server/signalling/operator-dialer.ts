@@ -1,0 +1,115 @@
+import type Srf from 'drachtio-srf';
+import type { Binding } from '../store/bindings/binding-store';
+
+export type DialFailure = 'unreachable' | 'no-answer' | 'declined' | 'canceled';
+
+/** Why calling an operator's devices produced no call. */
+export class DialError extends Error {
+  override readonly name = 'DialError';
+  constructor(readonly reason: DialFailure, readonly status: number, message: string) {
+    super(message);
+  }
+  get code(): string {
+    return `ERR_DIAL_${this.reason.toUpperCase().replace('-', '_')}`;
+  }
+}
+
+export interface DialOptions {
+  localSdp: string;
+  headers?: Record<string, string>;
+  /** Give up and CANCEL every leg after this long without an answer. */
+  ringTimeoutMs: number;
+  /** Called once when any device starts ringing. */
+  onRinging?: () => void;
+  /** Aborting cancels every leg (the caller hung up). */
+  signal?: AbortSignal;
+}
+
+export interface DialResult {
+  dialog: Srf.Dialog;
+  binding: Binding;
+}
+
+/** Sends requests over the flow a binding registered from (the only way back to a browser or a NATed phone). */
+export function flowProxy(b: Binding): string {
+  return `sip:${b.flow.address.includes(':') ? `[${b.flow.address}]` : b.flow.address}:${b.flow.port};transport=${b.flow.protocol}`;
+}
+
+/**
+ * Calls every registered device of an operator at once (parallel fork): the first to answer gets
+ * the call and the other legs are CANCELled; a leg that answers too late is hung up.
+ */
+export async function dialBindings(srf: Srf, bindings: Binding[], opts: DialOptions): Promise<DialResult> {
+  if (bindings.length === 0) throw new DialError('unreachable', 480, 'the operator has no registered device');
+  const pending = new Map<Binding, Srf.SrfRequest>();
+  let settled = false;
+  let rang = false;
+  const finish = () => {
+    settled = true;
+    for (const req of pending.values()) req.cancel(() => undefined);
+    pending.clear();
+  };
+  return new Promise<DialResult>((resolve, reject) => {
+    const failures: number[] = [];
+    const timer = setTimeout(() => {
+      if (settled) return;
+      finish();
+      reject(new DialError('no-answer', 408, `no answer within ${opts.ringTimeoutMs} ms`));
+    }, opts.ringTimeoutMs);
+    const onAbort = () => {
+      if (settled) return;
+      clearTimeout(timer);
+      finish();
+      reject(new DialError('canceled', 487, 'canceled'));
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    for (const b of bindings) {
+      // drachtio-srf calls cbRequest(err, req) and cbProvisional(res), whatever its typings say
+      const progress = {
+        cbRequest: (_err: unknown, req: Srf.SrfRequest) => {
+          if (settled) req.cancel(() => undefined);
+          else pending.set(b, req);
+        },
+        cbProvisional: (res: Srf.SrfResponse) => {
+          if (!rang && res.status >= 180) {
+            rang = true;
+            opts.onRinging?.();
+          }
+        },
+      } as unknown as Parameters<Srf['createUAC']>[2];
+      srf.createUAC(b.contact, { localSdp: opts.localSdp, headers: opts.headers ?? {}, proxy: flowProxy(b) } as Srf.CreateUACOptions, progress).then(
+        (dialog: Srf.Dialog) => {
+          pending.delete(b);
+          if (settled) {
+            destroyQuietly(dialog);
+            return;
+          }
+          clearTimeout(timer);
+          opts.signal?.removeEventListener('abort', onAbort);
+          finish();
+          resolve({ dialog, binding: b });
+        },
+        (err: { status?: number }) => {
+          pending.delete(b);
+          failures.push(err.status ?? 500);
+          if (settled || failures.length < bindings.length) return;
+          settled = true;
+          clearTimeout(timer);
+          opts.signal?.removeEventListener('abort', onAbort);
+          const declined = failures.find((s) => s === 486 || s === 603 || s === 600);
+          if (declined) reject(new DialError('declined', declined, `declined with ${declined}`));
+          else reject(new DialError('unreachable', Math.min(...failures), `no device could be reached (${failures.join(', ')})`));
+        },
+      );
+    }
+  });
+}
+
+/** Hangs up a dialog, ignoring a failure (the peer may already be gone). */
+export function destroyQuietly(dialog: Srf.Dialog): void {
+  try {
+    void (dialog.destroy() as unknown as Promise<unknown> | undefined)?.catch?.(() => undefined);
+  } catch {
+    // already destroyed
+  }
+}

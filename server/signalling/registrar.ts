@@ -1,0 +1,122 @@
+import type Srf from 'drachtio-srf';
+import type { Binding, BindingStore, Flow } from '../store/bindings/binding-store';
+import type { OperatorAuth } from './operator-auth';
+
+export interface RegistrarOptions {
+  srf: Srf;
+  bindings: BindingStore;
+  auth: OperatorAuth;
+  /** Expiry bounds in seconds (RFC 3261 §10.3 step 7). */
+  minExpires?: number;
+  maxExpires?: number;
+  defaultExpires?: number;
+  now?: () => number;
+  log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+}
+
+/**
+ * The operators' registrar (RFC 3261 §10.3) on drachtio-srf: authenticated REGISTERs add, refresh
+ * and remove bindings; each binding remembers the flow it came over, because browsers (WebSocket)
+ * and phones behind NAT can only be reached back through it.
+ */
+export class Registrar {
+  private readonly now: () => number;
+  private readonly min: number;
+  private readonly max: number;
+  private readonly dflt: number;
+
+  constructor(private readonly options: RegistrarOptions) {
+    this.now = options.now ?? Date.now;
+    this.min = options.minExpires ?? 60;
+    this.max = options.maxExpires ?? 3600;
+    this.dflt = options.defaultExpires ?? 600;
+    options.srf.use('register', (req, res) => {
+      this.handle(req, res).catch((err: Error) => {
+        options.log?.warn({ err }, 'REGISTER failed');
+        if (!res.finalResponseSent) res.send(500);
+      });
+    });
+  }
+
+  /** Live bindings of an operator's SIP user. */
+  lookup(username: string): Promise<Binding[]> {
+    return this.options.bindings.lookup(username, this.now());
+  }
+
+  /** A flow closed (the engine told us): its devices are unreachable at once. */
+  async flowClosed(flow: Flow): Promise<number> {
+    const n = await this.options.bindings.removeFlow(flow, this.now());
+    if (n > 0) this.options.log?.info({ flow, removed: n }, 'flow closed: bindings removed');
+    return n;
+  }
+
+  private async handle(req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<void> {
+    const username = this.options.auth.check(req, res);
+    if (!username) return;
+    const toUser = /sips?:([^@;>]+)@/.exec(req.get('To') ?? '')?.[1];
+    if (toUser !== username) {
+      res.send(403, 'Forbidden (credentials do not match the address of record)', {});
+      return;
+    }
+    const callId = req.get('Call-ID');
+    const cseq = parseInt(req.get('CSeq'), 10);
+    const expiresHeader = req.has('Expires') ? parseInt(req.get('Expires'), 10) : undefined;
+    const contacts = splitContacts(req.get('Contact') ?? '');
+    const now = this.now();
+    const flow: Flow = { protocol: req.protocol, address: req.source_address, port: Number(req.source_port) };
+
+    if (contacts.length === 1 && contacts[0]!.uri === '*') {
+      if (expiresHeader !== 0) {
+        res.send(400, 'Bad Request (Contact: * needs Expires: 0)', {});
+        return;
+      }
+      await this.options.bindings.update(username, { callId, cseq, removeAll: true, upsert: [], remove: [] }, now);
+      res.send(200);
+      return;
+    }
+    const upsert: Binding[] = [];
+    const remove: string[] = [];
+    for (const c of contacts) {
+      const asked = c.expires ?? expiresHeader ?? this.dflt;
+      if (!Number.isInteger(asked) || asked < 0) {
+        res.send(400, 'Bad Request (invalid expires)', {});
+        return;
+      }
+      if (asked === 0) remove.push(c.uri);
+      else if (asked < this.min) {
+        res.send(423, { headers: { 'Min-Expires': String(this.min) } });
+        return;
+      } else {
+        const seconds = Math.min(asked, this.max);
+        upsert.push({ aor: username, contact: c.uri, expiresAt: now + seconds * 1000, callId, cseq, flow, userAgent: req.get('User-Agent') });
+      }
+    }
+    const live = contacts.length === 0
+      ? await this.options.bindings.lookup(username, now)
+      : await this.options.bindings.update(username, { callId, cseq, upsert, remove }, now);
+    const contactHeader = live.map((b) => `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`).join(', ');
+    res.send(200, { headers: contactHeader ? { Contact: contactHeader } : {} });
+    this.options.log?.info({ username, bindings: live.length, flow }, 'registered');
+  }
+}
+
+interface ContactValue {
+  uri: string;
+  expires?: number;
+}
+
+/** Splits a Contact header into URIs with their expires parameters. */
+function splitContacts(header: string): ContactValue[] {
+  if (header.trim() === '*') return [{ uri: '*' }];
+  const out: ContactValue[] = [];
+  const re = /(?:"[^"]*"\s*)?<([^>]+)>([^,]*)|([^,<>\s;]+)([^,]*)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(header)) !== null) {
+    const uri = (m[1] ?? m[3] ?? '').trim();
+    if (!uri) continue;
+    const params = m[2] ?? m[4] ?? '';
+    const e = /;\s*expires\s*=\s*(\d+)/i.exec(params);
+    out.push(e ? { uri, expires: Number(e[1]) } : { uri });
+  }
+  return out;
+}

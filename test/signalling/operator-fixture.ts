@@ -1,0 +1,106 @@
+import { WebSocket } from 'ws';
+import Srf from 'drachtio-srf';
+import { UserAgent, Registerer, RegistererState, type Invitation } from 'sip.js';
+import { SipEngine } from '../../server/sip-engine/engine';
+import { StaticCredentials } from '../../server/signalling/auth/credentials';
+import { DigestAuthenticator } from '../../server/signalling/auth/digest';
+import { FailureLimiter, type FailureLimiterOptions } from '../../server/signalling/auth/failure-limiter';
+import { OperatorAuth } from '../../server/signalling/operator-auth';
+import { Registrar } from '../../server/signalling/registrar';
+import { MemoryBindingStore } from '../../server/store/bindings/memory-binding-store';
+import { freeSipPort } from '../support/ports';
+
+// sip.js expects the browser's WebSocket; in Node the `ws` package provides it
+(globalThis as unknown as { WebSocket: unknown }).WebSocket = WebSocket;
+
+export const REALM = 'switchboard.test';
+export const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
+
+/** The engine with UDP, TCP and WS on free ports, a connected drachtio-srf, and the registrar. */
+export async function startRegistrar(opts: { limiter?: FailureLimiterOptions } = {}) {
+  const port = await freeSipPort();
+  const wsPort = await freeSipPort();
+  const engine = new SipEngine({
+    listen: [
+      { protocol: 'udp', address: '127.0.0.1', port },
+      { protocol: 'tcp', address: '127.0.0.1', port },
+      { protocol: 'ws', address: '127.0.0.1', port: wsPort },
+    ],
+    admin: { address: '127.0.0.1', port: 0, secret: 's' },
+  });
+  await engine.start();
+  const srf = new Srf();
+  srf.connect({ host: '127.0.0.1', port: engine.adminPort, secret: 's' });
+  await new Promise((r) => srf.once('connect', r));
+  let clockOffset = 0;
+  const now = () => Date.now() + clockOffset;
+  const credentials = new StaticCredentials(REALM).addPassword('op1', 'right-password').addPassword('op2', 'other-password');
+  const seen = { registers: 0, failures: [] as Array<{ address: string; reason: string; blocked: boolean }> };
+  srf.use('register', (_req, _res, next) => {
+    seen.registers++;
+    next();
+  });
+  const auth = new OperatorAuth({
+    digest: new DigestAuthenticator(credentials, { realm: REALM, now }),
+    limiter: new FailureLimiter(opts.limiter),
+    now,
+    onFailure: (f) => seen.failures.push(f),
+  });
+  const bindings = new MemoryBindingStore();
+  const registrar = new Registrar({ srf, bindings, auth, now });
+  engine.on('flowClosed', (flow) => void registrar.flowClosed(flow));
+  return {
+    engine, srf, registrar, seen, port, wsPort,
+    advanceClock: (ms: number) => { clockOffset += ms; },
+    async close() {
+      srf.disconnect();
+      await engine.close();
+    },
+  };
+}
+
+/** A stand-in media layer for sip.js in Node: static SDP, no audio (this test is about signalling). */
+const sdhFactory = () => ({
+  getDescription: async () => ({ body: SDP, contentType: 'application/sdp' }),
+  setDescription: async () => undefined,
+  hasDescription: (ct: string) => ct === 'application/sdp',
+  rollbackDescription: async () => undefined,
+  close: () => undefined,
+  sendDtmf: () => false,
+});
+
+/** A sip.js softphone in Node: registers over WebSocket and answers every call. */
+export async function startSoftphone(user: string, password: string, wsPort: number) {
+  const invitations: Invitation[] = [];
+  const ua = new UserAgent({
+    uri: UserAgent.makeURI(`sip:${user}@${REALM}`)!,
+    transportOptions: { server: `ws://127.0.0.1:${wsPort}` },
+    authorizationUsername: user,
+    authorizationPassword: password,
+    sessionDescriptionHandlerFactory: sdhFactory as never,
+    logLevel: (process.env.SIPJS_LOG as 'error') ?? 'error',
+    logBuiltinEnabled: process.env.SIPJS_LOG !== undefined,
+    delegate: {
+      onInvite: (inv) => {
+        invitations.push(inv);
+        void inv.accept();
+      },
+    },
+  });
+  await ua.start();
+  const registerer = new Registerer(ua, { expires: 300 });
+  /** Registers; resolves with the final status (200, or the rejecting status). */
+  const register = () => new Promise<number>((resolve) => {
+    void registerer.register({
+      requestDelegate: {
+        onAccept: (r) => resolve(r.message.statusCode ?? 0),
+        onReject: (r) => resolve(r.message.statusCode ?? 0),
+      },
+    });
+  });
+  return {
+    ua, registerer, invitations, register,
+    registered: () => registerer.state === RegistererState.Registered,
+    stop: () => ua.stop(),
+  };
+}

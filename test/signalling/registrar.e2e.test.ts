@@ -1,0 +1,61 @@
+import { dialBindings } from '../../server/signalling/operator-dialer';
+import { waitFor } from '../support/processes';
+import { SDP, startRegistrar, startSoftphone } from './operator-fixture';
+
+type Server = Awaited<ReturnType<typeof startRegistrar>>;
+
+describe('operators register over WebSocket with sip.js and receive calls', () => {
+  let server: Server;
+  beforeEach(async () => {
+    server = await startRegistrar();
+  });
+  afterEach(() => server.close());
+
+  it('challenges with 401, accepts the right password with 200, and the server can call the softphone', async () => {
+    const phone = await startSoftphone('op1', 'right-password', server.wsPort);
+    expect(await phone.register()).toBe(200);
+    expect(server.seen.registers).toBe(2); // the first REGISTER got 401, the retry with credentials 200
+    const bindings = await server.registrar.lookup('op1');
+    expect(bindings).toHaveLength(1);
+    expect(bindings[0]!.flow.protocol).toBe('ws');
+
+    try {
+      const { dialog } = await dialBindings(server.srf, bindings, { localSdp: SDP, ringTimeoutMs: 5000 });
+      expect(phone.invitations).toHaveLength(1);
+      expect(dialog.remote.sdp).toContain('m=audio');
+      const ended = new Promise((r) => phone.invitations[0]!.stateChange.addListener((s) => s === 'Terminated' && r(s)));
+      dialog.destroy();
+      await ended;
+    } finally {
+      await phone.stop();
+    }
+  });
+
+  it('gives no binding for a wrong password', async () => {
+    const phone = await startSoftphone('op1', 'wrong-password', server.wsPort);
+    expect([401, 403]).toContain(await phone.register());
+    expect(await server.registrar.lookup('op1')).toEqual([]);
+    expect(server.seen.failures[0]).toMatchObject({ reason: 'wrong password' });
+    await phone.stop();
+  });
+
+  it('lets a registration expire', async () => {
+    const phone = await startSoftphone('op2', 'other-password', server.wsPort);
+    expect(await phone.register()).toBe(200);
+    expect(await server.registrar.lookup('op2')).toHaveLength(1);
+    server.advanceClock(301_000);
+    expect(await server.registrar.lookup('op2')).toEqual([]);
+    await phone.stop();
+  });
+
+  it('makes a softphone unreachable at once when its WebSocket closes', async () => {
+    const phone = await startSoftphone('op1', 'right-password', server.wsPort);
+    expect(await phone.register()).toBe(200);
+    const [binding] = await server.registrar.lookup('op1');
+    await phone.ua.transport.disconnect();
+    await waitFor(async () => (await server.registrar.lookup('op1')).length === 0, 'the binding to go');
+    // even a stale binding kept elsewhere fails fast: there is no flow to send over
+    await expect(dialBindings(server.srf, [binding!], { localSdp: SDP, ringTimeoutMs: 5000 })).rejects.toMatchObject({ reason: 'unreachable' });
+    await phone.stop();
+  });
+});
