@@ -1,0 +1,93 @@
+import * as dgram from 'node:dgram';
+import { RtpengineRelay } from './rtpengine-relay';
+import { decode, encode } from '../ng/bencode';
+import { MediaErrorCode } from '../errors';
+
+/** A scripted stand-in for rtpengine's ng port that records the commands it gets. */
+async function fakeRtpengine(reply: (cmd: Record<string, unknown>) => object) {
+  const socket = dgram.createSocket('udp4');
+  const commands: Record<string, unknown>[] = [];
+  socket.on('message', (msg, rinfo) => {
+    const space = msg.indexOf(0x20);
+    const cmd = decode(msg.subarray(space + 1)) as Record<string, unknown>;
+    commands.push(cmd);
+    socket.send(Buffer.concat([msg.subarray(0, space + 1), encode(reply(cmd) as never)]), rinfo.port, rinfo.address);
+  });
+  await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
+  return { port: socket.address().port, commands, close: () => new Promise<void>((r) => socket.close(() => r())) };
+}
+
+const trunkSdp = ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 4000 RTP/AVP 0', ''].join('\r\n');
+const plainBrowserSdp = trunkSdp.replace('4000 RTP/AVP', '4002 RTP/AVP');
+
+describe('RtpengineRelay (against a scripted ng server)', () => {
+  it('checks the SDP before sending anything', async () => {
+    const server = await fakeRtpengine(() => ({ result: 'ok' }));
+    const relay = new RtpengineRelay({ host: '127.0.0.1', port: server.port, healthCheckIntervalMs: 0 });
+    try {
+      await expect(relay.offer({ callId: 'c', fromTag: 'a', sdp: 'nope', from: 'trunk', to: 'browser' })).rejects.toMatchObject({ code: MediaErrorCode.SdpInvalid });
+      expect(server.commands).toEqual([]);
+    } finally {
+      await relay.close();
+      await server.close();
+    }
+  });
+
+  it('refuses plain RTP towards a browser and deletes the half-made call', async () => {
+    const server = await fakeRtpengine((cmd) => (cmd.command === 'offer' ? { result: 'ok', sdp: plainBrowserSdp } : { result: 'ok' }));
+    const relay = new RtpengineRelay({ host: '127.0.0.1', port: server.port, healthCheckIntervalMs: 0 });
+    try {
+      await expect(relay.offer({ callId: 'c1', fromTag: 'a', sdp: trunkSdp, from: 'trunk', to: 'browser' })).rejects.toMatchObject({ code: MediaErrorCode.RelayError });
+      expect(server.commands.map((c) => c.command)).toEqual(['offer', 'delete']);
+      expect(server.commands[0]).toMatchObject({ 'transport-protocol': 'UDP/TLS/RTP/SAVPF', ICE: 'force', 'call-id': 'c1', 'from-tag': 'a' });
+    } finally {
+      await relay.close();
+      await server.close();
+    }
+  });
+
+  it('maps rtpengine reasons to codes and sends record call when configured', async () => {
+    const server = await fakeRtpengine((cmd) => (cmd.command === 'query' ? { result: 'error', 'error-reason': 'Unknown call-ID' }
+      : cmd.command === 'offer' ? { result: 'error', 'error-reason': 'Failed to parse SDP' } : { result: 'ok' }));
+    const relay = new RtpengineRelay({ host: '127.0.0.1', port: server.port, healthCheckIntervalMs: 0, recordCalls: true });
+    try {
+      await expect(relay.callStats('x')).rejects.toMatchObject({ code: MediaErrorCode.NotFound, callId: 'x', command: 'query' });
+      await expect(relay.offer({ callId: 'c2', fromTag: 'a', sdp: trunkSdp, from: 'trunk', to: 'trunk' })).rejects.toMatchObject({ code: MediaErrorCode.SdpInvalid });
+      expect(server.commands.find((c) => c.command === 'offer')).toMatchObject({ 'record call': 'yes', 'transport-protocol': 'RTP/AVP' });
+    } finally {
+      await relay.close();
+      await server.close();
+    }
+  });
+
+  it('goes down when the health check finds nothing, fails calls at once, and comes back up', async () => {
+    const server = await fakeRtpengine((cmd) => (cmd.command === 'ping' ? { result: 'pong' } : { result: 'ok', calls: [] }));
+    const port = server.port;
+    await server.close();
+    const relay = new RtpengineRelay({ host: '127.0.0.1', port, healthCheckIntervalMs: 50, timeoutMs: 500 });
+    const events: string[] = [];
+    relay.on('down', (e) => events.push(`down:${e.code}`));
+    relay.on('up', () => events.push('up'));
+    try {
+      for (let i = 0; i < 100 && relay.state !== 'down'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(relay.state).toBe('down');
+      await expect(relay.listCalls()).rejects.toMatchObject({ code: MediaErrorCode.RelayDown });
+      // rtpengine is back on the same port.
+      const socket = dgram.createSocket('udp4');
+      socket.on('message', (msg, rinfo) => {
+        const space = msg.indexOf(0x20);
+        socket.send(Buffer.concat([msg.subarray(0, space + 1), encode({ result: 'pong' })]), rinfo.port, rinfo.address);
+      });
+      await new Promise<void>((r) => socket.bind(port, '127.0.0.1', r));
+      try {
+        for (let i = 0; i < 100 && relay.state !== 'up'; i++) await new Promise((r) => setTimeout(r, 20));
+      } finally {
+        socket.close();
+      }
+      expect(events).toEqual([`down:${MediaErrorCode.RelayDown}`, 'up']);
+    } finally {
+      await relay.close();
+    }
+    expect(relay.state).toBe('closed');
+  });
+});
