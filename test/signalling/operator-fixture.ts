@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import Srf from 'drachtio-srf';
 import { UserAgent, Registerer, RegistererState, type Invitation } from 'sip.js';
 import { SipEngine } from '../../server/sip-engine/engine';
+import { startEngineWorker } from '../../server/sip-engine/worker';
 import { StaticCredentials } from '../../server/signalling/auth/credentials';
 import { DigestAuthenticator } from '../../server/signalling/auth/digest';
 import { FailureLimiter, type FailureLimiterOptions } from '../../server/signalling/auth/failure-limiter';
@@ -17,18 +18,19 @@ export const REALM = 'switchboard.test';
 export const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
 
 /** The engine with UDP, TCP and WS on free ports, a connected drachtio-srf, and the registrar. */
-export async function startRegistrar(opts: { limiter?: FailureLimiterOptions } = {}) {
+export async function startRegistrar(opts: { limiter?: FailureLimiterOptions; worker?: boolean } = {}) {
   const port = await freeSipPort();
   const wsPort = await freeSipPort();
-  const engine = new SipEngine({
-    listen: [
-      { protocol: 'udp', address: '127.0.0.1', port },
-      { protocol: 'tcp', address: '127.0.0.1', port },
-      { protocol: 'ws', address: '127.0.0.1', port: wsPort },
-    ],
-    admin: { address: '127.0.0.1', port: 0, secret: 's' },
-  });
-  await engine.start();
+  const listen = [
+    { protocol: 'udp', address: '127.0.0.1', port },
+    { protocol: 'tcp', address: '127.0.0.1', port },
+    { protocol: 'ws', address: '127.0.0.1', port: wsPort },
+  ] as const;
+  const admin = { address: '127.0.0.1', port: opts.worker ? await freeSipPort() : 0, secret: 's' };
+  const engine = opts.worker
+    ? await startEngineWorker({ listen: [...listen], admin })
+    : new SipEngine({ listen: [...listen], admin });
+  if (engine instanceof SipEngine) await engine.start();
   const srf = new Srf();
   srf.connect({ host: '127.0.0.1', port: engine.adminPort, secret: 's' });
   await new Promise((r) => srf.once('connect', r));
