@@ -88,7 +88,7 @@ export class EngineCore {
     }
     if (to !== 'wrap-up') {
       delete op.wrapUpEndsAt;
-      this.timerQueue.delete(timerKey.wrapUp(op.id));
+      if (from === 'wrap-up') this.timerQueue.delete(timerKey.wrapUp(op.id));
     }
     const event: RoutingEvent = { type: 'operator-state', at: run.now, operatorId: op.id, from, to };
     if (to === 'paused' && reason !== undefined) event.reason = reason;

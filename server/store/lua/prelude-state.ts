@@ -238,7 +238,7 @@ local function setState(op, action, reason)
   end
   if to ~= 'wrap-up' then
     op.wrapUpEndsAt = nil
-    timerDel('w|' .. op.id)
+    if from == 'wrap-up' then timerDel('w|' .. op.id) end
   end
   local event = { type = 'operator-state', at = NOW, operatorId = op.id, from = from, to = to }
   if to == 'paused' and reason ~= nil then event.reason = reason end
