@@ -1,5 +1,15 @@
 import { CALL_TRANSITIONS, OPERATOR_TRANSITIONS } from '../../routing';
 
+/** A two-level table of strings as a Lua table constructor (cheaper than decoding JSON per call). */
+function luaTable(table: Readonly<Record<string, Readonly<Record<string, string | undefined>>>>): string {
+  const q = (x: string) => `['${x.replace(/[^A-Za-z0-9_-]/g, '')}']`;
+  const rows = Object.entries(table).map(([from, row]) => {
+    const cells = Object.entries(row).map(([action, to]) => `${q(action)} = '${String(to).replace(/[^A-Za-z0-9_-]/g, '')}'`);
+    return `${q(from)} = { ${cells.join(', ')} }`;
+  });
+  return `{\n  ${rows.join(',\n  ')},\n}`;
+}
+
 /**
  * Lua shared by every script, part 1: arguments, key blocks, record caches, timers, skills.
  * Records read in a script are cached and written back once by flush(). Scripts validate before
@@ -20,8 +30,8 @@ for i, qid in ipairs(A.queueIds or {}) do
   local b = 4 + (i - 1) * 3
   QK[qid] = { members = KEYS[b + 1], waiting = KEYS[b + 2], meta = KEYS[b + 3] }
 end
-local T = cjson.decode(${JSON.stringify(JSON.stringify(OPERATOR_TRANSITIONS))})
-local CT = cjson.decode(${JSON.stringify(JSON.stringify(CALL_TRANSITIONS))})
+local T = ${luaTable(OPERATOR_TRANSITIONS)}
+local CT = ${luaTable(CALL_TRANSITIONS)}
 
 local function fail(code, message, details)
   error({ code = code, message = message, details = details })
