@@ -13,7 +13,7 @@ const restrict = (files, patterns, message) => ({
 const ioModules = ['node:*', 'fs', 'net', 'dgram', 'http', 'https', 'redis', 'pino', 'express', 'drachtio-srf', 'ws'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'softphone/dist/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'softphone/dist/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
