@@ -1,0 +1,236 @@
+/**
+ * The one configuration of Switchboard. Every field, its type and its default is here; the table in
+ * config/README.md is written from this file. Sections are strict: an unknown field is an error.
+ * Cross-field checks (references between sections, duplicates, port clashes) are in cross-checks.ts.
+ */
+import { z } from 'zod';
+import { ID_PATTERN, OperatorConfigSchema, QueueConfigSchema } from '../server/routing/config-schema';
+import { parseContact } from '../server/sip-engine/contact';
+import { crossCheck } from './cross-checks';
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+const Ipv4 = z.ipv4();
+const Ipv6 = z.ipv6();
+const HostName = z.hostname();
+const Cidr4 = z.cidrv4();
+const Cidr6 = z.cidrv6();
+
+const isHost = (v: string) => Ipv4.safeParse(v).success || Ipv6.safeParse(v).success || HostName.safeParse(v).success;
+const isAddressOrRange = (v: string) =>
+  Ipv4.safeParse(v).success || Ipv6.safeParse(v).success || Cidr4.safeParse(v).success || Cidr6.safeParse(v).success;
+
+/** An IP address or a DNS name. */
+const Host = z.string().refine(isHost, 'expected an IP address or host name');
+/** A TCP/UDP port to connect to. */
+const Port = z.number().int().min(1).max(65535);
+/** A port to listen on; 0 lets the operating system pick a free one. */
+const ListenPort = z.number().int().min(0).max(65535);
+const Ms = z.number().int().positive();
+const Seconds = z.number().int().positive();
+/** A password or shared secret: never printed (see redact.ts). */
+const Secret = z.string({ error: 'expected a string (quote it in YAML if it looks like a number)' }).min(1);
+const FilePath = z.string().min(1);
+const Id = z.string().regex(ID_PATTERN, 'expected 1-64 characters: letters, digits, _ . @ - (not starting with a symbol)');
+/** SIP user part of an operator or trunk (RFC 3261 `user`, kept to a safe subset). */
+const SipUser = z
+  .string({ error: 'expected a string (quote numeric usernames in YAML, e.g. "1001")' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.!~*'()&=+$,;?/-]{0,63}$/, 'expected 1-64 characters of a SIP user name');
+/** The bundled audio assets (media/assets.ts). */
+export const ASSETS = ['musicOnHold', 'allOperatorsBusy', 'ringBack'] as const;
+const Asset = z.enum(ASSETS);
+
+const SipContact = z.string().superRefine((contact, ctx) => {
+  try {
+    parseContact(contact);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `expected a contact like sip:127.0.0.1:5060;transport=udp,tcp (${(err as Error).message})` });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// sip
+
+const WsSchema = z
+  .object({
+    address: Host.default('127.0.0.1'),
+    port: ListenPort.default(8088),
+    /** Both set: the listener is WSS (TLS); absent: plain WS. */
+    tls: z.object({ cert: FilePath, key: FilePath }).partial().strict().optional(),
+  })
+  .strict()
+  .superRefine((ws, ctx) => {
+    if (!ws.tls) return;
+    if (!ws.tls.cert) ctx.addIssue({ code: 'custom', path: ['tls', 'cert'], message: 'wss needs both cert and key: expected a certificate file path' });
+    if (!ws.tls.key) ctx.addIssue({ code: 'custom', path: ['tls', 'key'], message: 'wss needs both cert and key: expected a private key file path' });
+  });
+
+const EngineSchema = z
+  .discriminatedUnion('mode', [
+    z
+      .object({
+        mode: z.literal('embedded').default('embedded'),
+        /** drachtio admin port on 127.0.0.1; 0 = a free port. */
+        port: ListenPort.default(0),
+        /** Admin secret; generated at start when absent. */
+        secret: Secret.optional(),
+      })
+      .strict(),
+    z.object({ mode: z.literal('drachtio'), host: Host, port: Port.default(9022), secret: Secret }).strict(),
+  ])
+  .prefault({});
+
+const RegistrarSchema = z
+  .object({ minExpires: Seconds.default(60), maxExpires: Seconds.default(3600), defaultExpires: Seconds.default(600) })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.minExpires > r.maxExpires) ctx.addIssue({ code: 'custom', path: ['maxExpires'], message: `expected at least minExpires (${r.minExpires}) (got ${r.maxExpires})` });
+    else if (r.defaultExpires < r.minExpires || r.defaultExpires > r.maxExpires) {
+      ctx.addIssue({ code: 'custom', path: ['defaultExpires'], message: `expected between minExpires and maxExpires (${r.minExpires}-${r.maxExpires}) (got ${r.defaultExpires})` });
+    }
+  });
+
+const AuthLimiterSchema = z
+  .object({ maxFailures: z.number().int().positive().default(10), windowMs: Ms.default(60_000), coolDownMs: Ms.default(300_000) })
+  .strict();
+
+export const SipConfigSchema = z
+  .object({
+    listen: z.array(SipContact).min(1).default(['sip:127.0.0.1:5060;transport=udp,tcp']),
+    ws: WsSchema.prefault({}),
+    publicAddress: Host.optional(),
+    realm: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'expected a domain-like realm, e.g. switchboard.example.com').default('switchboard.local'),
+    engine: EngineSchema,
+    registrar: RegistrarSchema.prefault({}),
+    authLimiter: AuthLimiterSchema.prefault({}),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------------------------
+// http
+
+export const HttpConfigSchema = z
+  .object({
+    address: Host.default('127.0.0.1'),
+    port: ListenPort.default(8080),
+    publicUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+    sessionTtlMs: Ms.default(8 * 3600_000),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------------------------
+// media
+
+const RtpengineSchema = z
+  .discriminatedUnion('mode', [
+    z
+      .object({ mode: z.literal('embedded').default('embedded'), portMin: Port.default(30000), portMax: Port.default(30999), ngPort: ListenPort.optional() })
+      .strict(),
+    z.object({ mode: z.literal('external'), host: Host, port: Port }).strict(),
+  ])
+  .superRefine((r, ctx) => {
+    if (r.mode !== 'embedded') return;
+    if (r.portMin >= r.portMax) ctx.addIssue({ code: 'custom', path: ['portMax'], message: `expected more than portMin (${r.portMin}) (got ${r.portMax})` });
+    else if (r.ngPort && r.ngPort >= r.portMin && r.ngPort <= r.portMax) {
+      ctx.addIssue({ code: 'custom', path: ['ngPort'], message: `expected a port outside the RTP range ${r.portMin}-${r.portMax} (got ${r.ngPort})` });
+    }
+  })
+  .prefault({});
+
+export const MediaConfigSchema = z
+  .object({
+    rtpengine: RtpengineSchema,
+    recording: z.object({ enabled: z.boolean().default(false), dir: FilePath.default('./recordings') }).strict().prefault({}),
+    musicOnHold: Asset.default('musicOnHold'),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------------------------
+// redis
+
+export const RedisConfigSchema = z
+  .object({
+    url: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }),
+    prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-64 characters: letters, digits, _ . : -').default('switchboard'),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------------------------
+// trunks and numbers
+
+export const TrunkConfigSchema = z
+  .object({
+    id: Id,
+    /** Source IP addresses or CIDR ranges the trunk sends from. */
+    allow: z.array(z.string().refine(isAddressOrRange, 'expected an IP address or CIDR range, e.g. 10.1.0.0/16')).optional(),
+    digest: z.object({ username: SipUser, password: Secret }).strict().optional(),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (!t.allow?.length && !t.digest) ctx.addIssue({ code: 'custom', message: 'expected allow (source addresses) or digest (credentials), or both' });
+  });
+
+export const NumberConfigSchema = z
+  .object({
+    number: z.string({ error: 'expected a string of digits, e.g. "100" or "+4930123456" (quote it in YAML)' }).regex(/^\+?[0-9]{1,32}$/, 'expected digits with an optional leading +'),
+    queue: Id,
+    ringback: z.enum(['music', 'ringing']).default('music'),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------------------------
+// queues and operators (the routing schemas, extended)
+
+export const QueueSchema = QueueConfigSchema.safeExtend({ announcement: Asset.optional(), musicOnHold: Asset.optional() });
+
+const Hex = (n: number) => z.string().regex(new RegExp(`^[0-9a-fA-F]{${n}}$`), `expected ${n} hexadecimal digits`);
+const OperatorSipSchema = z
+  .object({
+    username: SipUser,
+    password: Secret.optional(),
+    /** H(username:realm:password) precomputed, so no password is kept in the file; tied to sip.realm. */
+    ha1: z.object({ md5: Hex(32), sha256: Hex(64) }).strict().optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if ((s.password === undefined) === (s.ha1 === undefined)) ctx.addIssue({ code: 'custom', message: 'expected exactly one of password or ha1' });
+  });
+
+export const OperatorSchema = OperatorConfigSchema.safeExtend({ name: z.string().min(1).max(100), sip: OperatorSipSchema });
+
+// ---------------------------------------------------------------------------------------------
+// the whole
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+export const ConfigSchema = z
+  .object({
+    sip: SipConfigSchema.prefault({}),
+    http: HttpConfigSchema.prefault({}),
+    media: MediaConfigSchema.prefault({}),
+    /** Absent: state is kept in memory (one process). */
+    redis: RedisConfigSchema.optional(),
+    trunks: z.array(TrunkConfigSchema).default([]),
+    numbers: z.array(NumberConfigSchema).default([]),
+    queues: z.array(QueueSchema).default([]),
+    operators: z.array(OperatorSchema).default([]),
+    logging: z.object({ level: z.enum(LOG_LEVELS).default('info') }).strict().prefault({}),
+  })
+  .strict()
+  // runs even when some sections are malformed, so one run lists every problem
+  .superRefine(crossCheck, { when: () => true });
+
+/** The validated configuration, every default filled in. */
+export type Config = z.output<typeof ConfigSchema>;
+/** What a configuration file may contain (everything with a default is optional). */
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type SipConfig = Config['sip'];
+export type HttpConfig = Config['http'];
+export type MediaConfig = Config['media'];
+export type RedisConfig = NonNullable<Config['redis']>;
+export type TrunkConfig = Config['trunks'][number];
+export type NumberConfig = Config['numbers'][number];
+export type QueueSettings = Config['queues'][number];
+export type OperatorSettings = Config['operators'][number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
