@@ -34,6 +34,28 @@ export interface AnswerOptions {
   label?: string;
 }
 
+/** A caller (trunk leg) to be answered before any other leg exists, e.g. while it waits in a queue. */
+export interface ParkOptions {
+  callId: string;
+  /** The caller's From-tag. */
+  fromTag: string;
+  /** The caller's SDP offer (trunk profile). */
+  sdp: string;
+  record?: boolean;
+  label?: string;
+}
+
+/** An operator's leg joining a parked caller with its own SDP offer (e.g. a late-offer INVITE to the softphone). */
+export interface ConnectParkedOptions {
+  callId: string;
+  /** The tag of the joining leg; use it afterwards like any other leg tag. */
+  legTag: string;
+  /** The joining leg's SDP offer. */
+  sdp: string;
+  from: LegKind;
+  label?: string;
+}
+
 export interface SdpResult {
   /** The rewritten SDP to put in the SIP message. */
   sdp: string;
@@ -119,6 +141,17 @@ export interface MediaRelay {
   readonly state: MediaRelayState;
   offer(options: OfferOptions): Promise<SdpResult>;
   answer(options: AnswerOptions): Promise<SdpResult>;
+  /**
+   * Answers a trunk caller with nothing connected yet, so that it can hear playMedia() (queue
+   * announcements, music on hold). Returns the SDP answer for the caller.
+   */
+  park(options: ParkOptions): Promise<SdpResult>;
+  /**
+   * Connects a leg to a parked caller. The leg makes the offer (send it an INVITE without SDP);
+   * the result is the SDP answer for that leg (to put in the ACK). The caller keeps its ports and
+   * codec, so it needs no re-INVITE.
+   */
+  connectParked(options: ConnectParkedOptions): Promise<SdpResult>;
   /** Deleting an unknown call is not an error. */
   delete(options: DeleteOptions): Promise<void>;
   playMedia(options: PlayMediaOptions): Promise<PlayMediaResult>;

@@ -53,7 +53,7 @@ export interface LocalRtpengineEvents {
 
 type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
-const OUTPUT_KEEP = 16 * 1024;
+const OUTPUT_KEEP = 64 * 1024;
 
 /**
  * The embedded media relay: one rtpengine child process in the foreground on 127.0.0.1 with

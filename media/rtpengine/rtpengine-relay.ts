@@ -4,10 +4,11 @@ import { answerParams, checkLegSdp, checkProducedSdp, offerParams } from '../leg
 import { silentLogger, type MediaLogger } from '../logger';
 import { NgClient, type NgParams, type NgReply } from '../ng/ng-client';
 import { parseQueryReply } from './query-stats';
+import { CallTags, placeholderSdp } from './call-tags';
 import { TypedEmitter } from '../typed-emitter';
 import type {
   AnswerOptions, CallStats, DeleteOptions, LegSelector, MediaRelay, MediaRelayEvents, MediaRelayState, OfferOptions,
-  PlayMediaOptions, PlayMediaResult, SdpResult,
+  ConnectParkedOptions, ParkOptions, PlayMediaOptions, PlayMediaResult, SdpResult,
 } from '../media-relay';
 
 export interface RtpengineRelayOptions {
@@ -40,6 +41,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   private readonly known = new Set<string>();
   /** Legs whose media is blocked while a file plays to another leg, by `callId\ntag`. */
   private readonly blocked = new Map<string, string[]>();
+  private readonly tags = new CallTags();
   private current: MediaRelayState = 'up';
   private downError: MediaError | undefined;
   private checking = false;
@@ -82,7 +84,8 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   async answer(o: AnswerOptions): Promise<SdpResult> {
     checkLegSdp(o.sdp, o.from);
     const params: NgParams = {
-      ...answerParams(o.to), 'call-id': o.callId, 'from-tag': o.fromTag, 'to-tag': o.toTag, sdp: o.sdp, label: o.label,
+      ...answerParams(o.to), 'call-id': o.callId, 'from-tag': this.tags.resolve(o.callId, o.fromTag), 'to-tag': this.tags.resolve(o.callId, o.toTag),
+      sdp: o.sdp, label: o.label,
     };
     const reply = await this.command('answer', params, o.callId);
     const sdp = this.sdpOf(reply, 'answer', o.callId);
@@ -90,15 +93,59 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     return { sdp };
   }
 
+  async park(o: ParkOptions): Promise<SdpResult> {
+    const codecs = checkLegSdp(o.sdp, 'trunk');
+    const g711 = codecs.find((c): c is 'PCMU' | 'PCMA' => c === 'PCMU' || c === 'PCMA') ?? 'PCMU';
+    await this.offer({ callId: o.callId, fromTag: o.fromTag, sdp: o.sdp, from: 'trunk', to: 'trunk', codecs: [g711], record: o.record, label: o.label });
+    const tag = this.tags.park(o.callId, o.fromTag, o.sdp);
+    try {
+      const reply = await this.command('answer', {
+        ...answerParams('trunk'), 'call-id': o.callId, 'from-tag': o.fromTag, 'to-tag': tag, sdp: placeholderSdp(g711),
+      }, o.callId);
+      const sdp = this.sdpOf(reply, 'answer', o.callId);
+      checkProducedSdp(sdp, 'trunk');
+      return { sdp };
+    } catch (err) {
+      this.tags.forget(o.callId);
+      await this.discard(o.callId);
+      throw err;
+    }
+  }
+
+  async connectParked(o: ConnectParkedOptions): Promise<SdpResult> {
+    const parked = this.tags.parkedCall(o.callId);
+    if (!parked) throw new MediaError(MediaErrorCode.NotFound, `call ${o.callId} is not parked`, { callId: o.callId });
+    checkLegSdp(o.sdp, o.from);
+    // The leg's offer enters rtpengine as a re-offer from the placeholder's side; the caller's
+    // own SDP is replayed as its answer. Port latching keeps the caller's ports, so the trunk
+    // needs no re-INVITE; the leg, being the offerer, starts ICE and DTLS only once it has
+    // rtpengine's answer, so no handshake can start against a half-known peer.
+    const common = { 'call-id': o.callId, 'from-tag': parked.tag, 'to-tag': parked.callerTag };
+    const offer = offerParams(o.from, 'trunk');
+    await this.command('offer', { ...offer, ...common, sdp: o.sdp, label: o.label, flags: [...(offer.flags as string[]), 'port latching'] }, o.callId);
+    const answer = answerParams(o.from);
+    const reply = await this.command('answer', {
+      ...answer, ...common, sdp: parked.callerSdp, flags: [...(answer.flags as string[]), 'port latching'],
+    }, o.callId);
+    const sdp = this.sdpOf(reply, 'answer', o.callId);
+    checkProducedSdp(sdp, o.from);
+    this.tags.connect(o.callId, o.legTag);
+    return { sdp };
+  }
+
   async delete(o: DeleteOptions): Promise<void> {
-    await this.command('delete', { 'call-id': o.callId, 'from-tag': o.fromTag, 'to-tag': o.toTag, 'delete delay': 0 }, o.callId);
+    await this.command('delete', {
+      'call-id': o.callId, 'from-tag': o.fromTag, 'to-tag': this.tags.resolve(o.callId, o.toTag), 'delete delay': 0,
+    }, o.callId);
     if (!o.fromTag && !o.toTag) {
       this.known.delete(o.callId);
+      this.tags.forget(o.callId);
       for (const key of [...this.blocked.keys()]) if (key.startsWith(`${o.callId}\n`)) this.blocked.delete(key);
     }
   }
 
-  async playMedia(o: PlayMediaOptions): Promise<PlayMediaResult> {
+  async playMedia(options: PlayMediaOptions): Promise<PlayMediaResult> {
+    const o = { ...options, tag: this.tags.resolve(options.callId, options.tag) ?? options.tag };
     if (!isAbsolute(o.file)) throw new MediaError(MediaErrorCode.RelayError, `play media needs an absolute path, got ${o.file}`);
     if (o.exclusive ?? true) await this.blockOthers(o);
     const reply = await this.command('play media', {
@@ -107,7 +154,8 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     return { durationMs: typeof reply.duration === 'number' ? reply.duration : undefined };
   }
 
-  async stopMedia(o: LegSelector): Promise<void> {
+  async stopMedia(options: LegSelector): Promise<void> {
+    const o = { ...options, tag: this.tags.resolve(options.callId, options.tag) ?? options.tag };
     const key = `${o.callId}\n${o.tag}`;
     const blocked = this.blocked.get(key) ?? [];
     this.blocked.delete(key);
@@ -124,7 +172,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
    */
   private async blockOthers(o: LegSelector): Promise<void> {
     const key = `${o.callId}\n${o.tag}`;
-    const stats = await this.callStats(o.callId);
+    const stats = parseQueryReply(o.callId, await this.command('query', { 'call-id': o.callId }, o.callId));
     if (!stats.legs.some((l) => l.tag === o.tag)) throw new MediaError(MediaErrorCode.NotFound, `call ${o.callId} has no leg ${o.tag}`, { callId: o.callId });
     const others = stats.legs.map((l) => l.tag).filter((t) => t !== '' && t !== o.tag && !(this.blocked.get(key) ?? []).includes(t));
     for (const other of others) await this.command('block media', { 'call-id': o.callId, 'from-tag': other }, o.callId);
@@ -140,7 +188,12 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   }
 
   async callStats(callId: string): Promise<CallStats> {
-    return parseQueryReply(callId, await this.command('query', { 'call-id': callId }, callId));
+    const stats = parseQueryReply(callId, await this.command('query', { 'call-id': callId }, callId));
+    for (const leg of stats.legs) {
+      leg.tag = this.tags.external(callId, leg.tag);
+      if (leg.inDialogueWith) leg.inDialogueWith = this.tags.external(callId, leg.inDialogueWith);
+    }
+    return stats;
   }
 
   async listCalls(limit = 1000): Promise<string[]> {
@@ -167,6 +220,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     this.downError = cause;
     this.known.clear();
     this.blocked.clear();
+    this.tags.clear();
     this.logger.error({ relay: this.client.address, err: cause.message }, 'media relay down');
     this.emit('down', cause);
   }

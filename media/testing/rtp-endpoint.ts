@@ -25,6 +25,7 @@ export class RtpEndpoint {
   private timer: NodeJS.Timeout | undefined;
   private received: Int16Array[] = [];
   private receivedCount = 0;
+  private readonly sources = new Map<string, number>();
   private sentCount = 0;
   private readonly ssrc = randomInt(1, 2 ** 31);
   private seq = randomInt(0, 65535);
@@ -32,7 +33,7 @@ export class RtpEndpoint {
 
   private constructor(private readonly socket: dgram.Socket, readonly host: string, readonly port: number, private readonly options: RtpEndpointOptions) {
     this.codec = options.codec ?? 'PCMU';
-    socket.on('message', (msg) => this.onPacket(msg));
+    socket.on('message', (msg, rinfo) => this.onPacket(msg, `${rinfo.address}:${rinfo.port}`));
   }
 
   static async open(options: RtpEndpointOptions = {}): Promise<RtpEndpoint> {
@@ -122,6 +123,7 @@ export class RtpEndpoint {
 
   clearReceived(): void {
     this.received = [];
+    this.sources.clear();
   }
 
   /** Resolves once at least `samples` decoded samples arrived since clearReceived(); rejects after timeoutMs. */
@@ -140,9 +142,15 @@ export class RtpEndpoint {
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 
-  private onPacket(msg: Buffer): void {
+  /** Where RTP came from since clearReceived(), `address:port` → packets (symmetric RTP checks). */
+  receivedFrom(): Map<string, number> {
+    return new Map(this.sources);
+  }
+
+  private onPacket(msg: Buffer, from: string): void {
     const rtp = parseRtp(msg);
     if (!rtp) return;
+    this.sources.set(from, (this.sources.get(from) ?? 0) + 1);
     const codec = rtp.payloadType === 0 ? 'PCMU' : rtp.payloadType === 8 ? 'PCMA' : undefined;
     if (!codec) return;
     this.receivedCount++;
