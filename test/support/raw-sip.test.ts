@@ -1,4 +1,5 @@
 import * as dgram from 'node:dgram';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { badMessages, garbage, outcome, sendRaw, sipStatuses, type BadMessage } from './raw-sip';
 import { freeSipPort } from './ports';
@@ -94,6 +95,7 @@ describe('sendRaw', () => {
     expect(reply.statuses).toEqual([100, 486]);
     expect(reply.elapsedMs).toBeLessThan(2000);
     expect(outcome(reply)).toEqual([100, 486]);
+    fs.rmSync((await uas.stop()).traceDir, { recursive: true, force: true }); // it still waits for our ACK
   });
 
   it('sends each chunk as its own datagram and collects until the window closes', async () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import {
   assertSippPassed, formatErrorLog, listScenarios, parseStatsCsv, resolveKeys, runSipp, scenarioKeys, scenarioPath,
-  type SippOptions, type SippTransport,
+  type SippError, type SippOptions, type SippTransport,
 } from './sipp';
 import { stopAll } from './processes';
 
@@ -101,10 +101,12 @@ describe('runSipp', () => {
     // nobody listens there: SIPp retransmits the INVITE for half a minute
     const uac = await runSipp({ scenario: 'uac-basic', remote: '127.0.0.1:9', hardTimeoutMs: 1000 });
     const started = Date.now();
-    const err = await uac.done().then(() => null, (e: Error) => e);
+    const err = await uac.done().then(() => null, (e: SippError) => e);
     expect(err?.message).toMatch(/uac-basic \(pid \d+, port \d+\) was still running after 1000 ms and was killed/);
     expect(Date.now() - started).toBeLessThan(5000);
     expect(() => process.kill(uac.pid, 0)).toThrow();
+    expect(fs.existsSync(err!.result!.traceDir)).toBe(true); // kept for a look
+    fs.rmSync(err!.result!.traceDir, { recursive: true, force: true });
   });
 
   it('is stopped by stopAll(), and the result says it was stopped', async () => {
@@ -144,8 +146,10 @@ describe('runSipp', () => {
 
   it('fails fast with the reason when a UAS cannot start', async () => {
     const busy = await runSipp({ scenario: 'uas-basic', calls: 0, transport: 't1' });
-    await expect(runSipp({ scenario: 'uas-basic', transport: 't1', localPort: busy.port }))
-      .rejects.toThrow(/exited before listening on port \d+\nexit: 254 \(fatal error binding a socket\)/);
+    const err = await runSipp({ scenario: 'uas-basic', transport: 't1', localPort: busy.port }).then(() => null, (e: SippError) => e);
+    expect(err?.message).toMatch(/exited before listening on port \d+\nexit: 254 \(fatal error binding a socket\)/);
+    expect(err?.result?.errorLog).toMatch(/Unable to bind main socket/);
+    fs.rmSync(err!.result!.traceDir, { recursive: true, force: true });
   });
 });
 

@@ -78,7 +78,7 @@ export interface SippOptions {
   hardTimeoutMs?: number;
   /** Wait in runSipp() until SIPp listens on its port; default: true when no remote is given. */
   waitReady?: boolean;
-  /** Keep the trace directory even when the run succeeded. Default false (kept on failure). */
+  /** Keep the trace directory even after exit code 0. Default false (kept on failure and on the hard timeout). */
   keepTraces?: boolean;
 }
 
@@ -116,7 +116,7 @@ export interface SippResult {
   errorLog: string;
   /** The -trace_msg log when traceMessages was set, else ''. */
   messageLog: string;
-  /** Where the traces were written; removed after a successful run unless keepTraces. */
+  /** Where the traces were written; removed after exit code 0 (also when stopped) unless keepTraces or timed out. */
   traceDir: string;
   command: string;
   durationMs: number;
@@ -283,6 +283,7 @@ export async function runSipp(opts: SippOptions): Promise<SippRun> {
     child.once('error', () => resolve({ code: null, signal: null }));
   });
 
+  let timedOut = false;
   const collect = async (): Promise<SippResult> => {
     const { code, signal } = await exit;
     const columnsCsv = readIfExists(files.stats);
@@ -303,12 +304,11 @@ export async function runSipp(opts: SippOptions): Promise<SippRun> {
       command,
       durationMs: Date.now() - started,
     };
-    if (code === 0 && !stopped && !opts.keepTraces) fs.rmSync(traceDir, { recursive: true, force: true });
+    if (code === 0 && !timedOut && !opts.keepTraces) fs.rmSync(traceDir, { recursive: true, force: true });
     return result;
   };
 
   const hardTimeoutMs = opts.hardTimeoutMs ?? 30_000;
-  let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     void proc.stop();
