@@ -46,6 +46,18 @@ describe('RtpengineRelay (against a scripted ng server)', () => {
     }
   });
 
+  it('refuses to connect a leg to a call that is not parked', async () => {
+    const server = await fakeRtpengine(() => ({ result: 'ok' }));
+    const relay = new RtpengineRelay({ host: '127.0.0.1', port: server.port, healthCheckIntervalMs: 0 });
+    try {
+      await expect(relay.connectParked({ callId: 'c', legTag: 'op', sdp: trunkSdp, from: 'trunk' })).rejects.toMatchObject({ code: MediaErrorCode.NotFound });
+      expect(server.commands).toEqual([]);
+    } finally {
+      await relay.close();
+      await server.close();
+    }
+  });
+
   it('maps rtpengine reasons to codes and sends record call when configured', async () => {
     const server = await fakeRtpengine((cmd) => (cmd.command === 'query' ? { result: 'error', 'error-reason': 'Unknown call-ID' }
       : cmd.command === 'offer' ? { result: 'error', 'error-reason': 'Failed to parse SDP' } : { result: 'ok' }));

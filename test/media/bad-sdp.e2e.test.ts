@@ -23,6 +23,12 @@ describe('bad SDP offers', () => {
     expect(await relay.relay.listCalls()).not.toContain(callId);
   });
 
+  it('parking a caller with a bad SDP leaves nothing either', async () => {
+    const callId = newCallId('bad-park');
+    await expect(relay.relay.park({ callId, fromTag: 'a', sdp: sdp('m=audio 5000 RTP/AVP 18') })).rejects.toMatchObject({ code: MediaErrorCode.CodecUnsupported });
+    expect(await relay.relay.listCalls()).not.toContain(callId);
+  });
+
   it('a bad answer is refused with a typed error and the offered call stays intact', async () => {
     const trunk = await relay.endpoint();
     const callId = newCallId('bad-answer');
