@@ -13,9 +13,10 @@
  *   the messages name (BadMessageOptions.localPort); over TCP it comes back on the connection.
  * - 'drop': no response can be built or none is due: no readable Via/From/To/Call-ID/CSeq,
  *   binary garbage, a malformed response (responses are never answered), a bare CRLF keep-alive,
- *   or over TCP a message that cannot be framed (header section past 64 KiB: the engine gives up
- *   on the connection) or is not complete yet (the engine keeps waiting). Nothing comes back;
- *   over TCP the engine may close the connection.
+ *   or over TCP a message that is not complete yet (the engine keeps waiting). Nothing comes back;
+ *   over TCP the engine may close the connection. (A TCP message that cannot be framed — header
+ *   section past 64 KiB — still gets 400 when its core headers came first, then the connection
+ *   is closed.)
  * Requests are OPTIONS (non-INVITE), so that a 400 leaves no INVITE transaction waiting for an ACK.
  */
 import * as dgram from 'node:dgram';
@@ -270,8 +271,8 @@ export function badMessages(opts: BadMessageOptions = {}): BadMessage[] {
 
     // ---- TCP
     bad('tcp-binary-garbage', 'tcp', 'drop', garbage(2048, 11), 'no SIP at all: the engine may close the connection'),
-    bad('tcp-headers-over-64k', 'tcp', 'drop', Buffer.from(request('tcp-headers-over-64k', 'tcp').slice(0, -1).concat(hugeHeader).join(CRLF) + CRLF, 'latin1'),
-      'the header section runs past 64 KiB without its empty line: the message cannot be framed, the engine gives up on the connection'),
+    bad('tcp-headers-over-64k', 'tcp', '400', Buffer.from(request('tcp-headers-over-64k', 'tcp').slice(0, -1).concat(hugeHeader).join(CRLF) + CRLF, 'latin1'),
+      'the header section runs past 64 KiB without its empty line: the message cannot be framed, but its core headers came first and read fine, so the engine answers 400 (or 513) and then closes the connection', [513]),
     bad('tcp-body-over-64k', 'tcp', '400',
       message(request('tcp-body-over-64k', 'tcp', (h) => { h['Content-Type'] = 'text/plain'; h['Content-Length'] = '70000'; }), 'b'.repeat(70_000)),
       'a complete message over 64 KiB whose headers read fine: refused with an error response', [513]),

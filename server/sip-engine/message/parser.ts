@@ -40,16 +40,16 @@ export function parseMessage(buf: Buffer, streamed = false): AnySipMessage {
   const end = findHeaderEnd(buf);
   if (!end) throw new SipParseError('no end of headers', tryPartial(buf));
   const head = buf.toString('utf8', 0, end.index);
-  if (head.indexOf('\0') !== -1 || head.indexOf('\ufffd') !== -1) throw new SipParseError('binary data in headers');
   const lines = unfold(head.split(/\r?\n/));
-  const msg = parseStartLine(lines[0] ?? '');
+  const { msg, problem: startProblem } = parseStartLine(lines[0] ?? '');
   const badHeaders: string[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
     const colon = line.indexOf(':');
     const name = colon > 0 ? line.slice(0, colon).trim() : '';
-    if (!name || !TOKEN.test(name)) {
+    if (!name || !TOKEN.test(name) || hasControlChars(line)) {
       badHeaders.push(line);
+      if (name && TOKEN.test(name) && !CORE_HEADERS.has(headerKey(name))) msg.headers.push([headerKey(name), '']);
       continue;
     }
     msg.headers.push([headerKey(name), line.slice(colon + 1).trim()]);
@@ -58,7 +58,7 @@ export function parseMessage(buf: Buffer, streamed = false): AnySipMessage {
   const available = buf.length - bodyStart;
   const clText = msg.get('content-length');
   let bodyLength = streamed ? 0 : available;
-  let problem = badHeaders.length > 0 ? `malformed header line: ${badHeaders[0]!.slice(0, 80)}` : undefined;
+  let problem = startProblem ?? (badHeaders.length > 0 ? `malformed header line: ${printable(badHeaders[0]!)}` : undefined);
   if (clText !== undefined) {
     if (!/^\d+$/.test(clText)) problem ??= `invalid Content-Length: ${clText}`;
     else {
@@ -75,12 +75,37 @@ export function parseMessage(buf: Buffer, streamed = false): AnySipMessage {
   return msg;
 }
 
-function parseStartLine(line: string): AnySipMessage {
+/**
+ * The start line. A request line that is wrong only in its method or version still yields the
+ * request (with a problem noted), so that a 400 can be sent if the core headers are readable.
+ */
+function parseStartLine(line: string): { msg: AnySipMessage; problem?: string } {
   const st = STATUS_LINE.exec(line);
-  if (st) return new SipResponse(Number(st[1]), st[2] ?? '');
+  if (st) return { msg: new SipResponse(Number(st[1]), st[2] ?? '') };
   const rq = REQUEST_LINE.exec(line);
-  if (rq) return new SipRequest(rq[1]!.toUpperCase(), rq[2]!);
-  throw new SipParseError(`invalid start line: ${line.slice(0, 80)}`);
+  if (rq) return { msg: new SipRequest(rq[1]!.toUpperCase(), rq[2]!) };
+  const loose = LOOSE_REQUEST_LINE.exec(line);
+  if (loose && !line.startsWith('SIP/') && !hasControlChars(line)) {
+    return { msg: new SipRequest(loose[1]!.toUpperCase(), loose[2]!), problem: `invalid request line: ${printable(line)}` };
+  }
+  throw new SipParseError(`invalid start line: ${printable(line)}`);
+}
+
+/** Method-ish word, a URI-ish word, and maybe something after: enough to answer with 400. */
+const LOOSE_REQUEST_LINE = /^([^\s]{1,32}) ([a-zA-Z][a-zA-Z0-9+.-]*:\S+)(?: (.*))?$/;
+const CORE_HEADERS = new Set(['via', 'from', 'to', 'call-id', 'cseq']);
+
+/** NUL and other C0 controls (tab excepted), DEL, and bytes that were not UTF-8. */
+function hasControlChars(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c === 0xfffd) return true;
+  }
+  return false;
+}
+
+function printable(text: string): string {
+  return text.slice(0, 80).replace(/[^\x20-\x7e]/g, '?');
 }
 
 function unfold(lines: string[]): string[] {
@@ -117,10 +142,11 @@ function validate(msg: AnySipMessage): string | undefined {
   return undefined;
 }
 
-/** A request can be answered when its Via, From, To, Call-ID and CSeq are present and the Via parses. */
+/** A request can be answered when its Via, From, To, Call-ID and CSeq are present and Via and CSeq parse. */
 function canAnswer(msg: SipRequest): boolean {
-  if (!msg.has('from') || !msg.has('to') || !msg.has('call-id') || !msg.has('cseq')) return false;
+  if (!msg.get('from') || !msg.get('to') || !msg.get('call-id') || !msg.get('cseq')) return false;
   if (msg.method === 'ACK') return false; // never answer an ACK
+  if (!/^\d{1,10}\s+[A-Za-z0-9!%*_+`'~.()-]+$/.test(msg.get('cseq')!.trim())) return false;
   try {
     msg.topVia();
     return true;
@@ -135,8 +161,8 @@ function tryPartial(buf: Buffer): SipRequest | undefined {
   const text = buf.toString('utf8', 0, limit);
   if (text.indexOf('\0') !== -1) return undefined;
   const lines = text.split(/\r?\n/);
-  const rq = REQUEST_LINE.exec(lines[0] ?? '');
-  if (!rq) return undefined;
+  const rq = REQUEST_LINE.exec(lines[0] ?? '') ?? LOOSE_REQUEST_LINE.exec(lines[0] ?? '');
+  if (!rq || (lines[0] ?? '').startsWith('SIP/')) return undefined;
   const req = new SipRequest(rq[1]!.toUpperCase(), rq[2]!);
   for (const line of lines.slice(1, -1)) {
     if (!line) break;
@@ -155,7 +181,8 @@ export function parseAppMessage(text: string): AnySipMessage {
   const sep = text.indexOf('\r\n\r\n');
   const head = sep === -1 ? text : text.slice(0, sep);
   const lines = unfold(head.split('\r\n'));
-  const msg = parseStartLine(lines[0] ?? '');
+  const { msg, problem } = parseStartLine(lines[0] ?? '');
+  if (problem) throw new SipParseError(problem);
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
     const colon = line.indexOf(':');
