@@ -51,6 +51,13 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100 on Linux)
 }
 
+/** Machine-wide CPU jiffies from /proc/stat: busy (all but idle and iowait) and steal, and the total. */
+function machineCpu() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - f[3] - f[4], steal: f[7] ?? 0, total };
+}
+
 const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
 
 /** One leg's socket: sends 20 ms packets to rtpengine and measures what it receives. */
@@ -192,23 +199,27 @@ async function phase(ng, rtpenginePid, name, calls, bCodec, opusPayloads) {
   for (let i = 0; i < calls; i++) list.push(await setupCall(ng, i, name, bCodec, opusPayloads));
   const setupMs = performance.now() - setupStart;
   const legs = list.flatMap((c) => c.legs);
-  let cpu0 = 0; let own0; let t0 = 0;
+  let cpu0 = 0; let own0; let t0 = 0; let m0;
   const loop = monitorEventLoopDelay({ resolution: 1 });
   await runSenders(legs, DURATION_S, () => {
     loop.enable();
     for (const l of legs) l.measuring = true;
-    cpu0 = cpuSeconds(rtpenginePid); own0 = process.cpuUsage(); t0 = performance.now();
+    cpu0 = cpuSeconds(rtpenginePid); own0 = process.cpuUsage(); t0 = performance.now(); m0 = machineCpu();
   });
   const wall = (performance.now() - t0) / 1000;
   const rtpengineCpu = (cpuSeconds(rtpenginePid) - cpu0) / wall;
   const own = process.cpuUsage(own0);
   const ownCpu = (own.user + own.system) / 1e6 / wall;
+  const m1 = machineCpu();
+  // Whole machine, in % of one core (2 cores = 200%): what is left after rtpengine and this process is other work.
+  const machineBusyPct = Math.round((100 * cpus().length * (m1.busy - m0.busy)) / Math.max(1, m1.total - m0.total));
+  const stealPct = Math.round((100 * cpus().length * (m1.steal - m0.steal)) / Math.max(1, m1.total - m0.total));
   for (const l of legs) l.measuring = false;
   loop.disable();
   await new Promise((r) => setTimeout(r, 300)); // let the last packets arrive
   for (const c of list) { c.legs[0].peerSent = c.legs[1].sent; c.legs[1].peerSent = c.legs[0].sent; }
   const dirs = { 'A←B': list.map((c) => c.legs[0]), 'B←A': list.map((c) => c.legs[1]) };
-  const out = { phase: name, calls, loadAverageBefore: loadBefore, setupMs: Math.round(setupMs), rtpengineCpuPct: Math.round(rtpengineCpu * 100), loadGenCpuPct: Math.round(ownCpu * 100),
+  const out = { phase: name, calls, loadAverageBefore: loadBefore, setupMs: Math.round(setupMs), rtpengineCpuPct: Math.round(rtpengineCpu * 100), loadGenCpuPct: Math.round(ownCpu * 100), machineBusyPct, stealPct,
     eventLoopDelayP99Ms: +(loop.percentile(99) / 1e6).toFixed(2), eventLoopDelayMaxMs: +(loop.max / 1e6).toFixed(2), directions: {} };
   for (const [dir, receivers] of Object.entries(dirs)) {
     const loss = receivers.reduce((acc, l) => { const x = l.loss(); return { expected: acc.expected + x.expected, lost: acc.lost + x.lost }; }, { expected: 0, lost: 0 });
@@ -252,7 +263,7 @@ async function main() {
       for (const [dir, d] of Object.entries(r.directions)) {
         console.error(`${r.phase.padEnd(22)} ${String(r.calls).padStart(4)} calls ${dir}: loss ${d.lossPct}% (${d.lost}/${d.expected}), ` +
           `added jitter p50 ${d.jitterP50Ms} ms p99 ${d.jitterP99Ms} ms max ${d.jitterMaxMs} ms (sender timer p99 ${d.senderTimerP99Ms} ms), ` +
-          `rtpengine CPU ${r.rtpengineCpuPct}% load generator CPU ${r.loadGenCpuPct}% (event loop delay p99 ${r.eventLoopDelayP99Ms} ms; load average before ${r.loadAverageBefore})`);
+          `rtpengine CPU ${r.rtpengineCpuPct}% load generator CPU ${r.loadGenCpuPct}% machine ${r.machineBusyPct}% (steal ${r.stealPct}%), event loop delay p99 ${r.eventLoopDelayP99Ms} ms, load average before ${r.loadAverageBefore}`);
       }
     }
   } finally {
