@@ -44,6 +44,8 @@ export async function startRegistrar(opts: { limiter?: FailureLimiterOptions; wo
   });
   const auth = new OperatorAuth({
     digest: new DigestAuthenticator(credentials, { realm: REALM, now }),
+    // clients that cannot choose among challenges and know only MD5 (SIPp 3.6 like SIP.js 0.21)
+    md5OnlyUserAgents: [/SIP\.js/, /SIPp/],
     limiter: new FailureLimiter(opts.limiter),
     now,
     onFailure: (f) => seen.failures.push(f),
@@ -52,7 +54,7 @@ export async function startRegistrar(opts: { limiter?: FailureLimiterOptions; wo
   const registrar = new Registrar({ srf, bindings, auth, now });
   engine.on('flowClosed', (flow) => void registrar.flowClosed(flow));
   return {
-    engine, srf, registrar, seen, port, wsPort,
+    engine, srf, registrar, auth, seen, port, wsPort,
     advanceClock: (ms: number) => { clockOffset += ms; },
     async close() {
       srf.disconnect();

@@ -1,3 +1,4 @@
+import { Inviter, UserAgent } from 'sip.js';
 import { dialBindings } from '../../server/signalling/operator-dialer';
 import { waitFor } from '../support/processes';
 import { SDP, startRegistrar, startSoftphone } from './operator-fixture';
@@ -26,6 +27,28 @@ describe('operators register over WebSocket with sip.js and receive calls', () =
       const ended = new Promise((r) => phone.invitations[0]!.stateChange.addListener((s) => s === 'Terminated' && r(s)));
       dialog.destroy();
       await ended;
+    } finally {
+      await phone.stop();
+    }
+  });
+
+  it('challenges an INVITE from an operator and accepts it with credentials', async () => {
+    const invites: Array<string | undefined> = [];
+    server.srf.invite(async (req, res) => {
+      invites.push(req.get('Authorization'));
+      const user = server.auth.check(req, res);
+      if (user) await server.srf.createUAS(req, res, { localSdp: SDP });
+    });
+    const phone = await startSoftphone('op1', 'right-password', server.wsPort);
+    try {
+      const inviter = new Inviter(phone.ua, UserAgent.makeURI('sip:200@switchboard.test')!);
+      const established = new Promise<void>((resolve) => inviter.stateChange.addListener((s) => s === 'Established' && resolve()));
+      await inviter.invite();
+      await established;
+      expect(invites).toHaveLength(2);
+      expect(invites[0]).toBeUndefined();
+      expect(invites[1]).toMatch(/^Digest .*username="op1"/);
+      await inviter.bye();
     } finally {
       await phone.stop();
     }
