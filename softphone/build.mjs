@@ -1,0 +1,33 @@
+// Builds the softphone page: bundles src/main.ts (with sip.js) into dist/app.js and copies
+// index.html and style.css. No binary assets: the ringtone and test tone are generated in code.
+//
+//   node softphone/build.mjs                 → softphone/dist/
+//   node softphone/build.mjs --outdir DIR    → DIR (tests build into a temporary directory)
+//   node softphone/build.mjs --dev           → not minified
+import { build } from 'esbuild';
+import { copyFile, mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({ options: { outdir: { type: 'string' }, dev: { type: 'boolean', default: false } } });
+const outdir = resolve(values.outdir ?? join(here, 'dist'));
+
+await mkdir(outdir, { recursive: true });
+const result = await build({
+  entryPoints: [join(here, 'src', 'main.ts')],
+  outfile: join(outdir, 'app.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome110', 'firefox115', 'safari16'],
+  minify: !values.dev,
+  sourcemap: true,
+  legalComments: 'linked',
+  logLevel: 'warning',
+  metafile: true,
+});
+await Promise.all(['index.html', 'style.css'].map((f) => copyFile(join(here, 'src', f), join(outdir, f))));
+const bytes = result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('app.js'))].bytes;
+console.log(`softphone: ${outdir} (app.js ${(bytes / 1024).toFixed(0)} KiB, index.html, style.css)`);

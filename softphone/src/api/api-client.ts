@@ -1,0 +1,92 @@
+import {
+  ApiError, parseLoginResult, parseOperatorInfo, parseStateResponse,
+  type LoginResult, type OperatorInfo, type OperatorState, type StatusRequest, type WrapUpRequest,
+} from './contract';
+
+export interface ApiClientOptions {
+  /** Origin of the server; the page passes `location.origin`. */
+  baseUrl: string;
+  /** Injected for tests; defaults to the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+/** The softphone's HTTP client. `login` keeps the token for the authenticated calls. */
+export class ApiClient {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private bearer: string | undefined;
+
+  constructor(options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl;
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  get token(): string | undefined {
+    return this.bearer;
+  }
+
+  async login(username: string, password: string): Promise<LoginResult> {
+    const result = parseLoginResult(await this.request('POST', '/api/login', { username, password }, false));
+    this.bearer = result.token;
+    return result;
+  }
+
+  /** Forgets the token (the server session simply expires). */
+  logout(): void {
+    this.bearer = undefined;
+  }
+
+  async me(): Promise<OperatorInfo> {
+    return parseOperatorInfo(await this.request('GET', '/api/operators/me'));
+  }
+
+  async setStatus(request: StatusRequest): Promise<OperatorState> {
+    return parseStateResponse(await this.request('PUT', '/api/operators/me/status', request));
+  }
+
+  async wrapUp(request: WrapUpRequest): Promise<OperatorState> {
+    const body: WrapUpRequest = { disposition: request.disposition };
+    if (request.notes) body.notes = request.notes;
+    return parseStateResponse(await this.request('POST', '/api/operators/me/wrap-up', body));
+  }
+
+  /** The Server-Sent Events URL; EventSource cannot send headers, so the token rides in the query. */
+  eventsUrl(): string {
+    const url = new URL('/api/events', this.baseUrl);
+    url.searchParams.set('token', this.requireToken());
+    return url.toString();
+  }
+
+  private requireToken(): string {
+    if (this.bearer === undefined) throw new ApiError('ERR_NOT_LOGGED_IN', 'log in first', 0);
+    return this.bearer;
+  }
+
+  private async request(method: string, path: string, body?: unknown, auth = true): Promise<unknown> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (auth) headers.authorization = `Bearer ${this.requireToken()}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await this.fetchImpl(new URL(path, this.baseUrl), {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (cause) {
+      throw new ApiError('ERR_NETWORK', `cannot reach the server (${method} ${path})`, 0, { cause });
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch (cause) {
+      if (res.ok) throw new ApiError('ERR_BAD_RESPONSE', `${method} ${path} answered with invalid JSON`, res.status, { cause });
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
+      const code = typeof err?.code === 'string' ? err.code : `ERR_HTTP_${res.status}`;
+      const message = typeof err?.message === 'string' ? err.message : `${method} ${path} failed with ${res.status}`;
+      throw new ApiError(code, message, res.status);
+    }
+    return json;
+  }
+}

@@ -1,0 +1,128 @@
+import { SoftphoneError } from '../errors';
+
+/** The HTTP/SSE contract between the softphone and the Switchboard server (see softphone/README.md). */
+
+export type OperatorStatus = 'offline' | 'available' | 'paused' | 'reserved' | 'ringing' | 'on-call' | 'wrap-up';
+
+/** Statuses the operator picks; the others are set by the server as calls come and go. */
+export type SelectableStatus = 'available' | 'paused' | 'offline';
+
+export interface OperatorState {
+  status: OperatorStatus;
+  reason?: string;
+  /** ISO 8601 timestamp (or epoch milliseconds) of the last change. */
+  since: string | number;
+}
+
+export interface SipAccount {
+  uri: string;
+  authorizationUsername: string;
+  authorizationPassword: string;
+  wsServer: string;
+  /** Optional; without it the page uses no STUN/TURN servers (the media relay is reachable directly). */
+  iceServers?: RTCIceServer[];
+}
+
+export interface LoginResult {
+  token: string;
+  operator: { id: string; name: string };
+  sip: SipAccount;
+}
+
+export interface OperatorInfo {
+  id: string;
+  name: string;
+  state: OperatorState;
+  dispositions: string[];
+}
+
+export type StatusRequest = { status: 'available' } | { status: 'paused'; reason: string } | { status: 'offline' };
+
+export interface WrapUpRequest {
+  disposition: string;
+  notes?: string;
+}
+
+export type CallPhase = 'offered' | 'answered' | 'ended';
+
+export interface CallNotice {
+  callId: string;
+  phase: CallPhase;
+  queue: string;
+  caller: string;
+  waitSeconds: number;
+}
+
+/** An HTTP call failed: the server's `{ error: { code, message } }`, or a transport problem. */
+export class ApiError extends SoftphoneError {
+  constructor(code: string, message: string, readonly status: number, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'ApiError';
+  }
+}
+
+const STATUSES: readonly string[] = ['offline', 'available', 'paused', 'reserved', 'ringing', 'on-call', 'wrap-up'];
+const PHASES: readonly string[] = ['offered', 'answered', 'ended'];
+
+type Obj = Record<string, unknown>;
+
+function bad(what: string): never {
+  throw new ApiError('ERR_BAD_RESPONSE', `unexpected response from the server: ${what}`, 0);
+}
+function obj(v: unknown, what: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) bad(`${what} is not an object`);
+  return v as Obj;
+}
+function str(o: Obj, key: string, what: string): string {
+  const v = o[key];
+  if (typeof v !== 'string') bad(`${what}.${key} is not a string`);
+  return v;
+}
+
+export function parseOperatorState(v: unknown, what = 'state'): OperatorState {
+  const o = obj(v, what);
+  const status = str(o, 'status', what);
+  if (!STATUSES.includes(status)) bad(`${what}.status "${status}" is unknown`);
+  const since = typeof o.since === 'number' ? o.since : typeof o.since === 'string' ? o.since : bad(`${what}.since is missing`);
+  const state: OperatorState = { status: status as OperatorStatus, since };
+  if (typeof o.reason === 'string') state.reason = o.reason;
+  return state;
+}
+
+export function parseLoginResult(v: unknown): LoginResult {
+  const o = obj(v, 'login');
+  const op = obj(o.operator, 'operator');
+  const sip = obj(o.sip, 'sip');
+  const account: SipAccount = {
+    uri: str(sip, 'uri', 'sip'),
+    authorizationUsername: str(sip, 'authorizationUsername', 'sip'),
+    authorizationPassword: str(sip, 'authorizationPassword', 'sip'),
+    wsServer: str(sip, 'wsServer', 'sip'),
+  };
+  if (Array.isArray(sip.iceServers)) account.iceServers = sip.iceServers as RTCIceServer[];
+  return { token: str(o, 'token', 'login'), operator: { id: str(op, 'id', 'operator'), name: str(op, 'name', 'operator') }, sip: account };
+}
+
+export function parseOperatorInfo(v: unknown): OperatorInfo {
+  const o = obj(v, 'operator');
+  const dispositions = Array.isArray(o.dispositions) ? o.dispositions.filter((d): d is string => typeof d === 'string') : [];
+  return { id: str(o, 'id', 'operator'), name: str(o, 'name', 'operator'), state: parseOperatorState(o.state), dispositions };
+}
+
+export function parseStateResponse(v: unknown): OperatorState {
+  return parseOperatorState(obj(v, 'response').state);
+}
+
+export function parseCallNotice(v: unknown): CallNotice {
+  const o = obj(v, 'call');
+  const phase = str(o, 'phase', 'call');
+  if (!PHASES.includes(phase)) bad(`call.phase "${phase}" is unknown`);
+  const wait = typeof o.waitSeconds === 'number' && Number.isFinite(o.waitSeconds) ? o.waitSeconds : 0;
+  return {
+    callId: str(o, 'callId', 'call'),
+    phase: phase as CallPhase,
+    queue: typeof o.queue === 'string' ? o.queue : '',
+    caller: typeof o.caller === 'string' ? o.caller : '',
+    waitSeconds: wait,
+  };
+}

@@ -1,0 +1,273 @@
+import type { ApiClient } from '../api/api-client';
+import type { CallNotice, OperatorState } from '../api/contract';
+import type { AudioOutput, SoundPlayer } from '../devices/audio-output';
+import type { CallInfo } from '../sip/call-info';
+import type { CallEndReason, DtmfTone, SipCall } from '../sip/sip-call';
+import type { SoftphoneView } from '../ui/softphone-view';
+import { CallMachine, type CallState } from './call-machine';
+import type { Notifier } from './notifier';
+
+export interface CallControllerOptions {
+  view: SoftphoneView;
+  api: ApiClient;
+  /** Plays the caller (headset speaker). */
+  speaker: AudioOutput;
+  /** Plays the ringtone (ringer device). */
+  ringer: AudioOutput;
+  sounds: () => SoundPlayer | undefined;
+  notifier: Notifier;
+  /** The server's answer to a wrap-up. */
+  onOperatorState(state: OperatorState): void;
+  now?: () => number;
+}
+
+const END_MESSAGES: Partial<Record<CallEndReason, string>> = {
+  cancelled: 'The caller hung up before the call was answered.',
+  failed: 'The call could not be connected.',
+};
+
+/** Drives one call at a time through the call state machine and keeps the call panel in step. */
+export class CallController {
+  readonly machine: CallMachine;
+  private readonly o: CallControllerOptions;
+  private readonly now: () => number;
+  private call: SipCall | undefined;
+  private info: CallInfo | undefined;
+  private holdPending = false;
+  private submitting = false;
+  private startedAt = 0;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private stopRinging: (() => void) | undefined;
+  private closeNotification: (() => void) | undefined;
+  private readonly notices = new Map<string, CallNotice>();
+
+  constructor(options: CallControllerOptions) {
+    this.o = options;
+    this.now = options.now ?? (() => Date.now());
+    this.machine = new CallMachine({ onTransition: (to, from) => this.entered(to, from) });
+    const { call, wrapUp } = options.view;
+    call.delegate = {
+      onAnswer: () => void this.answer(),
+      onDecline: () => void this.decline(),
+      onHangup: () => void this.hangup(),
+      onHold: () => void this.toggleHold(),
+      onMute: () => this.toggleMute(),
+      onDtmf: (tone) => void this.dtmf(tone),
+    };
+    wrapUp.delegate = { onWrapUp: (disposition, notes) => void this.submitWrapUp(disposition, notes) };
+    wrapUp.close();
+    this.render();
+  }
+
+  get state(): CallState {
+    return this.machine.state;
+  }
+
+  /** The call in progress, for a microphone swap. */
+  get current(): SipCall | undefined {
+    return this.call;
+  }
+
+  /** An INVITE arrived; false (busy) unless idle. */
+  offer(call: SipCall): boolean {
+    if (this.machine.state !== 'idle') return false;
+    const notice = this.notices.get(call.info.callId);
+    this.call = call;
+    this.info = {
+      ...call.info,
+      queue: call.info.queue || notice?.queue || '',
+      caller: call.info.caller || notice?.caller || '',
+      waitSeconds: call.info.waitSeconds || notice?.waitSeconds || 0,
+    };
+    call.delegate = {
+      onEstablished: () => this.established(call),
+      onEnded: (reason) => this.ended(call, reason),
+    };
+    this.machine.send('offer');
+    return true;
+  }
+
+  /** `call` events from the server's event stream fill in details an INVITE lacks. */
+  notice(notice: CallNotice): void {
+    if (notice.phase === 'ended') this.notices.delete(notice.callId);
+    else this.notices.set(notice.callId, notice);
+    if (this.notices.size > 50) this.notices.delete(this.notices.keys().next().value as string);
+  }
+
+  async answer(): Promise<void> {
+    const call = this.call;
+    if (!call || !this.machine.can('answer')) return;
+    this.machine.send('answer');
+    try {
+      await call.answer();
+    } catch {
+      if (this.call === call && this.machine.can('fail')) {
+        this.machine.send('fail');
+        this.o.view.showMessage('The call could not be answered (is the microphone available?).');
+      }
+    }
+  }
+
+  async decline(): Promise<void> {
+    const call = this.call;
+    if (!call || !this.machine.can('decline')) return;
+    this.machine.send('decline');
+    await call.decline().catch(() => undefined); // already gone: nothing to decline
+  }
+
+  async hangup(): Promise<void> {
+    const call = this.call;
+    if (!call || !this.machine.can('end')) return;
+    this.machine.send('end');
+    await call.hangup().catch(() => undefined); // the far end is gone already
+  }
+
+  async toggleHold(): Promise<void> {
+    const call = this.call;
+    if (!call || this.holdPending || !(this.machine.state === 'on-call' || this.machine.state === 'held')) return;
+    const hold = this.machine.state === 'on-call';
+    this.holdPending = true;
+    this.render();
+    try {
+      await call.setHold(hold);
+      if (this.call === call && this.machine.can(hold ? 'hold' : 'unhold')) this.machine.send(hold ? 'hold' : 'unhold');
+    } catch (error) {
+      this.o.view.showMessage(`${hold ? 'Hold' : 'Resume'} failed: ${(error as Error).message}`);
+    } finally {
+      this.holdPending = false;
+      this.render();
+    }
+  }
+
+  toggleMute(): void {
+    const call = this.call;
+    if (!call || !(this.machine.state === 'on-call' || this.machine.state === 'held')) return;
+    call.setMuted(!call.isMuted);
+    this.render();
+  }
+
+  async dtmf(tone: DtmfTone): Promise<void> {
+    const call = this.call;
+    if (!call || this.machine.state !== 'on-call') return;
+    try {
+      await call.sendDtmf(tone);
+    } catch (error) {
+      this.o.view.showMessage(`Keypad tone ${tone} was not sent: ${(error as Error).message}`);
+    }
+  }
+
+  async submitWrapUp(disposition: string, notes: string): Promise<void> {
+    if (this.machine.state !== 'wrap-up' || this.submitting) return;
+    this.submitting = true;
+    this.o.view.wrapUp.setBusy(true);
+    try {
+      const state = await this.o.api.wrapUp({ disposition, notes });
+      this.o.onOperatorState(state);
+      if (this.machine.can('wrap-up-done')) this.machine.send('wrap-up-done');
+    } catch (error) {
+      this.o.view.showMessage(`Wrap-up was not saved: ${(error as Error).message}`);
+      this.o.view.wrapUp.setBusy(false);
+    } finally {
+      this.submitting = false;
+    }
+  }
+
+  /**
+   * The server left wrap-up on its own (its wrap-up time ran out): close the form. A state change
+   * caused by our own submission is left to `submitWrapUp`.
+   */
+  serverLeftWrapUp(): void {
+    if (this.machine.state !== 'wrap-up' || this.submitting) return;
+    this.machine.send('wrap-up-done');
+    this.o.view.showMessage('Wrap-up time is over; the disposition was not recorded.', 'info');
+  }
+
+  /** Signing out: ends any call and stops sounds. */
+  async close(): Promise<void> {
+    const call = this.call;
+    this.stopAlerts();
+    this.stopTicker();
+    this.call = undefined;
+    if (call && !call.isEnded) await (this.machine.state === 'ringing' ? call.decline() : call.hangup()).catch(() => undefined);
+    this.o.speaker.stop();
+  }
+
+  private established(call: SipCall): void {
+    if (this.call !== call || !this.machine.can('established')) return;
+    this.machine.send('established');
+  }
+
+  private ended(call: SipCall, reason: CallEndReason): void {
+    if (this.call !== call) return;
+    const state = this.machine.state;
+    if (state === 'ringing' || state === 'connecting') {
+      this.machine.send(reason === 'failed' && state === 'connecting' ? 'fail' : 'cancel');
+      const message = END_MESSAGES[reason];
+      if (message) this.o.view.showMessage(message, 'info');
+    } else if (state === 'on-call' || state === 'held') {
+      this.machine.send('end');
+    }
+  }
+
+  private entered(to: CallState, from: CallState): void {
+    const { view } = this.o;
+    if (to === 'ringing') {
+      view.showMessage('');
+      this.startAlerts();
+    }
+    if (from === 'ringing') this.stopAlerts();
+    if (to === 'on-call' && from === 'connecting') {
+      this.startedAt = this.now();
+      this.ticker = setInterval(() => view.call.setElapsed((this.now() - this.startedAt) / 1000), 250);
+      const stream = this.call?.remoteStream;
+      if (stream) this.o.speaker.play(stream).catch(() => view.showMessage('The browser did not start the call audio.'));
+    }
+    if (to === 'wrap-up') {
+      this.stopTicker();
+      view.call.setElapsed((this.now() - this.startedAt) / 1000);
+      this.o.speaker.stop();
+      view.wrapUp.open();
+    }
+    if (to === 'idle') {
+      this.call = undefined;
+      this.info = undefined;
+      this.stopTicker();
+      view.wrapUp.close();
+    }
+    this.render();
+    if (to === 'idle') view.keepFocus();
+  }
+
+  private startAlerts(): void {
+    const info = this.info;
+    const who = info?.caller || 'unknown caller';
+    const sounds = this.o.sounds();
+    this.stopRinging = sounds?.ring(this.o.ringer);
+    this.o.view.setTitleAlert(`Incoming call: ${who}`);
+    const body = info ? `${who}${info.queue ? ` — queue ${info.queue}` : ''}, waited ${info.waitSeconds} s` : who;
+    this.closeNotification = this.o.notifier.show('Incoming call', body, info?.callId ?? 'call');
+  }
+
+  private stopAlerts(): void {
+    this.stopRinging?.();
+    this.stopRinging = undefined;
+    this.closeNotification?.();
+    this.closeNotification = undefined;
+    this.o.view.setTitleAlert(undefined);
+  }
+
+  private stopTicker(): void {
+    clearInterval(this.ticker);
+    this.ticker = undefined;
+  }
+
+  private render(): void {
+    this.o.view.call.render({
+      state: this.machine.state,
+      info: this.info,
+      muted: this.call?.isMuted ?? false,
+      held: this.machine.state === 'held',
+      holdPending: this.holdPending,
+    });
+  }
+}

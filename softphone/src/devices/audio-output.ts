@@ -1,0 +1,88 @@
+import { renderSegments, RING_CADENCE, testTone } from './tones';
+
+/** `setSinkId` is not in every browser (nor in every TypeScript DOM lib). */
+type SinkElement = HTMLMediaElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
+
+/** One audio element bound to one output device via `HTMLMediaElement.setSinkId`. */
+export class AudioOutput {
+  private readonly element: SinkElement;
+
+  constructor(element: HTMLMediaElement) {
+    this.element = element;
+    this.element.autoplay = true;
+  }
+
+  /** False where the browser cannot choose outputs; sound then goes to the system default. */
+  get canChooseDevice(): boolean {
+    return typeof this.element.setSinkId === 'function';
+  }
+
+  get deviceId(): string | undefined {
+    return this.element.sinkId;
+  }
+
+  /** Switches the output, also while playing (a call keeps going). `undefined` is the default. */
+  async setDevice(deviceId: string | undefined): Promise<void> {
+    if (this.element.setSinkId && this.element.sinkId !== (deviceId ?? '')) await this.element.setSinkId(deviceId ?? '');
+  }
+
+  async play(stream: MediaStream): Promise<void> {
+    this.element.srcObject = stream;
+    await this.element.play();
+  }
+
+  stop(): void {
+    this.element.pause();
+    this.element.srcObject = null;
+  }
+}
+
+/** Plays generated sounds (ringtone, test tone) on a chosen `AudioOutput`. */
+export class SoundPlayer {
+  private readonly context: AudioContext;
+
+  constructor(context: AudioContext) {
+    this.context = context;
+  }
+
+  /** Rings until the returned function is called. */
+  ring(output: AudioOutput): () => void {
+    const buffer = this.buffer(renderSegments(RING_CADENCE, this.context.sampleRate));
+    return this.start(output, buffer, true);
+  }
+
+  /** One second of 440 Hz; resolves when it has played. */
+  playTestTone(output: AudioOutput): Promise<void> {
+    const samples = testTone(this.context.sampleRate);
+    const stop = this.start(output, this.buffer(samples), false);
+    return new Promise((resolve) => setTimeout(() => {
+      stop();
+      resolve();
+    }, (samples.length / this.context.sampleRate) * 1000 + 100));
+  }
+
+  private buffer(samples: Float32Array): AudioBuffer {
+    const buffer = this.context.createBuffer(1, samples.length, this.context.sampleRate);
+    buffer.getChannelData(0).set(samples);
+    return buffer;
+  }
+
+  private start(output: AudioOutput, buffer: AudioBuffer, loop: boolean): () => void {
+    void this.context.resume();
+    const source = this.context.createBufferSource();
+    source.buffer = buffer;
+    source.loop = loop;
+    const destination = this.context.createMediaStreamDestination();
+    source.connect(destination);
+    source.start();
+    output.play(destination.stream).catch(() => undefined); // autoplay refused: the visual alert still shows
+    let stopped = false;
+    return () => {
+      if (stopped) return;
+      stopped = true;
+      source.stop();
+      source.disconnect();
+      output.stop();
+    };
+  }
+}
