@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { sineWav } from '../../media/testing/wav';
@@ -10,6 +11,7 @@ import { SipCaller } from './sip-caller';
 import { SipRelay } from './sip-relay';
 
 const ROOT = resolve(__dirname, '../..');
+const SCREENSHOT = join(ROOT, 'docs/softphone-login.png');
 const OPERATOR = { username: 'alice', password: 'correct horse', name: 'Alice Example', sipPassword: 'sip-secret', dispositions: ['sale', 'no-sale', 'callback'] };
 
 /** Test-only instrumentation: records getUserMedia constraints, peer connections and notifications. */
@@ -192,9 +194,22 @@ describe('softphone page in headless Chromium', () => {
         ['Headset speaker', 'device-speaker'], ['Ringer', 'device-ringer'], ['Microphone level', 'mic-level']]) {
         expect(await page.getByLabel(label, { exact: true }).getAttribute('data-testid')).toBe(id);
       }
-      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-      await mkdir(join(ROOT, 'docs'), { recursive: true });
-      await page.screenshot({ path: join(ROOT, 'docs/softphone-login.png') });
+      await page.evaluate(() => {
+        (document.activeElement as HTMLElement | null)?.blur();
+        // hold the live meter still, so the picture is the same on every run
+        const meter = document.querySelector('[data-testid="mic-level"]') as HTMLMeterElement;
+        meter.setAttribute('value', '0.7');
+        Object.defineProperty(meter, 'value', { configurable: true, get: () => 0.7, set: () => undefined });
+        return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      });
+      // docs/softphone-login.png: written when missing or with UPDATE_SCREENSHOTS=1 (Chromium's
+      // anti-aliasing differs by a few pixels between runs; a test should not dirty the tree each time)
+      const png = await page.screenshot({ path: join(dir, 'softphone-login.png') });
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      if (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(SCREENSHOT)) {
+        await mkdir(dirname(SCREENSHOT), { recursive: true });
+        await writeFile(SCREENSHOT, png);
+      }
 
       // the SIP WebSocket drops: unregistered, then the page reconnects and registers again by itself
       const registered = relay.registrations.filter((r) => r.ok).length;
