@@ -8,7 +8,7 @@ export class UdpPeer {
   private readonly socket = dgram.createSocket('udp4');
   port = 0;
 
-  async open(): Promise<this> {
+  async open(address = '127.0.0.1'): Promise<this> {
     this.socket.on('message', (b) => {
       try {
         this.received.push(parseMessage(b));
@@ -16,7 +16,7 @@ export class UdpPeer {
         // ignore what we cannot parse
       }
     });
-    await new Promise<void>((r) => this.socket.bind(0, '127.0.0.1', () => r()));
+    await new Promise<void>((r) => this.socket.bind(0, address, () => r()));
     this.port = this.socket.address().port;
     return this;
   }
@@ -43,13 +43,14 @@ export class UdpPeer {
 
 let seq = 0;
 /** A minimal request from this peer. */
-export function rawRequest(peerPort: number, method: string, opts: { toTag?: string; headers?: string; body?: string; uri?: string } = {}): string {
+export function rawRequest(peerPort: number, method: string, opts: { toTag?: string; headers?: string; body?: string; uri?: string; host?: string } = {}): string {
+  const host = opts.host ?? '127.0.0.1';
   seq++;
   const body = opts.body ?? '';
   return `${method} ${opts.uri ?? 'sip:100@127.0.0.1'} SIP/2.0\r\n` +
-    `Via: SIP/2.0/UDP 127.0.0.1:${peerPort};branch=z9hG4bK-raw-${seq};rport\r\n` +
-    `From: <sip:peer@127.0.0.1>;tag=p${seq}\r\n` +
+    `Via: SIP/2.0/UDP ${host}:${peerPort};branch=z9hG4bK-raw-${seq};rport\r\n` +
+    `From: <sip:peer@${host}>;tag=p${seq}\r\n` +
     `To: <sip:100@127.0.0.1>${opts.toTag ? `;tag=${opts.toTag}` : ''}\r\n` +
     `Call-ID: raw-${seq}-${process.pid}\r\nCSeq: 1 ${method}\r\nMax-Forwards: 70\r\n` +
-    `Contact: <sip:peer@127.0.0.1:${peerPort}>\r\n${opts.headers ?? ''}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    `Contact: <sip:peer@${host}:${peerPort}>\r\n${opts.headers ?? ''}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }

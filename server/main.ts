@@ -1,0 +1,88 @@
+/**
+ * Switchboard's entry point: loads the configuration (SWITCHBOARD_CONFIG, a comma-separated list of
+ * YAML files, default config/demo.yaml, plus SWITCHBOARD_* environment overrides), starts the
+ * embedded SIP engine in its worker thread (or uses a configured drachtio-server), and the
+ * signalling application on it.
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import pino from 'pino';
+import { loadConfig, readConfigFiles, redactConfig, type Config } from '../config';
+import { parseContact, startEngineWorker, type EngineWorker, type ListenSpec } from './sip-engine';
+import { startSignalling } from './signalling/signalling';
+import { refuse } from './signalling/ingress';
+import { MemoryBindingStore } from './store/bindings/memory-binding-store';
+
+function listenSpecs(config: Config): ListenSpec[] {
+  const specs = config.sip.listen.flatMap(parseContact);
+  const ws = config.sip.ws;
+  const tls = ws.tls?.cert && ws.tls.key ? { cert: ws.tls.cert, key: ws.tls.key } : undefined;
+  specs.push({ protocol: tls ? 'wss' : 'ws', address: ws.address, port: ws.port, ...(tls ? { tls } : {}) });
+  return specs;
+}
+
+async function main(): Promise<void> {
+  const files = (process.env.SWITCHBOARD_CONFIG ?? path.join(__dirname, '../../config/demo.yaml')).split(',');
+  let config: Config;
+  try {
+    config = loadConfig(process.env, readConfigFiles(files));
+  } catch (err) {
+    process.stderr.write(`switchboard: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  const log = pino({ level: config.logging.level, base: { app: 'switchboard' } });
+  log.info({ config: redactConfig(config) }, 'configuration loaded');
+
+  let engine: EngineWorker | undefined;
+  let drachtio: { host: string; port: number; secret: string };
+  if (config.sip.engine.mode === 'embedded') {
+    const secret = config.sip.engine.secret ?? randomBytes(18).toString('base64url');
+    try {
+      engine = await startEngineWorker({
+        listen: listenSpecs(config),
+        admin: { address: '127.0.0.1', port: config.sip.engine.port, secret },
+        logLevel: config.logging.level,
+        logger: log.child({ component: 'sip-engine' }),
+      });
+    } catch (err) {
+      log.fatal({ err }, 'the SIP engine could not start');
+      process.exit(1);
+    }
+    drachtio = { host: '127.0.0.1', port: engine.adminPort, secret };
+  } else {
+    drachtio = { host: config.sip.engine.host, port: config.sip.engine.port, secret: config.sip.engine.secret };
+  }
+
+  const signalling = await startSignalling({
+    config,
+    drachtio,
+    bindings: new MemoryBindingStore(),
+    log: log.child({ component: 'signalling' }),
+    // Queueing and bridging calls to operators come with the call sessions; until then a call to a
+    // known number is refused as temporarily unavailable, never left ringing.
+    onCall: (call) => refuse(call.res, 'no-route', { log }, call.req),
+  });
+  engine?.on('flowClosed', (flow) => void signalling.registrar.flowClosed(flow));
+
+  const sip = engine?.hostports ?? `${drachtio.host}:${drachtio.port} (drachtio-server)`;
+  log.info({ sip }, 'Switchboard is running');
+  process.stdout.write(
+    `\nSwitchboard is running.\n  SIP: ${sip}\n` +
+    `  Operators register over ws://${config.sip.ws.address}:${config.sip.ws.port} as ${config.operators.map((o) => o.sip.username).join(', ')} (realm ${config.sip.realm})\n` +
+    `  Numbers: ${config.numbers.map((n) => `${n.number} → queue ${n.queue}`).join(', ')}\n\n`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    signalling.close();
+    await engine?.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+void main();

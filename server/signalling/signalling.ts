@@ -1,0 +1,70 @@
+import Srf from 'drachtio-srf';
+import type { Config } from '../../config';
+import type { BindingStore } from '../store/bindings/binding-store';
+import { StaticCredentials } from './auth/credentials';
+import { DigestAuthenticator } from './auth/digest';
+import { FailureLimiter } from './auth/failure-limiter';
+import { installIngress, type InboundCall } from './ingress';
+import { OperatorAuth } from './operator-auth';
+import { Registrar } from './registrar';
+import { TrunkAuth } from './trunk-auth';
+
+export interface SignallingLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export interface SignallingOptions {
+  config: Config;
+  /** The drachtio admin socket to connect to (the embedded engine's, or a drachtio-server's). */
+  drachtio: { host: string; port: number; secret: string };
+  bindings: BindingStore;
+  onCall: (call: InboundCall) => void;
+  log: SignallingLogger;
+}
+
+export interface Signalling {
+  srf: Srf;
+  registrar: Registrar;
+  operatorAuth: OperatorAuth;
+  close(): void;
+}
+
+/** The drachtio-srf application: connects to the SIP engine, serves the registrar and trunk ingress. */
+export async function startSignalling(o: SignallingOptions): Promise<Signalling> {
+  const { config } = o;
+  const credentials = new StaticCredentials(config.sip.realm);
+  for (const op of config.operators) {
+    if (op.sip.password !== undefined) credentials.addPassword(op.sip.username, op.sip.password);
+    else if (op.sip.ha1) credentials.addHa1(op.sip.username, { MD5: op.sip.ha1.md5, 'SHA-256': op.sip.ha1.sha256 });
+  }
+  const srf = new Srf();
+  await new Promise<void>((resolve, reject) => {
+    srf.connect({ host: o.drachtio.host, port: o.drachtio.port, secret: o.drachtio.secret });
+    srf.once('connect', (err: Error | null) => (err ? reject(err) : resolve()));
+    srf.once('error', reject);
+  });
+  const operatorAuth = new OperatorAuth({
+    digest: new DigestAuthenticator(credentials, { realm: config.sip.realm }),
+    limiter: new FailureLimiter(config.sip.authLimiter),
+    onFailure: (f) => o.log.warn({ address: f.address, username: f.username, reason: f.reason, blocked: f.blocked }, 'authentication failed'),
+  });
+  const registrar = new Registrar({ srf, bindings: o.bindings, auth: operatorAuth, ...config.sip.registrar, log: o.log });
+  installIngress({
+    srf,
+    trunks: new TrunkAuth(config.trunks, config.sip.realm),
+    numbers: config.numbers,
+    onCall: o.onCall,
+    log: o.log,
+  });
+  return {
+    srf, registrar, operatorAuth,
+    close: () => {
+      try {
+        srf.disconnect();
+      } catch {
+        // already disconnected
+      }
+    },
+  };
+}

@@ -1,0 +1,12 @@
+/** Domain outcomes and the SIP responses they become: the one table signalling answers from. */
+export const SIP_OUTCOMES = {
+  'unknown-number': { status: 404, reason: 'Not Found' },
+  'source-not-allowed': { status: 403, reason: 'Forbidden' },
+  'queue-full': { status: 486, reason: 'Busy Here' },
+  'no-route': { status: 480, reason: 'Temporarily Unavailable' },
+  'media-failed': { status: 488, reason: 'Not Acceptable Here' },
+  'draining': { status: 503, reason: 'Service Unavailable' },
+  'internal-error': { status: 500, reason: 'Server Internal Error' },
+} as const;
+
+export type SipOutcome = keyof typeof SIP_OUTCOMES;
