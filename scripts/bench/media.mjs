@@ -4,7 +4,9 @@
 //   1. G.711 passthrough: PCMU trunk leg ↔ PCMU leg (--calls, default 300)
 //   2. transcoded: PCMU trunk leg ↔ Opus leg (--transcoded, default 100); the Opus senders replay
 //      packets that rtpengine itself encoded at the start (no Opus library needed here).
-// Reports per phase: packet loss at the receivers (RFC 3550 style: expected from sequence numbers),
+// Reports per phase: packet loss at the receivers (packets received / packets sent over the whole
+// run, after a drain; beside it the RFC 3550 view from sequence gaps, which misses packets a
+// transcoder drops without leaving a gap),
 // added jitter p50/p99 (passthrough: exact transit-time variation, the send time rides in the payload;
 // transcoded: transit variation against the RTP clock, which also contains the senders' own timer
 // jitter, shown beside it), and the CPU of rtpengine and of this load generator.
@@ -49,13 +51,6 @@ const trunkFlags = { 'transport-protocol': 'RTP/AVP', ICE: 'remove', flags: ['tr
 function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in USER_HZ (100 on Linux)
-}
-
-/** Machine-wide CPU jiffies from /proc/stat: busy (all but idle and iowait) and steal, and the total. */
-function machineCpu() {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const total = f.reduce((a, b) => a + b, 0);
-  return { busy: total - f[3] - f[4], steal: f[7] ?? 0, total };
 }
 
 const pct = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN);
@@ -199,27 +194,23 @@ async function phase(ng, rtpenginePid, name, calls, bCodec, opusPayloads) {
   for (let i = 0; i < calls; i++) list.push(await setupCall(ng, i, name, bCodec, opusPayloads));
   const setupMs = performance.now() - setupStart;
   const legs = list.flatMap((c) => c.legs);
-  let cpu0 = 0; let own0; let t0 = 0; let m0;
+  let cpu0 = 0; let own0; let t0 = 0;
   const loop = monitorEventLoopDelay({ resolution: 1 });
   await runSenders(legs, DURATION_S, () => {
     loop.enable();
     for (const l of legs) l.measuring = true;
-    cpu0 = cpuSeconds(rtpenginePid); own0 = process.cpuUsage(); t0 = performance.now(); m0 = machineCpu();
+    cpu0 = cpuSeconds(rtpenginePid); own0 = process.cpuUsage(); t0 = performance.now();
   });
   const wall = (performance.now() - t0) / 1000;
   const rtpengineCpu = (cpuSeconds(rtpenginePid) - cpu0) / wall;
   const own = process.cpuUsage(own0);
   const ownCpu = (own.user + own.system) / 1e6 / wall;
-  const m1 = machineCpu();
-  // Whole machine, in % of one core (2 cores = 200%): what is left after rtpengine and this process is other work.
-  const machineBusyPct = Math.round((100 * cpus().length * (m1.busy - m0.busy)) / Math.max(1, m1.total - m0.total));
-  const stealPct = Math.round((100 * cpus().length * (m1.steal - m0.steal)) / Math.max(1, m1.total - m0.total));
   for (const l of legs) l.measuring = false;
   loop.disable();
   await new Promise((r) => setTimeout(r, 300)); // let the last packets arrive
   for (const c of list) { c.legs[0].peerSent = c.legs[1].sent; c.legs[1].peerSent = c.legs[0].sent; }
   const dirs = { 'A←B': list.map((c) => c.legs[0]), 'B←A': list.map((c) => c.legs[1]) };
-  const out = { phase: name, calls, loadAverageBefore: loadBefore, setupMs: Math.round(setupMs), rtpengineCpuPct: Math.round(rtpengineCpu * 100), loadGenCpuPct: Math.round(ownCpu * 100), machineBusyPct, stealPct,
+  const out = { phase: name, calls, loadAverageBefore: loadBefore, setupMs: Math.round(setupMs), rtpengineCpuPct: Math.round(rtpengineCpu * 100), loadGenCpuPct: Math.round(ownCpu * 100),
     eventLoopDelayP99Ms: +(loop.percentile(99) / 1e6).toFixed(2), eventLoopDelayMaxMs: +(loop.max / 1e6).toFixed(2), directions: {} };
   for (const [dir, receivers] of Object.entries(dirs)) {
     const loss = receivers.reduce((acc, l) => { const x = l.loss(); return { expected: acc.expected + x.expected, lost: acc.lost + x.lost }; }, { expected: 0, lost: 0 });
@@ -228,8 +219,10 @@ async function phase(ng, rtpenginePid, name, calls, bCodec, opusPayloads) {
     const jitter = receivers.flatMap((l) => l.variation(l.delays)).sort((x, y) => x - y);
     const senderJitter = receivers.flatMap((l) => l.variation(l.sendDelays)).sort((x, y) => x - y);
     out.directions[dir] = {
-      sent, received, expected: loss.expected, lost: loss.lost, lossPct: +(100 * loss.lost / Math.max(1, loss.expected)).toFixed(4),
+      sent, received, lossPct: +(100 * Math.max(0, sent - received) / Math.max(1, sent)).toFixed(4),
+      seqExpected: loss.expected, seqLost: loss.lost, seqGapLossPct: +(100 * loss.lost / Math.max(1, loss.expected)).toFixed(4),
       silentStreams: receivers.filter((l) => l.recv === 0).length,
+      missingPerStream: Object.entries(receivers.reduce((acc, l) => { const k = l.peerSent - l.recv; acc[k] = (acc[k] ?? 0) + 1; return acc; }, {})).map(([k, n]) => `${k}:${n}`).join(' '),
       jitterP50Ms: +pct(jitter, 50).toFixed(2), jitterP99Ms: +pct(jitter, 99).toFixed(2), jitterMaxMs: +pct(jitter, 100).toFixed(2),
       senderTimerP99Ms: +pct(senderJitter, 99).toFixed(2),
     };
@@ -261,9 +254,9 @@ async function main() {
     console.log(JSON.stringify({ machine, durationS: DURATION_S, warmupS: WARMUP_S, results }, null, 2));
     for (const r of results) {
       for (const [dir, d] of Object.entries(r.directions)) {
-        console.error(`${r.phase.padEnd(22)} ${String(r.calls).padStart(4)} calls ${dir}: loss ${d.lossPct}% (${d.lost}/${d.expected}), ` +
+        console.error(`${r.phase.padEnd(22)} ${String(r.calls).padStart(4)} calls ${dir}: loss ${d.lossPct}% (${d.received}/${d.sent} received; sequence gaps ${d.seqGapLossPct}%; missing per stream ${d.missingPerStream}), ` +
           `added jitter p50 ${d.jitterP50Ms} ms p99 ${d.jitterP99Ms} ms max ${d.jitterMaxMs} ms (sender timer p99 ${d.senderTimerP99Ms} ms), ` +
-          `rtpengine CPU ${r.rtpengineCpuPct}% load generator CPU ${r.loadGenCpuPct}% machine ${r.machineBusyPct}% (steal ${r.stealPct}%), event loop delay p99 ${r.eventLoopDelayP99Ms} ms, load average before ${r.loadAverageBefore}`);
+          `rtpengine CPU ${r.rtpengineCpuPct}% load generator CPU ${r.loadGenCpuPct}% event loop delay p99 ${r.eventLoopDelayP99Ms} ms, load average before ${r.loadAverageBefore}`);
       }
     }
   } finally {
