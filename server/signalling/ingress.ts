@@ -8,7 +8,7 @@ export interface NumberRoute {
 }
 
 /** A call from a trunk to a number Switchboard serves. */
-export interface InboundCall {
+export interface TrunkCall {
   req: Srf.SrfRequest;
   res: Srf.SrfResponse;
   trunkId: string;
@@ -22,7 +22,7 @@ export interface IngressOptions {
   trunks: TrunkAuth;
   numbers: NumberRoute[];
   /** Takes over an accepted call (queueing, ringing operators, media). */
-  onCall: (call: InboundCall) => void;
+  onCall: (call: TrunkCall) => void;
   log?: { info(obj: object, msg?: string): void };
 }
 

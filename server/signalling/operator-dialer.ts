@@ -15,20 +15,24 @@ export class DialError extends Error {
 }
 
 export interface DialOptions {
-  localSdp: string;
+  /**
+   * The SDP offer to send. Without it the INVITE carries no SDP (late offer): the device offers in
+   * its 200 and the result's `ack(answerSdp)` completes the call (how a parked caller is joined).
+   */
+  localSdp?: string;
   headers?: Record<string, string>;
   /** Give up and CANCEL every leg after this long without an answer. */
   ringTimeoutMs: number;
-  /** Called once when any device starts ringing. */
-  onRinging?: () => void;
+  /** Called once when any device starts ringing, with that device's binding. */
+  onRinging?: (binding: Binding) => void;
   /** Aborting cancels every leg (the caller hung up). */
   signal?: AbortSignal;
 }
 
-export interface DialResult {
-  dialog: Srf.Dialog;
-  binding: Binding;
-}
+export type DialResult =
+  | { kind: 'dialog'; dialog: Srf.Dialog; binding: Binding }
+  /** Late offer: the device's SDP offer, and the ACK (with our answer) that turns it into a dialog. */
+  | { kind: 'late-offer'; offer: string; ack: (answerSdp: string) => Promise<Srf.Dialog>; binding: Binding };
 
 /** Sends requests over the flow a binding registered from (the only way back to a browser or a NATed phone). */
 export function flowProxy(b: Binding): string {
@@ -73,21 +77,29 @@ export async function dialBindings(srf: Srf, bindings: Binding[], opts: DialOpti
         cbProvisional: (res: Srf.SrfResponse) => {
           if (!rang && res.status >= 180) {
             rang = true;
-            opts.onRinging?.();
+            opts.onRinging?.(b);
           }
         },
       } as unknown as Parameters<Srf['createUAC']>[2];
-      srf.createUAC(b.contact, { localSdp: opts.localSdp, headers: opts.headers ?? {}, proxy: flowProxy(b) } as Srf.CreateUACOptions, progress).then(
-        (dialog: Srf.Dialog) => {
+      const uacOptions = opts.localSdp !== undefined
+        ? { localSdp: opts.localSdp, headers: opts.headers ?? {}, proxy: flowProxy(b) }
+        : { noAck: true, headers: opts.headers ?? {}, proxy: flowProxy(b) };
+      srf.createUAC(b.contact, uacOptions as Srf.CreateUACOptions, progress).then(
+        (answered: unknown) => {
           pending.delete(b);
+          const result: DialResult = opts.localSdp !== undefined
+            ? { kind: 'dialog', dialog: answered as Srf.Dialog, binding: b }
+            : { kind: 'late-offer', ...(answered as { sdp: string; ack: (sdp: string) => Promise<Srf.Dialog> }), offer: (answered as { sdp: string }).sdp, binding: b };
           if (settled) {
-            destroyQuietly(dialog);
+            // answered too late: complete and hang up, so the device is not left ringing or waiting
+            if (result.kind === 'dialog') destroyQuietly(result.dialog);
+            else void result.ack(result.offer).then(destroyQuietly, () => undefined);
             return;
           }
           clearTimeout(timer);
           opts.signal?.removeEventListener('abort', onAbort);
           finish();
-          resolve({ dialog, binding: b });
+          resolve(result);
         },
         (err: { status?: number }) => {
           pending.delete(b);

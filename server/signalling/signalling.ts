@@ -4,7 +4,7 @@ import type { BindingStore } from '../store/bindings/binding-store';
 import { StaticCredentials } from './auth/credentials';
 import { DigestAuthenticator } from './auth/digest';
 import { FailureLimiter } from './auth/failure-limiter';
-import { installIngress, type InboundCall } from './ingress';
+import { installIngress, type TrunkCall } from './ingress';
 import { OperatorAuth } from './operator-auth';
 import { Registrar } from './registrar';
 import { TrunkAuth } from './trunk-auth';
@@ -19,7 +19,7 @@ export interface SignallingOptions {
   /** The drachtio admin socket to connect to (the embedded engine's, or a drachtio-server's). */
   drachtio: { host: string; port: number; secret: string };
   bindings: BindingStore;
-  onCall: (call: InboundCall) => void;
+  onCall: (call: TrunkCall) => void;
   log: SignallingLogger;
 }
 

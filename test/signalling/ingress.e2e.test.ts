@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { loadConfig, readConfigFiles } from '../../config';
 import { SipEngine } from '../../server/sip-engine/engine';
 import { startSignalling, type Signalling } from '../../server/signalling/signalling';
-import { refuse, type InboundCall } from '../../server/signalling/ingress';
+import { refuse, type TrunkCall } from '../../server/signalling/ingress';
 import { MemoryBindingStore } from '../../server/store/bindings/memory-binding-store';
 import type { SipResponse } from '../../server/sip-engine/message/message';
 import { freeSipPort } from '../support/ports';
@@ -15,7 +15,7 @@ describe('trunk ingress (demo configuration)', () => {
   let engine: SipEngine;
   let signalling: Signalling;
   let port: number;
-  const calls: InboundCall[] = [];
+  const calls: TrunkCall[] = [];
   beforeAll(async () => {
     port = await freeSipPort();
     const config = loadConfig({}, readConfigFiles([path.join(__dirname, '../../config/demo.yaml')]));

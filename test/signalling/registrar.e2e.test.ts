@@ -21,7 +21,9 @@ describe('operators register over WebSocket with sip.js and receive calls', () =
     expect(bindings[0]!.flow.protocol).toBe('ws');
 
     try {
-      const { dialog } = await dialBindings(server.srf, bindings, { localSdp: SDP, ringTimeoutMs: 5000 });
+      const result = await dialBindings(server.srf, bindings, { localSdp: SDP, ringTimeoutMs: 5000 });
+      if (result.kind !== 'dialog') throw new Error('expected a dialog');
+      const { dialog } = result;
       expect(phone.invitations).toHaveLength(1);
       expect(dialog.remote.sdp).toContain('m=audio');
       const ended = new Promise((r) => phone.invitations[0]!.stateChange.addListener((s) => s === 'Terminated' && r(s)));

@@ -71,6 +71,7 @@ export class SipCore implements TransactionLayerUser {
     transport.on('request', (req, source) => this.safely(() => this.transactions.handleRequest(req, source)));
     transport.on('response', (res, source) => this.safely(() => this.transactions.handleResponse(res, source)));
     apps.on('connectionClosed', (conn) => this.safely(() => this.onAppGone(conn)));
+    transport.on('connectionClosed', (flow) => this.safely(() => this.onFlowClosed(flow)));
   }
 
   // ---- network → apps --------------------------------------------------------------------------
@@ -220,6 +221,23 @@ export class SipCore implements TransactionLayerUser {
     this.transactions.sendRequest(bye, dest, { onResponse: () => undefined });
     this.log.info({ dialogId: d.id, reason }, 'engine sent BYE');
     if (report) this.apps.get(d.owner)?.send(sipEvent('application', bye, dest, 'unsolicited', d.id));
+  }
+
+  /**
+   * A WebSocket peer (a browser) cannot be reached once its connection is gone: its dialogs end
+   * here, reported to their apps as a BYE from the engine ("connection closed").
+   */
+  private onFlowClosed(flow: Source): void {
+    if (flow.protocol !== 'ws' && flow.protocol !== 'wss') return;
+    for (const d of this.dialogs.all()) {
+      const same = d.flow.protocol === flow.protocol && d.flow.address === flow.address && d.flow.port === flow.port;
+      if (!same && d.flow.connectionId !== flow.connectionId) continue;
+      this.endDialog(d);
+      const bye = d.createRequest('BYE');
+      bye.append('Reason', 'SIP ;cause=200 ;text="connection closed"');
+      this.log.info({ dialogId: d.id }, 'flow closed: dialog ended');
+      this.apps.get(d.owner)?.send(sipEvent('application', bye, flow, 'unsolicited', d.id));
+    }
   }
 
   private onAppGone(conn: AppConnection): void {

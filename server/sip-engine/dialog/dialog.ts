@@ -101,6 +101,10 @@ export class DialogStore {
     if (this.byTags.get(d.tagKey) === d) this.byTags.delete(d.tagKey);
   }
 
+  all(): Dialog[] {
+    return [...this.byId.values()];
+  }
+
   ownedBy(owner: string): Dialog[] {
     return [...this.byId.values()].filter((d) => d.owner === owner);
   }

@@ -1,0 +1,64 @@
+/** How a call ended, for its call record. */
+export type CallOutcome = 'answered' | 'abandoned' | 'overflow' | 'busy' | 'failed';
+
+/** The call detail record (CDR) written for every call. Times are epoch milliseconds. */
+export interface CallRecord {
+  callId: string;
+  queue: string;
+  trunkId: string;
+  caller: string;
+  number: string;
+  operatorId?: string;
+  outcome: CallOutcome;
+  arrivedAt: number;
+  answeredAt?: number;
+  endedAt: number;
+  waitSeconds: number;
+  talkSeconds: number;
+  disposition?: string;
+  notes?: string;
+}
+
+export interface CallRecordFilter {
+  from?: number;
+  to?: number;
+  queue?: string;
+  operatorId?: string;
+  outcome?: CallOutcome;
+  limit?: number;
+}
+
+/** Where call records go. The in-memory store keeps the most recent ones. */
+export interface CallRecordStore {
+  write(record: CallRecord): Promise<void>;
+  query(filter: CallRecordFilter): Promise<CallRecord[]>;
+  /** The operator's disposition code and notes, given at the end of wrap-up. */
+  dispose(callId: string, operatorId: string, disposition: string, notes?: string): Promise<boolean>;
+}
+
+export class MemoryCallRecordStore implements CallRecordStore {
+  private readonly records: CallRecord[] = [];
+
+  constructor(private readonly keep = 100_000) {}
+
+  async write(record: CallRecord): Promise<void> {
+    this.records.push(record);
+    if (this.records.length > this.keep) this.records.splice(0, this.records.length - this.keep);
+  }
+
+  async query(f: CallRecordFilter): Promise<CallRecord[]> {
+    const out = this.records.filter((r) =>
+      (f.from === undefined || r.arrivedAt >= f.from) && (f.to === undefined || r.arrivedAt < f.to) &&
+      (f.queue === undefined || r.queue === f.queue) && (f.operatorId === undefined || r.operatorId === f.operatorId) &&
+      (f.outcome === undefined || r.outcome === f.outcome));
+    return out.slice(-(f.limit ?? 100)).reverse();
+  }
+
+  async dispose(callId: string, operatorId: string, disposition: string, notes?: string): Promise<boolean> {
+    const r = [...this.records].reverse().find((x) => x.callId === callId && x.operatorId === operatorId);
+    if (!r) return false;
+    r.disposition = disposition;
+    if (notes !== undefined) r.notes = notes;
+    return true;
+  }
+}

@@ -1,0 +1,15 @@
+/** A call's life in the calls layer; transitions not in the table are bugs and throw. */
+export type CallPhase = 'answering' | 'queued' | 'offering' | 'connected' | 'ended';
+
+const TRANSITIONS: Record<CallPhase, readonly CallPhase[]> = {
+  answering: ['queued', 'ended'],
+  queued: ['offering', 'ended'],
+  offering: ['queued', 'connected', 'ended'],
+  connected: ['ended'],
+  ended: [],
+};
+
+export function nextPhase(from: CallPhase, to: CallPhase, callId: string): CallPhase {
+  if (!TRANSITIONS[from].includes(to)) throw new Error(`call ${callId}: illegal transition ${from} → ${to}`);
+  return to;
+}

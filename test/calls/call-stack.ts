@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { WebSocket } from 'ws';
+import { UserAgent, Registerer, type Invitation } from 'sip.js';
+import { loadConfig } from '../../config';
+import { startMediaRelay, mediaAssetPath, type RunningMediaRelay } from '../../media';
+import { Acd } from '../../server/routing';
+import { MemoryAcdStore } from '../../server/store/memory-store';
+import { SipEngine } from '../../server/sip-engine/engine';
+import { startSignalling, type Signalling } from '../../server/signalling/signalling';
+import { SrfOperatorDialer, inboundCall } from '../../server/signalling/call-legs';
+import { MemoryBindingStore } from '../../server/store/bindings/memory-binding-store';
+import { CallCenter } from '../../server/calls/call-center';
+import { MemoryCallRecordStore } from '../../server/calls/call-record';
+import { freeSipPort, freeTcpPort } from '../support/ports';
+
+(globalThis as unknown as { WebSocket: unknown }).WebSocket = WebSocket;
+
+const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined, error: () => undefined, child: () => quiet } as never;
+
+/**
+ * The call path with its real parts: the SIP engine, signalling (registrar, trunk ingress),
+ * the routing core, the call center and an embedded rtpengine; queue "support" with the given
+ * operators (password "pw-<id>").
+ */
+export async function startCallStack(opts: { operators: string[]; ringTimeoutMs?: number }) {
+  const sipPort = await freeSipPort();
+  const wsPort = await freeSipPort();
+  const yaml = `
+trunks: [{ id: local, allow: [127.0.0.1] }]
+numbers: [{ number: "100", queue: support }]
+queues: [{ id: support, strategy: longest-idle, ringTimeoutMs: ${opts.ringTimeoutMs ?? 4000}, wrapUpMs: 0, noAnswerPause: no-answer }]
+operators:
+${opts.operators.map((o) => `  - { id: ${o}, name: ${o}, sip: { username: ${o}, password: pw-${o} }, queues: [{ queue: support }] }`).join('\n')}
+`;
+  const config = loadConfig({}, [{ path: 'test.yaml', text: yaml }]);
+  const engine = new SipEngine({
+    listen: [{ protocol: 'udp', address: '127.0.0.1', port: sipPort }, { protocol: 'ws', address: '127.0.0.1', port: wsPort }],
+    admin: { address: '127.0.0.1', port: 0, secret: 's' },
+  });
+  await engine.start();
+  const portMin = 20000 + (await freeTcpPort()) % 20000;
+  const media: RunningMediaRelay = await startMediaRelay({ local: { portMin, portMax: portMin + 199 } });
+  const acd = new Acd({ store: new MemoryAcdStore(), now: Date.now, newId: randomUUID, random: Math.random });
+  await acd.configure({ queues: config.queues.map(({ announcement: _a, musicOnHold: _m, ...q }) => q), operators: config.operators.map(({ name: _n, sip: _s, ...o }) => o) });
+  const records = new MemoryCallRecordStore();
+  // the call center needs signalling's dialer, and signalling hands calls to the call center
+  const holder: { center?: CallCenter } = {};
+  const signalling: Signalling = await startSignalling({
+    config, drachtio: { host: '127.0.0.1', port: engine.adminPort, secret: 's' }, bindings: new MemoryBindingStore(), log: quiet,
+    onCall: (call) => holder.center!.accept(inboundCall(signalling.srf, call)),
+  });
+  engine.on('flowClosed', (flow) => void signalling.registrar.flowClosed(flow));
+  const center = new CallCenter({
+    acd, media: media.relay, records, now: Date.now, log: quiet, holdMusic: mediaAssetPath('musicOnHold'), tickMs: 200,
+    dialer: new SrfOperatorDialer(signalling.srf, signalling.registrar, new Map(config.operators.map((o) => [o.id, o.sip.username]))),
+  });
+  holder.center = center;
+  return {
+    acd, records, center, engine, media, sipPort, wsPort, target: `127.0.0.1:${sipPort}`,
+    async close() {
+      center.close();
+      signalling.close();
+      await media.close();
+      await engine.close();
+    },
+  };
+}
+
+/** A WebRTC-shaped SDP offer (no real media: sip.js in Node has no WebRTC); rtpengine accepts it. */
+const WEBRTC_OFFER = [
+  'v=0', 'o=- 4611731400430051336 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0', 'a=msid-semantic: WMS',
+  'm=audio 9 UDP/TLS/RTP/SAVPF 111 0 8 101', 'c=IN IP4 0.0.0.0', 'a=rtcp:9 IN IP4 0.0.0.0',
+  'a=candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', 'a=ice-ufrag:Abcd', 'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+  `a=fingerprint:sha-256 ${Array.from({ length: 32 }, (_, i) => (i * 7 + 16).toString(16).toUpperCase().padStart(2, '0')).join(':')}`,
+  'a=setup:actpass', 'a=mid:0', 'a=sendrecv', 'a=rtcp-mux', 'a=rtpmap:111 opus/48000/2', 'a=fmtp:111 minptime=10;useinbandfec=1',
+  'a=rtpmap:0 PCMU/8000', 'a=rtpmap:8 PCMA/8000', 'a=rtpmap:101 telephone-event/8000', '',
+].join('\r\n');
+
+/** An operator's softphone (sip.js in Node, over WebSocket) that answers after `answerAfterMs`, or never. */
+export async function startOperator(id: string, wsPort: number, o: { answerAfterMs?: number | null } = {}) {
+  const invitations: Invitation[] = [];
+  const answers: string[] = [];
+  const ua = new UserAgent({
+    uri: UserAgent.makeURI(`sip:${id}@switchboard.local`)!,
+    transportOptions: { server: `ws://127.0.0.1:${wsPort}` },
+    authorizationUsername: id,
+    authorizationPassword: `pw-${id}`,
+    logBuiltinEnabled: false,
+    sessionDescriptionHandlerFactory: (() => ({
+      getDescription: async () => ({ body: WEBRTC_OFFER, contentType: 'application/sdp' }),
+      setDescription: async (sdp: string) => { answers.push(sdp); },
+      hasDescription: (ct: string) => ct === 'application/sdp',
+      rollbackDescription: async () => undefined,
+      close: () => undefined,
+      sendDtmf: () => false,
+    })) as never,
+    delegate: {
+      onInvite: (inv) => {
+        invitations.push(inv);
+        const after = o.answerAfterMs === undefined ? 100 : o.answerAfterMs;
+        if (after !== null) setTimeout(() => void inv.accept().catch(() => undefined), after);
+      },
+    },
+  });
+  await ua.start();
+  const registerer = new Registerer(ua, { expires: 300 });
+  await new Promise<void>((resolve, reject) => {
+    void registerer.register({ requestDelegate: { onAccept: () => resolve(), onReject: (r) => reject(new Error(`REGISTER ${r.message.statusCode}`)) } });
+  });
+  return { ua, invitations, answers, stop: () => ua.stop() };
+}
