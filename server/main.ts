@@ -1,17 +1,24 @@
 /**
  * Switchboard's entry point: loads the configuration (SWITCHBOARD_CONFIG, a comma-separated list of
  * YAML files, default config/demo.yaml, plus SWITCHBOARD_* environment overrides), starts the
- * embedded SIP engine in its worker thread (or uses a configured drachtio-server), and the
- * signalling application on it.
+ * embedded SIP engine in its worker thread (or uses a configured drachtio-server), the media relay
+ * (a local rtpengine unless one is configured), the routing core (in memory, or Redis), the call
+ * center, and the signalling application that hands it the calls.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import pino from 'pino';
 import { loadConfig, readConfigFiles, redactConfig, type Config } from '../config';
 import { parseContact, startEngineWorker, type EngineWorker, type ListenSpec } from './sip-engine';
 import { startSignalling } from './signalling/signalling';
-import { refuse } from './signalling/ingress';
+import { SrfOperatorDialer, inboundCall } from './signalling/call-legs';
 import { MemoryBindingStore } from './store/bindings/memory-binding-store';
+import { MemoryAcdStore } from './store/memory-store';
+import { RedisAcdStore } from './store/redis-store';
+import { Acd, type AcdStore } from './routing';
+import { CallCenter } from './calls/call-center';
+import { MemoryCallRecordStore } from './calls/call-record';
+import { mediaAssetPath, startMediaRelay, type RunningMediaRelay } from '../media';
 
 function listenSpecs(config: Config): ListenSpec[] {
   const specs = config.sip.listen.flatMap(parseContact);
@@ -53,16 +60,44 @@ async function main(): Promise<void> {
     drachtio = { host: config.sip.engine.host, port: config.sip.engine.port, secret: config.sip.engine.secret };
   }
 
+  let media: RunningMediaRelay;
+  const mc = config.media;
+  try {
+    media = await startMediaRelay({
+      ...(mc.rtpengine.mode === 'external' ? { rtpengine: { host: mc.rtpengine.host, port: mc.rtpengine.port } } : {
+        local: { portMin: mc.rtpengine.portMin, portMax: mc.rtpengine.portMax, ...(mc.rtpengine.ngPort ? { ngPort: mc.rtpengine.ngPort } : {}), ...(mc.recording.enabled ? { recordingDir: path.resolve(mc.recording.dir) } : {}) },
+      }),
+      recordCalls: mc.recording.enabled,
+      logger: log.child({ component: 'media' }),
+    });
+  } catch (err) {
+    log.fatal({ err }, 'the media relay could not start');
+    await engine?.close();
+    process.exit(1);
+  }
+
+  const store: AcdStore = config.redis ? await RedisAcdStore.connect({ url: config.redis.url, prefix: config.redis.prefix }) : new MemoryAcdStore();
+  const acd = new Acd({ store, now: Date.now, newId: randomUUID, random: Math.random, logger: log.child({ component: 'routing' }) });
+  await acd.configure({
+    queues: config.queues.map(({ announcement: _a, musicOnHold: _m, ...q }) => q),
+    operators: config.operators.map(({ name: _n, sip: _s, ...o }) => o),
+  });
+
+  const holder: { center?: CallCenter } = {};
   const signalling = await startSignalling({
     config,
     drachtio,
     bindings: new MemoryBindingStore(),
     log: log.child({ component: 'signalling' }),
-    // Queueing and bridging calls to operators come with the call sessions; until then a call to a
-    // known number is refused as temporarily unavailable, never left ringing.
-    onCall: (call) => refuse(call.res, 'no-route', { log }, call.req),
+    onCall: (call) => holder.center!.accept(inboundCall(signalling.srf, call)),
   });
   engine?.on('flowClosed', (flow) => void signalling.registrar.flowClosed(flow));
+  const center = new CallCenter({
+    acd, media: media.relay, records: new MemoryCallRecordStore(), now: Date.now, log: log.child({ component: 'calls' }),
+    holdMusic: mediaAssetPath(mc.musicOnHold as 'musicOnHold'),
+    dialer: new SrfOperatorDialer(signalling.srf, signalling.registrar, new Map(config.operators.map((o) => [o.id, o.sip.username]))),
+  });
+  holder.center = center;
 
   const sip = engine?.hostports ?? `${drachtio.host}:${drachtio.port} (drachtio-server)`;
   log.info({ sip }, 'Switchboard is running');
@@ -77,7 +112,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    center.close();
     signalling.close();
+    await media.close();
+    await store.close();
     await engine?.close();
     process.exit(0);
   };
