@@ -1,0 +1,166 @@
+/**
+ * What the http layer needs from the rest of the server, as small interfaces: the real
+ * implementations plug in from main.ts, tests pass in-memory ones that implement the same shapes.
+ * Times are epoch milliseconds here; the API answers with ISO 8601 strings.
+ */
+import type { Acd } from '../routing';
+
+/** The pino-like logger the http layer writes to (optional). */
+export interface HttpLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** The routing facade as the http layer drives it: the real `Acd` satisfies it. */
+export type AcdFacade = Pick<Acd, 'operatorLogin' | 'setAvailable' | 'pause' | 'logout' | 'endWrapUp' | 'snapshot' | 'report' | 'on' | 'off'>;
+
+/** One operator who may sign in to the softphone. */
+export interface OperatorAccount {
+  /** The routing id (`operators[].id`). */
+  id: string;
+  name: string;
+  /** SIP user part; also the sign-in username. */
+  sipUsername: string;
+  /** Checks a password against the configured SIP password (or its HA1), timing-safe. */
+  verifyPassword(password: string): boolean;
+}
+
+/** The operators who may sign in, and what the softphone needs to register over SIP. */
+export interface OperatorDirectory {
+  byUsername(username: string): OperatorAccount | undefined;
+  byId(id: string): OperatorAccount | undefined;
+  sip: {
+    realm: string;
+    /** WebSocket URL of the SIP listener as the browser reaches it (`ws://…` or `wss://…`). */
+    wsServer: string;
+    /** Optional STUN/TURN servers for the page (`RTCIceServer` objects). */
+    iceServers?: Array<{ urls: string | string[]; username?: string; credential?: string }>;
+  };
+}
+
+export type LiveCallState = 'queued' | 'ringing' | 'connected';
+
+/** A call in progress as the calls layer sees it. */
+export interface LiveCallView {
+  callId: string;
+  queue: string;
+  /** The caller's number (or SIP user). */
+  caller: string;
+  state: LiveCallState;
+  operatorId?: string;
+  /** When the current state began (epoch ms). */
+  since: number;
+}
+
+/** The calls in progress. */
+export interface LiveCalls {
+  live(): LiveCallView[];
+}
+
+export const CALL_OUTCOMES = ['answered', 'abandoned', 'overflow', 'busy', 'failed'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+/** A finished call (call detail record). */
+export interface CallRecord {
+  callId: string;
+  queue: string;
+  trunkId: string;
+  caller: string;
+  /** The dialled number. */
+  number: string;
+  operatorId?: string;
+  outcome: CallOutcome;
+  arrivedAt: number;
+  answeredAt?: number;
+  endedAt: number;
+  waitSeconds: number;
+  talkSeconds: number;
+  /** Filled in by the operator's wrap-up. */
+  disposition?: string;
+  notes?: string;
+}
+
+/** Filter of `CdrStore.query`; all given fields must match. `from`/`to` bound `arrivedAt` as [from, to). */
+export interface CdrFilter {
+  from?: number;
+  to?: number;
+  queue?: string;
+  operatorId?: string;
+  outcome?: CallOutcome;
+  /** At most this many records. */
+  limit?: number;
+}
+
+/** Finished calls; `query` answers newest first (by `arrivedAt`). */
+export interface CdrStore {
+  query(filter: CdrFilter): Promise<CallRecord[]>;
+}
+
+/** Where wrap-up dispositions go: stored with the operator's call record. */
+export interface DispositionSink {
+  /** The codes the operator picks from (shown by the softphone); empty accepts any code. */
+  codes: readonly string[];
+  record(callId: string, operatorId: string, disposition: string, notes?: string): Promise<void> | void;
+}
+
+/** An operator's state changed (the local acd's own changes are also taken from it directly). */
+export interface OperatorStateNotice {
+  operatorId: string;
+  status: string;
+  reason?: string;
+  /** Epoch ms. */
+  since: number;
+}
+
+export type CallPhase = 'offered' | 'answered' | 'ended';
+
+/** A call was offered to, answered by or ended for an operator. */
+export interface CallNotice {
+  callId: string;
+  operatorId?: string;
+  phase: CallPhase;
+  queue: string;
+  caller: string;
+  waitSeconds: number;
+}
+
+export interface ServerEvents {
+  'operator-state': OperatorStateNotice;
+  call: CallNotice;
+}
+
+/** The events the server raises for the event stream (`ServerEventBus` is one). */
+export interface ServerEventSource {
+  on<K extends keyof ServerEvents>(name: K, listener: (payload: ServerEvents[K]) => void): unknown;
+  off<K extends keyof ServerEvents>(name: K, listener: (payload: ServerEvents[K]) => void): unknown;
+}
+
+export interface HttpDeps {
+  acd: AcdFacade;
+  operators: OperatorDirectory;
+  calls: LiveCalls;
+  cdrs: CdrStore;
+  dispositions: DispositionSink;
+  events: ServerEventSource;
+  /** Folder of the built softphone (`softphone/dist`), served at `/`. */
+  softphoneDir: string;
+  now: () => number;
+  /** A fresh unguessable session token. */
+  newToken: () => string;
+  logger?: HttpLogger;
+}
+
+/** Tunables of the http layer; every field has a default. */
+export interface HttpOptions {
+  /** A session expires after this long without use (`http.sessionTtlMs`). Default 8 h. */
+  sessionTtlMs?: number;
+  /** Sign-in failures from one address: at most `maxFailures` within `windowMs`, then 429 for `coolDownMs`. */
+  loginLimit?: { maxFailures: number; windowMs: number; coolDownMs: number };
+  /** Event-stream heartbeat period. Default 15 s. */
+  heartbeatMs?: number;
+  /** Offset of the site's day from UTC, for "today" in the queue report. Default 0. */
+  utcOffsetMs?: number;
+  /** express `trust proxy` (behind a reverse proxy the client address comes from X-Forwarded-For). Default false. */
+  trustProxy?: boolean | number | string;
+}

@@ -1,0 +1,5 @@
+export * from './app';
+export * from './deps';
+export * from './errors';
+export * from './event-bus';
+export * from './operator-directory';
