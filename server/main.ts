@@ -19,6 +19,10 @@ import { Acd, type AcdStore } from './routing';
 import { CallCenter } from './calls/call-center';
 import { MemoryCallRecordStore } from './calls/call-record';
 import { mediaAssetPath, startMediaRelay, type RunningMediaRelay } from '../media';
+import { createApp, createOperatorDirectory, ServerEventBus } from './http';
+
+/** Disposition codes offered at the end of wrap-up (configurable later). */
+const DISPOSITIONS = ['resolved', 'callback', 'escalated', 'no-action'];
 
 function listenSpecs(config: Config): ListenSpec[] {
   const specs = config.sip.listen.flatMap(parseContact);
@@ -92,17 +96,35 @@ async function main(): Promise<void> {
     onCall: (call) => holder.center!.accept(inboundCall(signalling.srf, call)),
   });
   engine?.on('flowClosed', (flow) => void signalling.registrar.flowClosed(flow));
+  const bus = new ServerEventBus();
+  const records = new MemoryCallRecordStore();
   const center = new CallCenter({
-    acd, media: media.relay, records: new MemoryCallRecordStore(), now: Date.now, log: log.child({ component: 'calls' }),
+    acd, media: media.relay, records, now: Date.now, log: log.child({ component: 'calls' }),
+    notify: (notice) => bus.emit('call', notice),
     holdMusic: mediaAssetPath(mc.musicOnHold as 'musicOnHold'),
     dialer: new SrfOperatorDialer(signalling.srf, signalling.registrar, new Map(config.operators.map((o) => [o.id, o.sip.username]))),
   });
   holder.center = center;
 
+  const web = createApp({
+    acd, operators: createOperatorDirectory(config), calls: center, cdrs: records, events: bus,
+    dispositions: { codes: DISPOSITIONS, record: async (callId, operatorId, disposition, notes) => { await records.dispose(callId, operatorId, disposition, notes); } },
+    softphoneDir: path.join(__dirname, '../../softphone/dist'),
+    now: Date.now, newToken: () => randomBytes(24).toString('base64url'), logger: log.child({ component: 'http' }),
+  }, { sessionTtlMs: config.http.sessionTtlMs, loginLimit: config.sip.authLimiter });
+  const httpServer = web.app.listen(config.http.port, config.http.address);
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('listening', () => resolve());
+    httpServer.once('error', reject);
+  }).catch((err: Error) => {
+    log.fatal({ err }, `the HTTP server could not listen on ${config.http.address}:${config.http.port}`);
+    process.exit(1);
+  });
+
   const sip = engine?.hostports ?? `${drachtio.host}:${drachtio.port} (drachtio-server)`;
   log.info({ sip }, 'Switchboard is running');
   process.stdout.write(
-    `\nSwitchboard is running.\n  SIP: ${sip}\n` +
+    `\nSwitchboard is running.\n  Softphone: http://${config.http.address}:${config.http.port}/\n  SIP: ${sip}\n` +
     `  Operators register over ws://${config.sip.ws.address}:${config.sip.ws.port} as ${config.operators.map((o) => o.sip.username).join(', ')} (realm ${config.sip.realm})\n` +
     `  Numbers: ${config.numbers.map((n) => `${n.number} → queue ${n.queue}`).join(', ')}\n\n`,
   );
@@ -112,6 +134,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    web.close();
+    httpServer.closeAllConnections();
+    httpServer.close();
     center.close();
     signalling.close();
     await media.close();

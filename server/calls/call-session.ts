@@ -20,6 +20,17 @@ export interface CallSessionDeps {
   /** Absolute path of what the caller hears while queued. */
   holdMusic: string;
   onEnded: (session: CallSession) => void;
+  /** Told when a call is offered to, answered by, or ended for an operator (the event stream). */
+  notify?: (notice: CallNotice) => void;
+}
+
+export interface CallNotice {
+  callId: string;
+  operatorId?: string;
+  phase: 'offered' | 'answered' | 'ended';
+  queue: string;
+  caller: string;
+  waitSeconds: number;
 }
 
 /** A live call as the HTTP API shows it. */
@@ -113,6 +124,7 @@ export class CallSession {
     const abort = new AbortController();
     this.dialing = abort;
     const waitSeconds = Math.round((now() - this.arrivedAt) / 1000);
+    for (const operatorId of ev.operatorIds) this.notify('offered', waitSeconds, operatorId);
     try {
       const answered = await dialer.dial({
         operatorIds: ev.operatorIds,
@@ -141,6 +153,7 @@ export class CallSession {
       this.to('connected');
       leg.onHangup(() => void this.operatorHungUp());
       await acd.onAnswered(ref(answered.operatorId));
+      this.notify('answered', waitSeconds, answered.operatorId);
       this.log.info({ operatorId: answered.operatorId, waitSeconds }, 'answered');
     } catch (err) {
       if (this.current !== 'offering') return;
@@ -202,8 +215,13 @@ export class CallSession {
       ...(this.answeredAt ? { answeredAt: this.answeredAt } : {}),
     };
     await this.deps.records.write(record);
+    this.notify('ended', record.waitSeconds, this.operatorId);
     this.log.info({ outcome, waitSeconds: record.waitSeconds, talkSeconds: record.talkSeconds, operatorId: this.operatorId }, 'call ended');
     this.deps.onEnded(this);
+  }
+
+  private notify(phase: CallNotice['phase'], waitSeconds: number, operatorId?: string): void {
+    this.deps.notify?.({ callId: this.callId, phase, queue: this.call.queue, caller: this.call.caller, waitSeconds, ...(operatorId ? { operatorId } : {}) });
   }
 
   private to(phase: CallPhase): void {
