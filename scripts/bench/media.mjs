@@ -68,8 +68,7 @@ class Leg {
     this.seqs = new Set();
     this.minSeqExt = Infinity;
     this.maxSeqExt = -Infinity;
-    this.lastSeq = undefined;
-    this.cycles = 0;
+    this.lastExt = undefined;
     this.delays = []; // transit (or arrival - RTP clock), ms, after warm-up
     this.sendDelays = []; // send time - sender's own schedule, ms, after warm-up
     this.measuring = false;
@@ -90,10 +89,9 @@ class Leg {
     const rtp = parseRtp(msg);
     if (!rtp) return;
     this.recv++;
-    // Extend the 16-bit sequence number across wrap-arounds.
-    if (this.lastSeq !== undefined && rtp.sequence < 0x1000 && this.lastSeq > 0xf000) this.cycles++;
-    this.lastSeq = rtp.sequence;
-    const ext = this.cycles * 65536 + rtp.sequence;
+    // Extend the 16-bit sequence number: signed distance from the last one seen (wrap-arounds, reordering).
+    const ext = this.lastExt === undefined ? rtp.sequence : this.lastExt + ((((rtp.sequence - (this.lastExt & 0xffff)) & 0xffff) ^ 0x8000) - 0x8000);
+    if (this.lastExt === undefined || ext > this.lastExt) this.lastExt = ext;
     this.seqs.add(ext);
     this.minSeqExt = Math.min(this.minSeqExt, ext);
     this.maxSeqExt = Math.max(this.maxSeqExt, ext);
