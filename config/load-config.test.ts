@@ -48,6 +48,7 @@ describe('the example configurations', () => {
       rtpengine: { mode: 'embedded', portMin: 30000, portMax: 30999 },
       recording: { enabled: false, dir: './recordings' },
       musicOnHold: 'musicOnHold',
+      iceAllow: [],
     });
     expect(c.redis).toBeUndefined();
     expect(c.logging).toEqual({ level: 'info' });

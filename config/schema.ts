@@ -143,6 +143,11 @@ export const MediaConfigSchema = z
     rtpengine: RtpengineSchema,
     recording: z.object({ enabled: z.boolean().default(false), dir: FilePath.default('./recordings') }).strict().prefault({}),
     musicOnHold: Asset.default('musicOnHold'),
+    /**
+     * Networks (CIDR) the operators' browsers may use for media: ICE candidates outside them are
+     * dropped before the relay sees the offer. Empty (default): every candidate is kept.
+     */
+    iceAllow: z.array(z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'expected a CIDR range such as 10.0.0.0/8')).default([]),
   })
   .strict();
 

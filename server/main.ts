@@ -18,6 +18,7 @@ import { RedisAcdStore } from './store/redis-store';
 import { Acd, type AcdStore } from './routing';
 import { CallCenter } from './calls/call-center';
 import { MemoryCallRecordStore } from './calls/call-record';
+import { iceCandidateFilter } from './calls/ice-filter';
 import { mediaAssetPath, startMediaRelay, type RunningMediaRelay } from '../media';
 import { createApp, createOperatorDirectory, ServerEventBus } from './http';
 
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
   const center = new CallCenter({
     acd, media: media.relay, records, now: Date.now, log: log.child({ component: 'calls' }),
     notify: (notice) => bus.emit('call', notice),
+    browserOffer: iceCandidateFilter(mc.iceAllow),
     holdMusic: mediaAssetPath(mc.musicOnHold as 'musicOnHold'),
     dialer: new SrfOperatorDialer(signalling.srf, signalling.registrar, new Map(config.operators.map((o) => [o.id, o.sip.username]))),
   });

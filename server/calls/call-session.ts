@@ -20,6 +20,8 @@ export interface CallSessionDeps {
   /** Absolute path of what the caller hears while queued. */
   holdMusic: string;
   onEnded: (session: CallSession) => void;
+  /** Rewrites the operator's SDP offer before the relay sees it (e.g. drops ICE candidates). */
+  browserOffer?: (sdp: string) => string;
   /** Told when a call is offered to, answered by, or ended for an operator (the event stream). */
   notify?: (notice: CallNotice) => void;
 }
@@ -140,7 +142,8 @@ export class CallSession {
       });
       if (this.current !== 'offering') return;
       const legTag = `op-${answered.operatorId}`;
-      const bridged = await media.connectParked({ callId: this.callId, legTag, sdp: answered.offer, from: 'browser' });
+      const offer = this.deps.browserOffer ? this.deps.browserOffer(answered.offer) : answered.offer;
+      const bridged = await media.connectParked({ callId: this.callId, legTag, sdp: offer, from: 'browser' });
       const leg = await answered.connect(bridged.sdp);
       if (this.current !== 'offering') {
         leg.hangUp(); // the caller left while we were connecting

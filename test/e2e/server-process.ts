@@ -1,0 +1,49 @@
+import * as path from 'node:path';
+import { freeSipPort, freeTcpPort } from '../support/ports';
+import { startProcess, waitFor, type RunningProcess } from '../support/processes';
+
+export interface ServerProcess {
+  proc: RunningProcess;
+  sipPort: number;
+  wsPort: number;
+  httpPort: number;
+  url: string;
+  /** Logs in through the API (as the softphone does) and returns a bearer token. */
+  login(username: string, password: string): Promise<string>;
+  api<T>(token: string, pathname: string): Promise<T>;
+}
+
+/** Starts Switchboard as users run it (`node dist/server/main.js`, demo config) on free ports. */
+export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+  const sipPort = await freeSipPort();
+  const wsPort = await freeSipPort();
+  const httpPort = await freeTcpPort();
+  const portMin = 20000 + ((await freeTcpPort()) % 20000);
+  const proc = startProcess('node', [path.join(__dirname, '../../dist/server/main.js')], {
+    env: {
+      ...process.env,
+      SWITCHBOARD__sip__listen: JSON.stringify([`sip:127.0.0.1:${sipPort};transport=udp,tcp`]),
+      SWITCHBOARD_SIP_WS_PORT: String(wsPort),
+      SWITCHBOARD_HTTP_PORT: String(httpPort),
+      SWITCHBOARD__media__rtpengine: JSON.stringify({ mode: 'embedded', portMin, portMax: portMin + 199 }),
+      SWITCHBOARD_LOG_LEVEL: 'warn',
+      // media stays on 127.0.0.1: the browser's candidates on other interfaces are dropped
+      SWITCHBOARD__media__iceAllow: JSON.stringify(['127.0.0.0/8']),
+      ...env,
+    },
+  });
+  await waitFor(() => proc.output().includes('Switchboard is running') || proc.child.exitCode !== null, 'the server to start', 30_000);
+  if (proc.child.exitCode !== null) throw new Error(`the server exited: ${proc.output()}`);
+  const url = `http://127.0.0.1:${httpPort}`;
+  return {
+    proc, sipPort, wsPort, httpPort, url,
+    async login(username, password) {
+      const res = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      return ((await res.json()) as { token: string }).token;
+    },
+    async api<T>(token: string, pathname: string) {
+      const res = await fetch(`${url}${pathname}`, { headers: { authorization: `Bearer ${token}` } });
+      return (await res.json()) as T;
+    },
+  };
+}
