@@ -81,7 +81,7 @@ describe('RtpengineRelay (against a scripted ng server)', () => {
     relay.on('down', (e) => events.push(`down:${e.code}`));
     relay.on('up', () => events.push('up'));
     try {
-      for (let i = 0; i < 100 && relay.state !== 'down'; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 250 && relay.state !== 'down'; i++) await new Promise((r) => setTimeout(r, 20));
       expect(relay.state).toBe('down');
       await expect(relay.listCalls()).rejects.toMatchObject({ code: MediaErrorCode.RelayDown });
       // rtpengine is back on the same port.
@@ -92,7 +92,7 @@ describe('RtpengineRelay (against a scripted ng server)', () => {
       });
       await new Promise<void>((r) => socket.bind(port, '127.0.0.1', r));
       try {
-        for (let i = 0; i < 100 && relay.state !== 'up'; i++) await new Promise((r) => setTimeout(r, 20));
+        for (let i = 0; i < 250 && relay.state !== 'up'; i++) await new Promise((r) => setTimeout(r, 20));
       } finally {
         socket.close();
       }

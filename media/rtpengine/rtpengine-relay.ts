@@ -122,7 +122,11 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     // rtpengine's answer, so no handshake can start against a half-known peer.
     const common = { 'call-id': o.callId, 'from-tag': parked.tag, 'to-tag': parked.callerTag };
     const offer = offerParams(o.from, 'trunk');
-    await this.command('offer', { ...offer, ...common, sdp: o.sdp, label: o.label, flags: [...(offer.flags as string[]), 'port latching'] }, o.callId);
+    // `reset` makes rtpengine forget what it learnt of the placeholder (no ICE, its ICE role):
+    // without it rtpengine may keep the controlling role the offerer also takes (role conflict).
+    await this.command('offer', {
+      ...offer, ...common, sdp: o.sdp, label: o.label, flags: [...(offer.flags as string[]), 'port latching', 'reset'],
+    }, o.callId);
     const answer = answerParams(o.from);
     const reply = await this.command('answer', {
       ...answer, ...common, sdp: parked.callerSdp, flags: [...(answer.flags as string[]), 'port latching'],

@@ -61,7 +61,7 @@ describe('queued caller → operator in the browser', () => {
       const answer = await media.connectParked({ callId, legTag: 'operator', sdp: await peer.offer(), from: 'browser' });
       expect(answer.sdp).toContain('UDP/TLS/RTP/SAVPF');
       await peer.acceptAnswer(answer.sdp);
-      await peer.waitConnected();
+      await relay.explain(peer.waitConnected(), 150);
       expect(await peer.codec()).toBe('audio/opus');
       // Music keeps the operator out until it is stopped.
       await media.stopMedia({ callId, tag: 'caller' });

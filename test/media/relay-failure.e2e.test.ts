@@ -36,7 +36,7 @@ describe('relay failure', () => {
     const started = Date.now();
     const failed = await media.offer({ callId: newCallId('after'), fromTag: 'x', sdp: caller.sdp(), from: 'trunk', to: 'browser' }).catch((e: unknown) => e);
     expect(failed).toMatchObject({ code: MediaErrorCode.RelayDown, message: expect.stringMatching(/media relay is down/) });
-    expect(Date.now() - started).toBeLessThan(100);
+    expect(Date.now() - started).toBeLessThan(1000); // no ng round trip, no timeout
 
     const [{ pid }] = await restarted;
     expect(pid).not.toBe(oldPid);

@@ -7,6 +7,8 @@ import { RtpEndpoint } from '../../media/testing/rtp-endpoint';
 
 export interface TestRelay extends RunningMediaRelay {
   recordingDir: string;
+  /** Awaits `work`; on failure adds the tail of rtpengine's log to the error message. */
+  explain<T>(work: Promise<T>, lines?: number): Promise<T>;
   /** Closes endpoints, the relay and rtpengine, and removes the recording directory. */
   dispose(): Promise<void>;
   endpoint(...args: Parameters<typeof RtpEndpoint.open>): Promise<RtpEndpoint>;
@@ -28,6 +30,14 @@ export async function startTestRelay(config: Omit<MediaRelayConfig, 'local'> & {
   return {
     ...running,
     recordingDir,
+    async explain(work, lines = 60) {
+      try {
+        return await work;
+      } catch (err) {
+        const log = running.local?.recentOutput.trim().split('\n').slice(-lines).join('\n') ?? '';
+        throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- rtpengine log (last ${lines} lines) ---\n${log}`, { cause: err });
+      }
+    },
     async endpoint(...args) {
       const e = await RtpEndpoint.open(...args);
       endpoints.push(e);
