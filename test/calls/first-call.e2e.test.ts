@@ -69,6 +69,22 @@ describe('trunk → queue → operator (SIP, real rtpengine)', () => {
     expect(snap.operators.find((o) => o.id === 'alice')).toMatchObject({ state: 'paused', reason: 'no-answer' });
   });
 
+  it('ends the call and frees the operator when the softphone loses its WebSocket mid-call', async () => {
+    stack = await startCallStack({ operators: ['alice'] });
+    const alice = await startOperator('alice', stack.wsPort);
+    operators.push(alice);
+    await stack.acd.operatorLogin('alice');
+    const trunk = await runSipp({ scenario: 'uac-remote-bye', remote: stack.target, service: '100', recvTimeoutMs: 20_000, hardTimeoutMs: 30_000 });
+    await waitFor(() => alice.answers.length === 1, 'the call to connect');
+    await waitFor(async () => (await stack.acd.snapshot()).operators[0]?.state === 'on-call', 'alice on the call');
+    await alice.ua.transport.disconnect(); // the browser tab died, or the network went away
+    assertSippPassed(await trunk.done(), 1); // the caller gets a BYE
+    await waitFor(async () => (await stack.records.query({})).length === 1, 'the call record');
+    expect((await stack.records.query({}))[0]).toMatchObject({ outcome: 'answered', operatorId: 'alice' });
+    const op = (await stack.acd.snapshot()).operators[0]!;
+    expect(['wrap-up', 'available']).toContain(op.state);
+  });
+
   it('answers two callers in arrival order with one operator', async () => {
     stack = await startCallStack({ operators: ['alice'] });
     const alice = await startOperator('alice', stack.wsPort);

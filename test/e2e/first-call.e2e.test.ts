@@ -15,6 +15,8 @@ import { detectTone } from '../../media/testing/goertzel';
 import { sineWav } from '../../media/testing/wav';
 import { assertSippPassed, runSipp } from '../support/sipp';
 import { stopAll, waitFor } from '../support/processes';
+import { createClient } from 'redis';
+import { startRedis, type TestRedis } from '../support/redis-server';
 import { startServer, type ServerProcess } from './server-process';
 
 const SCREENSHOT = path.join(__dirname, '../../docs/softphone-call.png');
@@ -47,21 +49,26 @@ async function browserHears(page: Page, frequency: number): Promise<{ detected: 
   }, frequency);
 }
 
-describe('first real call: trunk → queue → operator in the browser', () => {
+describe.each(['memory', 'redis'])('first real call: trunk → queue → operator in the browser (%s store)', (store) => {
   let server: ServerProcess | undefined;
   let browser: Browser | undefined;
   let trunkMedia: RtpEndpoint | undefined;
+  let redis: TestRedis | undefined;
   afterAll(async () => {
     await trunkMedia?.close();
     await browser?.close();
     await stopAll();
+    await redis?.stop();
   });
 
   it('rings the softphone, carries audio both ways, hangs up from the page, and records the call', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'switchboard-e2e-'));
     const mic = path.join(dir, 'mic-440.wav');
     writeFileSync(mic, sineWav({ frequency: 440, sampleRate: 48000, seconds: 30, amplitude: 0.5 }));
-    [server, browser] = await Promise.all([startServer(), launchTestBrowser({ fakeAudioFile: mic })]);
+    if (store === 'redis') redis = await startRedis();
+    const prefix = `e2e-${process.pid}-${Date.now()}`;
+    const env: Record<string, string> = redis ? { SWITCHBOARD_REDIS_URL: redis.url, SWITCHBOARD_REDIS_PREFIX: prefix } : {};
+    [server, browser] = await Promise.all([startServer(env), launchTestBrowser({ fakeAudioFile: mic })]);
 
     const page = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
     await page.goto(server.url);
@@ -108,5 +115,12 @@ describe('first real call: trunk → queue → operator in the browser', () => {
     await waitFor(async () => (await records()).length > 0, 'the call record');
     const [record] = await records();
     expect(record).toMatchObject({ outcome: 'answered', operatorId: 'alice', queue: 'support', caller: '4930555', number: '100' });
+    if (redis) {
+      // the routing state really lived in Redis
+      const client = createClient({ url: redis.url });
+      await client.connect();
+      expect((await client.keys(`${prefix}*`)).length).toBeGreaterThan(0);
+      await client.quit();
+    }
   }, 120_000);
 });
