@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { mediaAssetPath } from '../../media';
 import { decodeWav } from '../../media/testing/wav';
 import { detectTone, rms } from '../../media/testing/goertzel';
-import { matchAudio } from '../../media/testing/audio-match';
+import { matchAudio, matchFraction } from '../../media/testing/audio-match';
 import { newCallId, startTestRelay, type TestRelay } from './relay-fixture';
 
 /** Music on hold played by rtpengine into the caller's (trunk) leg, then stopped. */
@@ -32,12 +32,9 @@ describe('music on hold on the trunk leg', () => {
     expect(played.durationMs === undefined || Math.abs(played.durationMs - 8000) < 200).toBe(true);
     caller.clearReceived();
     const heard = await caller.waitForSamples(8000 * 3);
-    // Skip the first half second (the switch-over), then find 0.25 s snippets in the asset.
-    for (const at of [4000, 12000, 20000]) {
-      const snippet = heard.subarray(at, at + 2000);
-      expect(rms(snippet)).toBeGreaterThan(300);
-      const m = matchAudio(snippet, moh); expect(m.correlation).toBeGreaterThan(0.8);
-    }
+    // Skip the first half second (the switch-over), then look for snippets of it in the asset.
+    expect(rms(heard.subarray(4000))).toBeGreaterThan(300);
+    expect(matchFraction(heard.subarray(4000), moh)).toBeGreaterThanOrEqual(0.8);
     expect(detectTone(heard.subarray(4000), 8000, 1000).ratio).toBeLessThan(0.2);
 
     await media.stopMedia({ callId, tag: 'caller' });

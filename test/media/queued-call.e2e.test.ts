@@ -6,7 +6,7 @@ import { mediaAssetPath } from '../../media';
 import { launchTestBrowser, openBlankPage } from '../../media/testing/browser';
 import { BrowserPeer } from '../../media/testing/webrtc-peer';
 import { detectTone, rms } from '../../media/testing/goertzel';
-import { matchAudio } from '../../media/testing/audio-match';
+import { matchFraction } from '../../media/testing/audio-match';
 import { decodeWav, sineWav } from '../../media/testing/wav';
 import { newCallId, startTestRelay, type TestRelay } from './relay-fixture';
 
@@ -46,14 +46,14 @@ describe('queued caller → operator in the browser', () => {
     const heard = await caller.waitForSamples(8000 * 2);
     const speech = heard.subarray(4000, 12000);
     expect(rms(speech)).toBeGreaterThan(200);
-    expect(matchAudio(speech.subarray(0, 2000), busy).correlation).toBeGreaterThan(0.8);
+    expect(matchFraction(speech, busy, { minRms: 50 })).toBeGreaterThanOrEqual(0.5); // speech has pauses
     await media.stopMedia({ callId, tag: 'caller' });
 
     await media.playMedia({ callId, tag: 'caller', file: mediaAssetPath('musicOnHold') });
     const moh = decodeWav(await readFile(mediaAssetPath('musicOnHold'))).samples;
     caller.clearReceived();
     const music = await caller.waitForSamples(8000);
-    expect(matchAudio(music.subarray(4000, 6000), moh).correlation).toBeGreaterThan(0.8);
+    expect(matchFraction(music.subarray(4000), moh, { count: 3 })).toBeGreaterThanOrEqual(0.6);
 
     // An operator is free: the softphone gets an INVITE without SDP and offers; the caller stays put.
     const peer = new BrowserPeer(await openBlankPage(browser));
