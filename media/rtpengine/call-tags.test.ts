@@ -4,8 +4,8 @@ import { summarizeSdp } from '../sdp/sdp-summary';
 describe('CallTags', () => {
   it('parks, connects a leg as an alias, resolves both ways and forgets', () => {
     const tags = new CallTags();
-    expect(tags.park('c', 'caller', 'v=0')).toBe('caller~parked');
-    expect(tags.parkedCall('c')).toEqual({ callerTag: 'caller', tag: 'caller~parked', callerSdp: 'v=0' });
+    expect(tags.park('c', 'caller', 'v=0', 'PCMA')).toBe('caller~parked');
+    expect(tags.parkedCall('c')).toEqual({ callerTag: 'caller', tag: 'caller~parked', callerSdp: 'v=0', codec: 'PCMA' });
     tags.connect('c', 'operator');
     expect(tags.parkedCall('c')).toBeUndefined();
     expect(tags.resolve('c', 'operator')).toBe('caller~parked');

@@ -10,6 +10,8 @@ export interface ParkedCall {
   tag: string;
   /** The caller's SDP offer, replayed as its answer when a leg is connected. */
   callerSdp: string;
+  /** The G.711 law the caller was answered with; it keeps it. */
+  codec: 'PCMU' | 'PCMA';
 }
 
 export class CallTags {
@@ -17,9 +19,9 @@ export class CallTags {
   private readonly aliases = new Map<string, string>();
 
   /** Marks the call as parked and returns the placeholder tag. */
-  park(callId: string, callerTag: string, callerSdp: string): string {
+  park(callId: string, callerTag: string, callerSdp: string, codec: 'PCMU' | 'PCMA'): string {
     const tag = `${callerTag}~parked`;
-    this.parked.set(callId, { callerTag, tag, callerSdp });
+    this.parked.set(callId, { callerTag, tag, callerSdp, codec });
     return tag;
   }
 

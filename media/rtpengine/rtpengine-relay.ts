@@ -97,7 +97,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     const codecs = checkLegSdp(o.sdp, 'trunk');
     const g711 = codecs.find((c): c is 'PCMU' | 'PCMA' => c === 'PCMU' || c === 'PCMA') ?? 'PCMU';
     await this.offer({ callId: o.callId, fromTag: o.fromTag, sdp: o.sdp, from: 'trunk', to: 'trunk', codecs: [g711], record: o.record, label: o.label });
-    const tag = this.tags.park(o.callId, o.fromTag, o.sdp);
+    const tag = this.tags.park(o.callId, o.fromTag, o.sdp, g711);
     try {
       const reply = await this.command('answer', {
         ...answerParams('trunk'), 'call-id': o.callId, 'from-tag': o.fromTag, 'to-tag': tag, sdp: placeholderSdp(g711),
@@ -121,7 +121,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     // needs no re-INVITE; the leg, being the offerer, starts ICE and DTLS only once it has
     // rtpengine's answer, so no handshake can start against a half-known peer.
     const common = { 'call-id': o.callId, 'from-tag': parked.tag, 'to-tag': parked.callerTag };
-    const offer = offerParams(o.from, 'trunk');
+    const offer = offerParams(o.from, 'trunk', [parked.codec]);
     // `reset` makes rtpengine forget what it learnt of the placeholder (no ICE, its ICE role):
     // without it rtpengine may keep the controlling role the offerer also takes (role conflict).
     await this.command('offer', {
