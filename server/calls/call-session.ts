@@ -135,6 +135,7 @@ export class CallSession {
           'X-Switchboard-Queue': this.call.queue,
           'X-Switchboard-Caller': this.call.caller,
           'X-Switchboard-Wait': String(waitSeconds),
+          'X-Switchboard-Arrived': String(this.arrivedAt),
         },
         ringTimeoutMs: Math.max(1000, ev.expiresAt - now()),
         signal: abort.signal,
