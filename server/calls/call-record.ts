@@ -1,5 +1,6 @@
+export const CALL_OUTCOMES = ['answered', 'abandoned', 'overflow', 'busy', 'failed'] as const;
 /** How a call ended, for its call record. */
-export type CallOutcome = 'answered' | 'abandoned' | 'overflow' | 'busy' | 'failed';
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
 /** The call detail record (CDR) written for every call. Times are epoch milliseconds. */
 export interface CallRecord {
@@ -7,6 +8,7 @@ export interface CallRecord {
   queue: string;
   trunkId: string;
   caller: string;
+  /** The dialled number. */
   number: string;
   operatorId?: string;
   outcome: CallOutcome;
@@ -15,10 +17,12 @@ export interface CallRecord {
   endedAt: number;
   waitSeconds: number;
   talkSeconds: number;
+  /** Filled in by the operator's wrap-up. */
   disposition?: string;
   notes?: string;
 }
 
+/** Filter of `query`; all given fields must match. `from`/`to` bound `arrivedAt` as [from, to). */
 export interface CallRecordFilter {
   from?: number;
   to?: number;

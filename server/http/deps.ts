@@ -39,57 +39,16 @@ export interface OperatorDirectory {
   };
 }
 
-export type LiveCallState = 'queued' | 'ringing' | 'connected';
-
-/** A call in progress as the calls layer sees it. */
-export interface LiveCallView {
-  callId: string;
-  queue: string;
-  /** The caller's number (or SIP user). */
-  caller: string;
-  state: LiveCallState;
-  operatorId?: string;
-  /** When the current state began (epoch ms). */
-  since: number;
-}
+// The calls layer's types, as the API serves them.
+export type { LiveCallView } from '../calls/call-session';
+export { CALL_OUTCOMES, type CallOutcome, type CallRecord, type CallRecordFilter as CdrFilter } from '../calls/call-record';
+import type { LiveCallView } from '../calls/call-session';
+import type { CallRecord, CallRecordFilter as CdrFilter } from '../calls/call-record';
+export type LiveCallState = LiveCallView['state'];
 
 /** The calls in progress. */
 export interface LiveCalls {
   live(): LiveCallView[];
-}
-
-export const CALL_OUTCOMES = ['answered', 'abandoned', 'overflow', 'busy', 'failed'] as const;
-export type CallOutcome = (typeof CALL_OUTCOMES)[number];
-
-/** A finished call (call detail record). */
-export interface CallRecord {
-  callId: string;
-  queue: string;
-  trunkId: string;
-  caller: string;
-  /** The dialled number. */
-  number: string;
-  operatorId?: string;
-  outcome: CallOutcome;
-  arrivedAt: number;
-  answeredAt?: number;
-  endedAt: number;
-  waitSeconds: number;
-  talkSeconds: number;
-  /** Filled in by the operator's wrap-up. */
-  disposition?: string;
-  notes?: string;
-}
-
-/** Filter of `CdrStore.query`; all given fields must match. `from`/`to` bound `arrivedAt` as [from, to). */
-export interface CdrFilter {
-  from?: number;
-  to?: number;
-  queue?: string;
-  operatorId?: string;
-  outcome?: CallOutcome;
-  /** At most this many records. */
-  limit?: number;
 }
 
 /** Finished calls; `query` answers newest first (by `arrivedAt`). */

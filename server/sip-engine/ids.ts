@@ -3,11 +3,19 @@ import { BRANCH_COOKIE } from './message/via';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
+/** Random bytes drawn in blocks, so that each tag or branch does not cost a call into the OS. */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
 /** A random token of `length` characters from [A-Za-z0-9] (tags, branch suffixes). */
 export function token(length = 10): string {
-  const bytes = randomBytes(length);
+  if (poolOffset + length > pool.length) {
+    randomBytes(pool.length).copy(pool);
+    poolOffset = 0;
+  }
   let s = '';
-  for (let i = 0; i < length; i++) s += ALPHABET[bytes[i]! % ALPHABET.length];
+  for (let i = 0; i < length; i++) s += ALPHABET[pool[poolOffset + i]! % ALPHABET.length];
+  poolOffset += length;
   return s;
 }
 

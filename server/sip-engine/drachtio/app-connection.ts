@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type * as net from 'node:net';
-import { encodeFrame } from './framing';
 
 /** One drachtio-srf application connected to the engine's admin socket. */
 export class AppConnection {
@@ -18,7 +17,8 @@ export class AppConnection {
   /** Sends a server-initiated message (`<uuid>|<payload>`). */
   send(payload: string): void {
     if (this.closed) return;
-    this.socket.write(encodeFrame(`${randomUUID()}|${payload}`));
+    const framed = `${randomUUID()}|${payload}`;
+    this.socket.write(`${Buffer.byteLength(framed)}#${framed}`);
   }
 
   /** Answers the client's command `msgId`. */

@@ -23,11 +23,17 @@ export function headerKey(name: string): string {
   return lower.length === 1 ? (COMPACT[lower] ?? lower) : lower;
 }
 
+const canonicalCache = new Map<string, string>();
+
 /** Canonical display spelling for a lower-case header key ("call-id" → "Call-ID", "max-forwards" → "Max-Forwards"). */
 export function canonicalName(key: string): string {
-  const special = CANONICAL[key];
-  if (special) return special;
-  return key.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());
+  let name = canonicalCache.get(key);
+  if (name === undefined) {
+    name = CANONICAL[key] ?? key.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());
+    // header names are few; a peer inventing new ones each time cannot grow the cache without bound
+    if (canonicalCache.size < 1000) canonicalCache.set(key, name);
+  }
+  return name;
 }
 
 export function isListHeader(key: string): boolean {
