@@ -12,7 +12,10 @@ import { loadConfig, readConfigFiles, redactConfig, type Config } from '../confi
 import { parseContact, startEngineWorker, type EngineWorker, type ListenSpec } from './sip-engine';
 import { startSignalling } from './signalling/signalling';
 import { SrfOperatorDialer, inboundCall } from './signalling/call-legs';
+import { createClient } from 'redis';
 import { MemoryBindingStore } from './store/bindings/memory-binding-store';
+import { RedisBindingStore } from './store/bindings/redis-binding-store';
+import type { BindingStore } from './store/bindings/binding-store';
 import { MemoryAcdStore } from './store/memory-store';
 import { RedisAcdStore } from './store/redis-store';
 import { Acd, type AcdStore } from './routing';
@@ -82,6 +85,14 @@ async function main(): Promise<void> {
   }
 
   const store: AcdStore = config.redis ? await RedisAcdStore.connect({ url: config.redis.url, prefix: config.redis.prefix }) : new MemoryAcdStore();
+  let bindingsClient: ReturnType<typeof createClient> | undefined;
+  let bindings: BindingStore = new MemoryBindingStore();
+  if (config.redis) {
+    bindingsClient = createClient({ url: config.redis.url });
+    bindingsClient.on('error', (err) => log.warn({ err }, 'redis (bindings)'));
+    await bindingsClient.connect();
+    bindings = new RedisBindingStore(bindingsClient, config.redis.prefix);
+  }
   const acd = new Acd({ store, now: Date.now, newId: randomUUID, random: Math.random, logger: log.child({ component: 'routing' }) });
   await acd.configure({
     queues: config.queues.map(({ announcement: _a, musicOnHold: _m, ...q }) => q),
@@ -92,7 +103,7 @@ async function main(): Promise<void> {
   const signalling = await startSignalling({
     config,
     drachtio,
-    bindings: new MemoryBindingStore(),
+    bindings,
     log: log.child({ component: 'signalling' }),
     onCall: (call) => holder.center!.accept(inboundCall(signalling.srf, call)),
   });
@@ -125,11 +136,18 @@ async function main(): Promise<void> {
 
   const sip = engine?.hostports ?? `${drachtio.host}:${drachtio.port} (drachtio-server)`;
   log.info({ sip }, 'Switchboard is running');
+  const udp = engine?.listening.find((l) => l.protocol === 'udp' || l.protocol === 'tcp');
+  const operatorsLine = config.operators
+    .map((o) => (o.sip.password !== undefined ? `${o.sip.username} / ${o.sip.password}` : o.sip.username))
+    .join(', ');
   process.stdout.write(
-    `\nSwitchboard is running.\n  Softphone: http://${config.http.address}:${config.http.port}/\n  SIP: ${sip}\n` +
-    `  Operators register over ws://${config.sip.ws.address}:${config.sip.ws.port} as ${config.operators.map((o) => o.sip.username).join(', ')} (realm ${config.sip.realm})\n` +
-    `  Numbers: ${config.numbers.map((n) => `${n.number} → queue ${n.queue}`).join(', ')}\n\n`,
+    `\nSwitchboard is running.\n` +
+    `  Softphone: http://${config.http.address}:${config.http.port}/  (operators: ${operatorsLine})\n` +
+    `  SIP: ${sip}\n` +
+    config.numbers.map((n) => `  Call ${udp ? `sip:${n.number}@${udp.address}:${udp.port}` : n.number} → queue ${n.queue}\n`).join('') +
+    '\n',
   );
+
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -143,6 +161,7 @@ async function main(): Promise<void> {
     signalling.close();
     await media.close();
     await store.close();
+    await bindingsClient?.quit();
     await engine?.close();
     process.exit(0);
   };
