@@ -1,6 +1,7 @@
 import { makeResponse, SipRequest, type SipResponse } from '../message/message';
-import { isReliable, type Endpoint, type Source } from '../transport/types';
-import { TimerSet, transition, type ClientTransactionUser, type TransactionContext } from './transaction';
+import { isReliable, type Source } from '../transport/types';
+import { transition } from './transaction';
+import { ClientTransactionBase } from './client-transaction';
 
 type State = 'calling' | 'proceeding' | 'accepted' | 'completed' | 'terminated';
 const TABLE: Record<State, readonly State[]> = {
@@ -17,22 +18,13 @@ const TABLE: Record<State, readonly State[]> = {
  * its retransmissions; 2xx responses (and their retransmissions, during timer M) go to the user,
  * which ACKs them end to end.
  */
-export class InviteClientTransaction {
+export class InviteClientTransaction extends ClientTransactionBase<State> {
   state: State = 'calling';
-  private readonly timers: TimerSet;
-  private readonly bytes: Buffer;
   private ackBytes: Buffer | undefined;
   private lastStatus = 0;
 
-  constructor(
-    readonly key: string,
-    readonly request: SipRequest,
-    readonly dest: Endpoint,
-    private readonly ctx: TransactionContext,
-    private readonly user: ClientTransactionUser,
-  ) {
-    this.timers = new TimerSet(ctx.clock);
-    this.bytes = request.toBuffer();
+  protected get waiting(): boolean {
+    return this.state === 'calling' || this.state === 'proceeding';
   }
 
   start(): void {
@@ -80,24 +72,6 @@ export class InviteClientTransaction {
       case 'terminated':
         break;
     }
-  }
-
-  /** The transport could not deliver the request: report 503 to the user (RFC 3261 §8.1.3.1). */
-  transportError(): void {
-    if (this.state !== 'calling' && this.state !== 'proceeding') return;
-    this.user.onResponse(makeResponse(this.request, 503, undefined, 'Service Unavailable (transport error)'), undefined);
-    this.terminate();
-  }
-
-  terminate(): void {
-    if (this.state === 'terminated') return;
-    this.timers.clear();
-    this.state = 'terminated';
-    this.ctx.terminated(this.key);
-  }
-
-  private transmit(): void {
-    this.ctx.send(this.bytes, this.dest, () => this.transportError());
   }
 
   private scheduleA(interval: number): void {

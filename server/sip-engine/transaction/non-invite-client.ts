@@ -1,6 +1,7 @@
-import { makeResponse, type SipRequest, type SipResponse } from '../message/message';
-import { isReliable, type Endpoint, type Source } from '../transport/types';
-import { TimerSet, transition, type ClientTransactionUser, type TransactionContext } from './transaction';
+import { makeResponse, type SipResponse } from '../message/message';
+import { isReliable, type Source } from '../transport/types';
+import { transition } from './transaction';
+import { ClientTransactionBase } from './client-transaction';
 
 type State = 'trying' | 'proceeding' | 'completed' | 'terminated';
 const TABLE: Record<State, readonly State[]> = {
@@ -11,20 +12,11 @@ const TABLE: Record<State, readonly State[]> = {
 };
 
 /** Non-INVITE client transaction (RFC 3261 §17.1.2): timer E retransmits over UDP, F gives up, K lingers. */
-export class NonInviteClientTransaction {
+export class NonInviteClientTransaction extends ClientTransactionBase<State> {
   state: State = 'trying';
-  private readonly timers: TimerSet;
-  private readonly bytes: Buffer;
 
-  constructor(
-    readonly key: string,
-    readonly request: SipRequest,
-    readonly dest: Endpoint,
-    private readonly ctx: TransactionContext,
-    private readonly user: ClientTransactionUser,
-  ) {
-    this.timers = new TimerSet(ctx.clock);
-    this.bytes = request.toBuffer();
+  protected get waiting(): boolean {
+    return this.state === 'trying' || this.state === 'proceeding';
   }
 
   start(): void {
@@ -48,23 +40,6 @@ export class NonInviteClientTransaction {
     this.state = transition(TABLE, this.state, 'completed', 'non-INVITE client');
     this.timers.start('K', isReliable(this.dest.protocol) ? 0 : this.ctx.timers.T4, () => this.terminate());
     this.user.onResponse(res, source);
-  }
-
-  transportError(): void {
-    if (this.state !== 'trying' && this.state !== 'proceeding') return;
-    this.user.onResponse(makeResponse(this.request, 503, undefined, 'Service Unavailable (transport error)'), undefined);
-    this.terminate();
-  }
-
-  terminate(): void {
-    if (this.state === 'terminated') return;
-    this.timers.clear();
-    this.state = 'terminated';
-    this.ctx.terminated(this.key);
-  }
-
-  private transmit(): void {
-    this.ctx.send(this.bytes, this.dest, () => this.transportError());
   }
 
   private scheduleE(interval: number): void {
