@@ -6,6 +6,7 @@
  * center, and the signalling application that hands it the calls.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import * as path from 'node:path';
 import pino from 'pino';
 import { loadConfig, readConfigFiles, redactConfig, type Config } from '../config';
@@ -24,6 +25,7 @@ import { MemoryCallRecordStore } from './calls/call-record';
 import { iceCandidateFilter } from './calls/ice-filter';
 import { mediaAssetPath, startMediaRelay, type RunningMediaRelay } from '../media';
 import { createApp, createOperatorDirectory, ServerEventBus } from './http';
+import { createReadiness } from './ops/readiness';
 
 /** Disposition codes offered at the end of wrap-up (configurable later). */
 const DISPOSITIONS = ['resolved', 'callback', 'escalated', 'no-action'];
@@ -107,6 +109,21 @@ async function main(): Promise<void> {
     log: log.child({ component: 'signalling' }),
     onCall: (call) => holder.center!.accept(inboundCall(signalling.srf, call)),
   });
+  // readiness: the SIP engine answered its start and the app's connection to it (or to drachtio-server) is up
+  let sipConnected = true;
+  const srfEvents = signalling.srf as unknown as EventEmitter; // the typings list only the SIP methods
+  srfEvents.on('connect', (err: Error | null) => { sipConnected = !err; });
+  srfEvents.on('close', () => { sipConnected = false; });
+  srfEvents.on('error', (err: Error) => log.warn({ err }, 'the connection to the SIP engine failed'));
+  const readiness = createReadiness({
+    sip: () => (sipConnected && (config.sip.engine.mode !== 'embedded' || engine !== undefined) ? 'up' : 'down'),
+    media: () => (media.relay.state === 'up' ? 'up' : 'down'),
+    store: async (): Promise<'up'> => {
+      if (!bindingsClient) return 'up';
+      await bindingsClient.ping();
+      return 'up';
+    },
+  });
   engine?.on('flowClosed', (flow) => void signalling.registrar.flowClosed(flow));
   const bus = new ServerEventBus();
   const records = new MemoryCallRecordStore();
@@ -124,6 +141,7 @@ async function main(): Promise<void> {
     dispositions: { codes: DISPOSITIONS, record: async (callId, operatorId, disposition, notes) => { await records.dispose(callId, operatorId, disposition, notes); } },
     softphoneDir: path.join(__dirname, '../../softphone/dist'),
     now: Date.now, newToken: () => randomBytes(24).toString('base64url'), logger: log.child({ component: 'http' }),
+    readiness,
   }, { sessionTtlMs: config.http.sessionTtlMs, loginLimit: config.sip.authLimiter });
   const httpServer = web.app.listen(config.http.port, config.http.address);
   await new Promise<void>((resolve, reject) => {

@@ -14,6 +14,7 @@ import { EventHub } from './event-hub';
 import { registerEventsRoute } from './events-route';
 import { DEFAULT_LOGIN_LIMIT, LoginLimiter } from './login-limiter';
 import { registerOperatorRoutes } from './operator-routes';
+import { registerOpsRoutes } from './ops-routes';
 import { callNoticeJson, stateJson } from './present';
 import { registerReportRoutes } from './report-routes';
 import { SessionStore } from './sessions';
@@ -95,6 +96,7 @@ export function createApp(deps: HttpDeps, options: HttpOptions = {}): HttpApp {
   registerOperatorRoutes(app, ctx);
   registerReportRoutes(app, ctx);
   registerEventsRoute(app, ctx);
+  registerOpsRoutes(app, ctx);
 
   app.use('/api', notFound);
   app.use(express.static(deps.softphoneDir, { index: 'index.html', setHeaders: staticHeaders }));

@@ -95,6 +95,20 @@ export interface ServerEventSource {
   off<K extends keyof ServerEvents>(name: K, listener: (payload: ServerEvents[K]) => void): unknown;
 }
 
+/** One part of the server as readiness reports it. */
+export type ReadinessPartState = 'up' | 'down';
+
+/** Whether the server can take calls: every part it needs is up (`server/ops/readiness.ts` builds one). */
+export interface ReadinessSource {
+  check(): Promise<{ ready: boolean; parts: Record<string, ReadinessPartState> }>;
+}
+
+/** Prometheus-style metrics, rendered at scrape time (`server/ops/metrics.ts` builds one). */
+export interface MetricsSource {
+  contentType: string;
+  render(): Promise<string>;
+}
+
 export interface HttpDeps {
   acd: AcdFacade;
   operators: OperatorDirectory;
@@ -108,6 +122,10 @@ export interface HttpDeps {
   /** A fresh unguessable session token. */
   newToken: () => string;
   logger?: HttpLogger;
+  /** Answers `/readyz`; without it the server is ready whenever it serves requests. */
+  readiness?: ReadinessSource;
+  /** Answers `/metrics`; without it `/metrics` is 404. */
+  metrics?: MetricsSource;
 }
 
 /** Tunables of the http layer; every field has a default. */

@@ -1,0 +1,42 @@
+import request from 'supertest';
+import { createApp } from './app';
+import type { ReadinessPartState } from './deps';
+import { startTestServer, type TestServer } from './testing/harness';
+
+describe('ops routes', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer();
+  });
+  afterAll(async () => t.close());
+
+  it('GET /readyz without a readiness dep answers ready', async () => {
+    const res = await request(t.http.app).get('/readyz');
+    expect([res.status, res.body]).toEqual([200, { status: 'ready', parts: {} }]);
+  });
+
+  it('GET /readyz answers 200 when every part is up and 503 naming the parts otherwise', async () => {
+    const parts: Record<string, ReadinessPartState> = { sip: 'up', media: 'up', store: 'up' };
+    const http = createApp({ ...t.deps, readiness: { check: async () => ({ ready: Object.values(parts).every((p) => p === 'up'), parts: { ...parts } }) } });
+    try {
+      const up = await request(http.app).get('/readyz');
+      expect([up.status, up.body]).toEqual([200, { status: 'ready', parts: { sip: 'up', media: 'up', store: 'up' } }]);
+      parts.media = 'down';
+      const down = await request(http.app).get('/readyz');
+      expect([down.status, down.body]).toEqual([503, { status: 'not-ready', parts: { sip: 'up', media: 'down', store: 'up' } }]);
+    } finally {
+      http.close();
+    }
+  });
+
+  it('GET /metrics is 404 without a metrics dep and the rendered text with one', async () => {
+    expect((await request(t.http.app).get('/metrics')).status).toBe(404);
+    const http = createApp({ ...t.deps, metrics: { contentType: 'text/plain; version=0.0.4; charset=utf-8', render: async () => 'x_total 1\n' } });
+    try {
+      const res = await request(http.app).get('/metrics');
+      expect([res.status, res.text, res.headers['content-type']]).toEqual([200, 'x_total 1\n', 'text/plain; version=0.0.4; charset=utf-8']);
+    } finally {
+      http.close();
+    }
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * Readiness: the server is ready when every part it needs answers — the SIP engine listens, the
+ * media relay is up, the store answers. Each part is a probe that reports `up` or `down`; the
+ * model asks them all and sums them up. Pure: no timers, no I/O of its own (probes do the I/O).
+ */
+
+export type PartState = 'up' | 'down';
+
+/** One part the server needs: answers its state (a probe may ping, so it may be async). */
+export type ReadinessProbe = () => PartState | Promise<PartState>;
+
+export interface ReadinessReport<P extends string = string> {
+  ready: boolean;
+  parts: Record<P, PartState>;
+}
+
+/** What `/readyz` asks. */
+export interface Readiness {
+  check(): Promise<ReadinessReport>;
+}
+
+/** A probe that throws or takes longer than `timeoutMs` counts as `down`. */
+export function createReadiness<P extends string>(probes: Record<P, ReadinessProbe>, options: { timeoutMs?: number } = {}): Readiness & { check(): Promise<ReadinessReport<P>> } {
+  const timeoutMs = options.timeoutMs ?? 2000;
+  const ask = async (probe: ReadinessProbe): Promise<PartState> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        Promise.resolve().then(probe),
+        new Promise<PartState>((resolve) => {
+          timer = setTimeout(() => resolve('down'), timeoutMs);
+        }),
+      ]);
+    } catch {
+      return 'down';
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return {
+    async check() {
+      const names = Object.keys(probes) as P[];
+      const states = await Promise.all(names.map((n) => ask(probes[n])));
+      const parts = Object.fromEntries(names.map((n, i) => [n, states[i]])) as Record<P, PartState>;
+      return { ready: states.every((s) => s === 'up'), parts };
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * /readyz on the real server: ready once started; the embedded rtpengine killed → 503 naming
+ * media; the relay restarts it → ready again.
+ */
+import { execFileSync } from 'node:child_process';
+import { stopAll, waitFor } from '../support/processes';
+import { startServer, type ServerProcess } from '../e2e/server-process';
+
+interface ReadyBody { status: string; parts: Record<string, string> }
+
+async function readyz(server: ServerProcess): Promise<{ status: number; body: ReadyBody }> {
+  const res = await fetch(`${server.url}/readyz`);
+  return { status: res.status, body: (await res.json()) as ReadyBody };
+}
+
+function rtpengineChild(pid: number): number | undefined {
+  try {
+    const out = execFileSync('pgrep', ['-P', String(pid), 'rtpengine'], { encoding: 'utf8' }).trim();
+    return out ? Number(out.split('\n')[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+describe('readiness of the running server', () => {
+  afterAll(async () => stopAll());
+
+  it('is ready, goes not-ready naming media when rtpengine dies, and ready again once it is restarted', async () => {
+    const server = await startServer();
+    const first = await readyz(server);
+    expect(first).toEqual({ status: 200, body: { status: 'ready', parts: { sip: 'up', media: 'up', store: 'up' } } });
+
+    const pid = rtpengineChild(server.proc.child.pid!);
+    expect(pid).toBeDefined();
+    process.kill(pid!, 'SIGKILL');
+
+    let seen: { status: number; body: ReadyBody } | undefined;
+    await waitFor(async () => {
+      seen = await readyz(server);
+      return seen.status === 503;
+    }, '/readyz to answer 503', 10_000);
+    expect(seen!.body).toEqual({ status: 'not-ready', parts: { sip: 'up', media: 'down', store: 'up' } });
+
+    await waitFor(async () => (await readyz(server)).status === 200, '/readyz to answer 200 again', 30_000);
+    const restarted = rtpengineChild(server.proc.child.pid!);
+    expect(restarted).toBeDefined();
+    expect(restarted).not.toBe(pid);
+  });
+});
