@@ -26,6 +26,7 @@ import { iceCandidateFilter } from './calls/ice-filter';
 import { mediaAssetPath, startMediaRelay, type RunningMediaRelay } from '../media';
 import { createApp, createOperatorDirectory, ServerEventBus } from './http';
 import { createReadiness } from './ops/readiness';
+import { meteredRecords, ServerMetrics } from './ops/metrics';
 
 /** Disposition codes offered at the end of wrap-up (configurable later). */
 const DISPOSITIONS = ['resolved', 'callback', 'escalated', 'no-action'];
@@ -126,7 +127,9 @@ async function main(): Promise<void> {
   });
   engine?.on('flowClosed', (flow) => void signalling.registrar.flowClosed(flow));
   const bus = new ServerEventBus();
-  const records = new MemoryCallRecordStore();
+  const metrics = new ServerMetrics({ snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id) });
+  media.relay.on('down', () => metrics.relayError());
+  const records = meteredRecords(new MemoryCallRecordStore(), metrics);
   const center = new CallCenter({
     acd, media: media.relay, records, now: Date.now, log: log.child({ component: 'calls' }),
     notify: (notice) => bus.emit('call', notice),
@@ -141,7 +144,7 @@ async function main(): Promise<void> {
     dispositions: { codes: DISPOSITIONS, record: async (callId, operatorId, disposition, notes) => { await records.dispose(callId, operatorId, disposition, notes); } },
     softphoneDir: path.join(__dirname, '../../softphone/dist'),
     now: Date.now, newToken: () => randomBytes(24).toString('base64url'), logger: log.child({ component: 'http' }),
-    readiness,
+    readiness, metrics,
   }, { sessionTtlMs: config.http.sessionTtlMs, loginLimit: config.sip.authLimiter });
   const httpServer = web.app.listen(config.http.port, config.http.address);
   await new Promise<void>((resolve, reject) => {

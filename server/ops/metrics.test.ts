@@ -1,0 +1,58 @@
+import type { AcdSnapshot, OperatorSnapshot, QueueSnapshot } from '../routing';
+import { MemoryCallRecordStore, type CallRecord } from '../calls/call-record';
+import { meteredRecords, ServerMetrics } from './metrics';
+
+/** The value of one series in the exposition text, or undefined. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+const queue = (id: string, waiting: number) => ({ id, waiting: Array.from({ length: waiting }, () => ({})) }) as unknown as QueueSnapshot;
+const op = (id: string, state: OperatorSnapshot['state']) => ({ id, state }) as OperatorSnapshot;
+
+describe('ServerMetrics', () => {
+  let snapshot: AcdSnapshot;
+  const metrics = () => new ServerMetrics({ snapshot: async () => snapshot, queues: ['support', 'sales'], defaultMetrics: false });
+  beforeEach(() => {
+    snapshot = { at: 0, queues: [queue('support', 2), queue('sales', 0)], operators: [op('a', 'available'), op('b', 'on-call'), op('c', 'available')] };
+  });
+
+  it('reads calls waiting per queue and operators by state from the snapshot at scrape time', async () => {
+    const m = metrics();
+    let text = await m.render();
+    expect(sample(text, 'switchboard_calls_waiting{queue="support"}')).toBe(2);
+    expect(sample(text, 'switchboard_calls_waiting{queue="sales"}')).toBe(0);
+    expect(sample(text, 'switchboard_operators{state="available"}')).toBe(2);
+    expect(sample(text, 'switchboard_operators{state="on-call"}')).toBe(1);
+    expect(sample(text, 'switchboard_operators{state="offline"}')).toBe(0);
+    snapshot = { ...snapshot, queues: [queue('support', 0), queue('sales', 1)] };
+    text = await m.render();
+    expect(sample(text, 'switchboard_calls_waiting{queue="support"}')).toBe(0);
+    expect(sample(text, 'switchboard_calls_waiting{queue="sales"}')).toBe(1);
+  });
+
+  it('counts written call records by outcome and observes their wait', async () => {
+    const m = metrics();
+    const records = meteredRecords(new MemoryCallRecordStore(), m);
+    const base = { callId: 'c', trunkId: 't', caller: 'x', number: '100', arrivedAt: 0, endedAt: 1, talkSeconds: 0 };
+    await records.write({ ...base, queue: 'support', outcome: 'answered', waitSeconds: 4 } as CallRecord);
+    await records.write({ ...base, queue: 'support', outcome: 'abandoned', waitSeconds: 25 } as CallRecord);
+    await records.write({ ...base, queue: 'support', outcome: 'abandoned', waitSeconds: 2 } as CallRecord);
+    const text = await m.render();
+    expect(sample(text, 'switchboard_calls_total{queue="support",outcome="answered"}')).toBe(1);
+    expect(sample(text, 'switchboard_calls_total{queue="support",outcome="abandoned"}')).toBe(2);
+    expect(sample(text, 'switchboard_calls_total{queue="sales",outcome="answered"}')).toBe(0);
+    expect(sample(text, 'switchboard_call_wait_seconds_count{queue="support",outcome="abandoned"}')).toBe(2);
+    expect(sample(text, 'switchboard_call_wait_seconds_bucket{le="5",queue="support",outcome="abandoned"}')).toBe(1);
+    expect(sample(text, 'switchboard_call_wait_seconds_sum{queue="support",outcome="abandoned"}')).toBe(27);
+    await expect(records.query({})).resolves.toHaveLength(3);
+  });
+
+  it('counts media relay errors', async () => {
+    const m = metrics();
+    m.relayError();
+    m.relayError();
+    expect(sample(await m.render(), 'switchboard_media_relay_errors_total')).toBe(2);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The server's Prometheus metrics (prom-client), on a registry of their own: calls by outcome and
+ * wait times (from call records as they are written), calls waiting per queue and operators by
+ * state (from the routing snapshot, read at scrape time), media relay errors (on the relay's
+ * `down`), and prom-client's default process metrics.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { CALL_OUTCOMES, type CallRecord, type CallRecordFilter, type CallRecordStore } from '../calls/call-record';
+import { OPERATOR_STATES, type AcdSnapshot } from '../routing';
+
+export interface MetricsOptions {
+  /** The routing snapshot, asked at every scrape. */
+  snapshot: () => Promise<AcdSnapshot>;
+  /** Queue ids, so every queue has a series from the start. */
+  queues?: readonly string[];
+  /** Collect prom-client's process metrics (CPU, memory, event loop). Default true. */
+  defaultMetrics?: boolean;
+}
+
+/** Wait-time buckets in seconds: a contact centre's service levels sit between 10 s and a few minutes. */
+export const WAIT_BUCKETS_SECONDS = [1, 5, 10, 20, 30, 60, 120, 300, 600];
+
+export class ServerMetrics {
+  readonly registry = new Registry();
+  private readonly calls: Counter<'queue' | 'outcome'>;
+  private readonly waits: Histogram<'queue' | 'outcome'>;
+  private readonly relayErrors: Counter;
+
+  constructor(options: MetricsOptions) {
+    const registers = [this.registry];
+    this.calls = new Counter({ name: 'switchboard_calls_total', help: 'Finished calls by queue and outcome', labelNames: ['queue', 'outcome'], registers });
+    this.waits = new Histogram({
+      name: 'switchboard_call_wait_seconds', help: 'Time callers waited before an operator answered or they left',
+      labelNames: ['queue', 'outcome'], buckets: WAIT_BUCKETS_SECONDS, registers,
+    });
+    this.relayErrors = new Counter({ name: 'switchboard_media_relay_errors_total', help: 'Times the media relay went down', registers });
+    for (const queue of options.queues ?? []) for (const outcome of CALL_OUTCOMES) this.calls.inc({ queue, outcome }, 0);
+
+    // gauges read the routing core at scrape time; one snapshot serves both
+    let pending: Promise<AcdSnapshot> | undefined;
+    const snapshot = () => {
+      pending ??= options.snapshot().finally(() => { pending = undefined; });
+      return pending;
+    };
+    new Gauge({
+      name: 'switchboard_calls_waiting', help: 'Calls waiting in each queue', labelNames: ['queue'], registers,
+      async collect() {
+        const s = await snapshot();
+        this.reset();
+        for (const q of s.queues) this.set({ queue: q.id }, q.waiting.length);
+      },
+    });
+    new Gauge({
+      name: 'switchboard_operators', help: 'Operators by state', labelNames: ['state'], registers,
+      async collect() {
+        const s = await snapshot();
+        const counts = new Map<string, number>(OPERATOR_STATES.map((st) => [st, 0]));
+        for (const o of s.operators) counts.set(o.state, (counts.get(o.state) ?? 0) + 1);
+        for (const [state, n] of counts) this.set({ state }, n);
+      },
+    });
+    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_' });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** One finished call, from its call record. */
+  recordCall(r: Pick<CallRecord, 'queue' | 'outcome' | 'waitSeconds'>): void {
+    this.calls.inc({ queue: r.queue, outcome: r.outcome });
+    this.waits.observe({ queue: r.queue, outcome: r.outcome }, r.waitSeconds);
+  }
+
+  /** The media relay went down. */
+  relayError(): void {
+    this.relayErrors.inc();
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
+
+/** A call record store that counts every record it writes into `metrics`. */
+export function meteredRecords<S extends CallRecordStore>(store: S, metrics: ServerMetrics): CallRecordStore {
+  return {
+    async write(record: CallRecord) {
+      await store.write(record);
+      metrics.recordCall(record);
+    },
+    query: (filter: CallRecordFilter) => store.query(filter),
+    dispose: (callId, operatorId, disposition, notes) => store.dispose(callId, operatorId, disposition, notes),
+  };
+}
