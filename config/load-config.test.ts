@@ -52,6 +52,7 @@ describe('the example configurations', () => {
     });
     expect(c.redis).toBeUndefined();
     expect(c.logging).toEqual({ level: 'info' });
+    expect(c.ops).toEqual({ drainTimeoutMs: 60_000 });
   });
 
   it('example.yaml: redis, external rtpengine, wss, drachtio, two trunks, skills', () => {

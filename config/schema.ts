@@ -221,6 +221,8 @@ export const ConfigSchema = z
     queues: z.array(QueueSchema).default([]),
     operators: z.array(OperatorSchema).default([]),
     logging: z.object({ level: z.enum(LOG_LEVELS).default('info') }).strict().prefault({}),
+    /** Running the process: on SIGTERM new calls are refused and active ones get this long to finish. */
+    ops: z.object({ drainTimeoutMs: z.number().int().min(0).max(3_600_000).default(60_000) }).strict().prefault({}),
   })
   .strict()
   // runs even when some sections are malformed, so one run lists every problem

@@ -103,12 +103,14 @@ async function main(): Promise<void> {
   });
 
   const holder: { center?: CallCenter } = {};
+  let draining = false;
   const signalling = await startSignalling({
     config,
     drachtio,
     bindings,
     log: log.child({ component: 'signalling' }),
     onCall: (call) => holder.center!.accept(inboundCall(signalling.srf, call)),
+    draining: () => draining,
   });
   // readiness: the SIP engine answered its start and the app's connection to it (or to drachtio-server) is up
   let sipConnected = true;
@@ -174,6 +176,12 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // drain: refuse new calls (503, Retry-After), let the calls in progress end, up to ops.drainTimeoutMs
+    draining = true;
+    const drainUntil = Date.now() + config.ops.drainTimeoutMs;
+    log.info({ signal, calls: center.size, drainTimeoutMs: config.ops.drainTimeoutMs }, 'draining');
+    while (center.size > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 100));
+    if (center.size > 0) log.warn({ calls: center.size }, 'drain timed out: ending the calls in progress');
     log.info({ signal }, 'stopping');
     web.close();
     httpServer.closeAllConnections();

@@ -24,7 +24,12 @@ export interface IngressOptions {
   /** Takes over an accepted call (queueing, ringing operators, media). */
   onCall: (call: TrunkCall) => void;
   log?: { info(obj: object, msg?: string): void };
+  /** True while the server drains (shutting down): new calls are refused with 503 and `Retry-After`. */
+  draining?: () => boolean;
 }
+
+/** Seconds a trunk is asked to wait before retrying a server that drains (another instance takes the call meanwhile). */
+export const DRAINING_RETRY_AFTER_SECONDS = 30;
 
 /**
  * Trunk ingress: an INVITE must come from a trunk (address allow-list or digest) and go to a
@@ -39,6 +44,7 @@ export function installIngress(options: IngressOptions): void {
       return;
     }
     if (auth.result === 'forbidden') return refuse(res, 'source-not-allowed', options, req);
+    if (options.draining?.()) return refuse(res, 'draining', options, req, { 'Retry-After': String(DRAINING_RETRY_AFTER_SECONDS) });
     const number = dialledNumber(req.uri);
     const route = number === undefined ? undefined : byNumber.get(number);
     if (!route) return refuse(res, 'unknown-number', options, req);
@@ -46,10 +52,10 @@ export function installIngress(options: IngressOptions): void {
   });
 }
 
-export function refuse(res: Srf.SrfResponse, outcome: SipOutcome, options?: Pick<IngressOptions, 'log'>, req?: Srf.SrfRequest): void {
+export function refuse(res: Srf.SrfResponse, outcome: SipOutcome, options?: Pick<IngressOptions, 'log'>, req?: Srf.SrfRequest, headers: Record<string, string> = {}): void {
   const { status, reason } = SIP_OUTCOMES[outcome];
   options?.log?.info({ outcome, status, callId: req?.get('Call-ID'), from: req?.source_address }, 'call refused');
-  res.send(status, reason, {});
+  res.send(status, reason, { headers });
 }
 
 /** The user part of the Request-URI: the number dialled. */

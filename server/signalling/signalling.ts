@@ -20,6 +20,8 @@ export interface SignallingOptions {
   drachtio: { host: string; port: number; secret: string };
   bindings: BindingStore;
   onCall: (call: TrunkCall) => void;
+  /** True while the server drains: the ingress refuses new calls (503, `Retry-After`). */
+  draining?: () => boolean;
   log: SignallingLogger;
 }
 
@@ -56,6 +58,7 @@ export async function startSignalling(o: SignallingOptions): Promise<Signalling>
     numbers: config.numbers,
     onCall: o.onCall,
     log: o.log,
+    ...(o.draining ? { draining: o.draining } : {}),
   });
   return {
     srf, registrar, operatorAuth,
