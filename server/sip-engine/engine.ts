@@ -77,7 +77,7 @@ export class SipEngine extends EventEmitter<SipEngineEvents> {
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.core.transactions.clear();
+    this.core.close();
     await Promise.all([this.admin.close(), this.transport.close()]);
   }
 

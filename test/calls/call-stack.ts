@@ -107,5 +107,9 @@ export async function startOperator(id: string, wsPort: number, o: { answerAfter
   await new Promise<void>((resolve, reject) => {
     void registerer.register({ requestDelegate: { onAccept: () => resolve(), onReject: (r) => reject(new Error(`REGISTER ${r.message.statusCode}`)) } });
   });
-  return { ua, invitations, answers, stop: () => ua.stop() };
+  const stop = async () => {
+    await registerer.dispose().catch(() => undefined); // its refresh timer would outlive a dropped transport
+    await ua.stop();
+  };
+  return { ua, invitations, answers, stop };
 }

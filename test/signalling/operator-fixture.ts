@@ -105,6 +105,10 @@ export async function startSoftphone(user: string, password: string, wsPort: num
   return {
     ua, registerer, invitations, register,
     registered: () => registerer.state === RegistererState.Registered,
-    stop: () => ua.stop(),
+    /** Disposes the registerer first: its refresh timer would otherwise outlive a dropped transport. */
+    stop: async () => {
+      await registerer.dispose().catch(() => undefined);
+      await ua.stop();
+    },
   };
 }

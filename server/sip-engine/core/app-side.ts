@@ -223,7 +223,7 @@ export class AppSide {
     if (status >= 200) {
       rec.final = true;
       // keep INVITE records while 2xx retransmissions may still come (timer M); others are done
-      if (isInvite && status < 300) core.transactions.clock.setTimeout(() => core.outbound.delete(rec.txnId), 64 * core.transactions.timers.T1);
+      if (isInvite && status < 300) rec.expiry ??= core.transactions.clock.setTimeout(() => core.outbound.delete(rec.txnId), 64 * core.transactions.timers.T1);
       else core.outbound.delete(rec.txnId);
     }
     const conn = core.apps.get(rec.conn);

@@ -38,6 +38,8 @@ export interface OutboundRecord {
   /** A CANCEL the app asked for before any provisional response arrived (RFC 3261 §9.1). */
   pendingCancel: SipRequest | undefined;
   final: boolean;
+  /** Forgets the record once 2xx retransmissions can no longer come. */
+  expiry?: unknown;
 }
 
 /** Methods that, arriving with an unknown To tag, are still offered to apps as new requests. */
@@ -60,6 +62,7 @@ export class SipCore implements TransactionLayerUser {
   readonly outbound = new Map<string, OutboundRecord>();
   readonly retransmitters = new Map<string, TwoXxRetransmitter>();
   readonly transactions: TransactionLayer;
+  private closed = false;
 
   constructor(
     readonly transport: TransportLayer,
@@ -148,6 +151,17 @@ export class SipCore implements TransactionLayerUser {
     this.apps.get(rec.conn)?.send(sipEvent('network', txn.request, txn.source, rec.txnId, rec.dialog?.id ?? ''));
   }
 
+  /** Stops every timer the core holds (retransmitters, app-answer guards, record expiries). */
+  close(): void {
+    this.closed = true;
+    for (const r of this.retransmitters.values()) r.stop();
+    this.retransmitters.clear();
+    for (const rec of [...this.inbound.values()]) this.untrack(rec);
+    for (const rec of this.outbound.values()) if (rec.expiry !== undefined) this.transactions.clock.clearTimeout(rec.expiry);
+    this.outbound.clear();
+    this.transactions.clear();
+  }
+
   // ---- shared helpers --------------------------------------------------------------------------
 
   track(txn: ServerTransaction, conn: AppConnection, dialog: Dialog | undefined): InboundRecord {
@@ -217,6 +231,7 @@ export class SipCore implements TransactionLayerUser {
     const bye = d.createRequest('BYE');
     bye.append('Reason', `SIP ;cause=200 ;text="${reason}"`);
     const dest = await this.dialogDestination(d);
+    if (this.closed) return; // shutting down: no new transactions
     bye.prepend('Via', this.transport.viaFor(dest.protocol, newBranch()));
     this.transactions.sendRequest(bye, dest, { onResponse: () => undefined });
     this.log.info({ dialogId: d.id, reason }, 'engine sent BYE');
@@ -241,6 +256,7 @@ export class SipCore implements TransactionLayerUser {
   }
 
   private onAppGone(conn: AppConnection): void {
+    if (this.closed) return;
     for (const rec of [...this.inbound.values()]) {
       if (rec.conn !== conn.id) continue;
       this.untrack(rec);

@@ -29,9 +29,10 @@ export class InviteClientTransaction extends ClientTransactionBase<State> {
 
   start(): void {
     const { T1 } = this.ctx.timers;
-    this.transmit();
+    // timers first: a send that fails at once terminates the transaction, which clears them
     if (!isReliable(this.dest.protocol)) this.scheduleA(T1);
     this.timers.start('B', 64 * T1, () => this.timeout());
+    this.transmit();
   }
 
   /** Whether a provisional response has arrived (a CANCEL may be sent only then, RFC 3261 §9.1). */

@@ -21,12 +21,13 @@ export class NonInviteClientTransaction extends ClientTransactionBase<State> {
 
   start(): void {
     const { T1 } = this.ctx.timers;
-    this.transmit();
+    // timers first: a send that fails at once terminates the transaction, which clears them
     if (!isReliable(this.dest.protocol)) this.scheduleE(T1);
     this.timers.start('F', 64 * T1, () => {
       this.user.onResponse(makeResponse(this.request, 408), undefined);
       this.terminate();
     });
+    this.transmit();
   }
 
   receive(res: SipResponse, source: Source): void {

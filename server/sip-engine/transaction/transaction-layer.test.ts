@@ -192,3 +192,19 @@ describe('non-INVITE server transaction', () => {
     expect(events).toEqual(['stray 200']);
   });
 });
+
+describe('a send that fails at once', () => {
+  it.each(['INVITE', 'OPTIONS'])('terminates the %s client transaction and leaves no timer armed', (method) => {
+    const clock = new FakeClock();
+    const got: number[] = [];
+    const layer = new TransactionLayer(
+      { sendBytes: (_b, _d, onError) => onError?.(new Error('no connection')), responseDestination: () => ({ protocol: 'udp', address: '127.0.0.1', port: 5060 }) },
+      { onRequest: () => undefined, onAck: () => undefined, onStrayResponse: () => undefined },
+      { clock },
+    );
+    layer.sendRequest(request(method), { protocol: 'udp', address: '127.0.0.1', port: 5070 }, { onResponse: (r) => got.push(r.status) });
+    expect(got).toEqual([503]);
+    expect(layer.counts.client).toBe(0);
+    expect(clock.pending).toBe(0);
+  });
+});
