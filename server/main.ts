@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       await bindingsClient.ping();
       return 'up';
     },
-  });
+  }, { draining: () => draining });
   engine?.on('flowClosed', (flow) => void signalling.registrar.flowClosed(flow));
   const bus = new ServerEventBus();
   const metrics = new ServerMetrics({ snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id) });

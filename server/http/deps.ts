@@ -100,7 +100,8 @@ export type ReadinessPartState = 'up' | 'down';
 
 /** Whether the server can take calls: every part it needs is up (`server/ops/readiness.ts` builds one). */
 export interface ReadinessSource {
-  check(): Promise<{ ready: boolean; parts: Record<string, ReadinessPartState> }>;
+  /** `draining`: the server shuts down and takes no new calls. */
+  check(): Promise<{ ready: boolean; draining?: boolean; parts: Record<string, ReadinessPartState> }>;
 }
 
 /** Prometheus-style metrics, rendered at scrape time (`server/ops/metrics.ts` builds one). */

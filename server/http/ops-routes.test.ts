@@ -29,6 +29,16 @@ describe('ops routes', () => {
     }
   });
 
+  it('GET /readyz answers 503 draining while the server shuts down', async () => {
+    const http = createApp({ ...t.deps, readiness: { check: async () => ({ ready: false, draining: true, parts: { sip: 'up' } }) } });
+    try {
+      const res = await request(http.app).get('/readyz');
+      expect([res.status, res.body]).toEqual([503, { status: 'draining', parts: { sip: 'up' } }]);
+    } finally {
+      http.close();
+    }
+  });
+
   it('GET /metrics is 404 without a metrics dep and the rendered text with one', async () => {
     expect((await request(t.http.app).get('/metrics')).status).toBe(404);
     const http = createApp({ ...t.deps, metrics: { contentType: 'text/plain; version=0.0.4; charset=utf-8', render: async () => 'x_total 1\n' } });

@@ -12,7 +12,8 @@ export function registerOpsRoutes(app: Express, ctx: AppContext): void {
       return;
     }
     const report = await deps.readiness.check();
-    res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not-ready', parts: report.parts });
+    const status = report.ready ? 'ready' : report.draining ? 'draining' : 'not-ready';
+    res.status(report.ready ? 200 : 503).json({ status, parts: report.parts });
   });
 
   app.get('/metrics', async (_req, res, next) => {

@@ -20,6 +20,14 @@ describe('createReadiness', () => {
     await expect(r.check()).resolves.toEqual({ ready: false, parts: { a: 'down', b: 'down', c: 'up' } });
   });
 
+  it('is not ready while draining, whatever the parts say', async () => {
+    let draining = false;
+    const r = createReadiness({ sip: () => 'up' }, { draining: () => draining });
+    await expect(r.check()).resolves.toEqual({ ready: true, parts: { sip: 'up' } });
+    draining = true;
+    await expect(r.check()).resolves.toEqual({ ready: false, draining: true, parts: { sip: 'up' } });
+  });
+
   it('counts a probe that does not answer in time as down', async () => {
     const r = createReadiness({ slow: () => new Promise<PartState>(() => undefined), fast: () => 'up' }, { timeoutMs: 20 });
     await expect(r.check()).resolves.toEqual({ ready: false, parts: { slow: 'down', fast: 'up' } });

@@ -11,6 +11,8 @@ export type ReadinessProbe = () => PartState | Promise<PartState>;
 
 export interface ReadinessReport<P extends string = string> {
   ready: boolean;
+  /** The server is shutting down: not ready whatever the parts say (load balancers stop sending). */
+  draining?: boolean;
   parts: Record<P, PartState>;
 }
 
@@ -19,8 +21,15 @@ export interface Readiness {
   check(): Promise<ReadinessReport>;
 }
 
+export interface ReadinessOptions {
+  /** A probe that takes longer counts as `down`. Default 2000 ms. */
+  timeoutMs?: number;
+  /** True once the server drains (SIGTERM): the report is not ready and says so. */
+  draining?: () => boolean;
+}
+
 /** A probe that throws or takes longer than `timeoutMs` counts as `down`. */
-export function createReadiness<P extends string>(probes: Record<P, ReadinessProbe>, options: { timeoutMs?: number } = {}): Readiness & { check(): Promise<ReadinessReport<P>> } {
+export function createReadiness<P extends string>(probes: Record<P, ReadinessProbe>, options: ReadinessOptions = {}): Readiness & { check(): Promise<ReadinessReport<P>> } {
   const timeoutMs = options.timeoutMs ?? 2000;
   const ask = async (probe: ReadinessProbe): Promise<PartState> => {
     let timer: NodeJS.Timeout | undefined;
@@ -42,6 +51,7 @@ export function createReadiness<P extends string>(probes: Record<P, ReadinessPro
       const names = Object.keys(probes) as P[];
       const states = await Promise.all(names.map((n) => ask(probes[n])));
       const parts = Object.fromEntries(names.map((n, i) => [n, states[i]])) as Record<P, PartState>;
+      if (options.draining?.()) return { ready: false, draining: true, parts };
       return { ready: states.every((s) => s === 'up'), parts };
     },
   };

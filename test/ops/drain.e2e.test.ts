@@ -24,6 +24,8 @@ describe('graceful drain', () => {
     assertSippPassed(refusedResult, 1);
     expect(refusedResult.messageLog).toMatch(/SIP\/2\.0 503[^\n]*\n(?:[^\n]+\n)*?Retry-After: 30/i);
     expect(server.proc.child.exitCode).toBeNull(); // still draining: the first call goes on
+    const ready = await fetch(`${server.url}/readyz`);
+    expect([ready.status, ((await ready.json()) as { status: string }).status]).toEqual([503, 'draining']);
 
     assertSippPassed(await inProgress.done(), 1);
     await expect(server.proc.exited).resolves.toBe(0);
