@@ -188,10 +188,24 @@ async function main(): Promise<void> {
     httpServer.close();
     center.close();
     signalling.close();
-    await media.close();
-    await store.close();
-    await bindingsClient?.quit();
-    await engine?.close();
+    // each part gets a bounded time to close (a Redis that is gone must not hold the exit)
+    const closing = async (part: string, close: () => Promise<unknown> | undefined) => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.resolve().then(close).catch((err: unknown) => log.warn({ err, part }, 'closing failed')),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            log.warn({ part }, 'closing timed out');
+            resolve();
+          }, 5000);
+        }),
+      ]);
+      clearTimeout(timer);
+    };
+    await closing('media', () => media.close());
+    await closing('store', () => store.close());
+    await closing('bindings', () => bindingsClient?.quit());
+    await closing('engine', () => engine?.close());
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { stopAll, waitFor } from '../support/processes';
 import { startServer, type ServerProcess } from '../e2e/server-process';
+import { startRedis, type TestRedis } from '../support/redis-server';
 
 interface ReadyBody { status: string; parts: Record<string, string> }
 
@@ -23,7 +24,11 @@ function rtpengineChild(pid: number): number | undefined {
 }
 
 describe('readiness of the running server', () => {
-  afterAll(async () => stopAll());
+  let redis: TestRedis | undefined;
+  afterAll(async () => {
+    await stopAll();
+    await redis?.stop();
+  });
 
   it('is ready, goes not-ready naming media when rtpengine dies, and ready again once it is restarted', async () => {
     const server = await startServer();
@@ -45,5 +50,22 @@ describe('readiness of the running server', () => {
     const restarted = rtpengineChild(server.proc.child.pid!);
     expect(restarted).toBeDefined();
     expect(restarted).not.toBe(pid);
+  });
+
+  it('with Redis: ready while Redis answers, not ready naming the store once it is gone, and still exits 0 on SIGTERM', async () => {
+    redis = await startRedis();
+    const server = await startServer({ SWITCHBOARD_REDIS_URL: redis.url, SWITCHBOARD_REDIS_PREFIX: `readyz-${process.pid}-${Date.now()}` });
+    expect(await readyz(server)).toEqual({ status: 200, body: { status: 'ready', parts: { sip: 'up', media: 'up', store: 'up' } } });
+    await redis.stop();
+    let seen: { status: number; body: ReadyBody } | undefined;
+    await waitFor(async () => {
+      seen = await readyz(server);
+      return seen.status === 503;
+    }, '/readyz to answer 503', 15_000);
+    expect(seen!.body).toEqual({ status: 'not-ready', parts: { sip: 'up', media: 'up', store: 'down' } });
+    expect(server.proc.child.exitCode).toBeNull();
+    // with the store gone the server still shuts down cleanly
+    server.proc.child.kill('SIGTERM');
+    await expect(server.proc.exited).resolves.toBe(0);
   });
 });
