@@ -30,4 +30,18 @@ describe('graceful drain', () => {
     assertSippPassed(await inProgress.done(), 1);
     await expect(server.proc.exited).resolves.toBe(0);
   });
+
+  it('ends the calls still in progress at ops.drainTimeoutMs and exits 0', async () => {
+    const server = await startServer({ SWITCHBOARD__ops__drainTimeoutMs: '1000' });
+    const long = await runSipp({ scenario: 'uac-basic', remote: `127.0.0.1:${server.sipPort}`, service: '100', keys: { hold_ms: 15_000 }, hardTimeoutMs: 25_000 });
+    await waitFor(async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return /^switchboard_calls_waiting\{queue="support"\} 1$/m.test(text);
+    }, 'the call to be queued', 10_000);
+    const sent = Date.now();
+    server.proc.child.kill('SIGTERM');
+    await expect(server.proc.exited).resolves.toBe(0);
+    expect(Date.now() - sent).toBeLessThan(10_000); // well before the caller's 15 s hold ends
+    await long.stop();
+  });
 });
