@@ -45,6 +45,13 @@ describe('metrics of the running server', () => {
     expect(sample(after, 'switchboard_calls_waiting{queue="support"}')).toBe(0);
     expect(sample(after, 'switchboard_media_relay_errors_total')).toBe(0);
 
+    // an operator signs in (routing: paused, reason login)
+    const offline = sample(after, 'switchboard_operators{state="offline"}');
+    await server.login('alice', 'alice-demo');
+    const signedIn = await scrape(server);
+    expect(sample(signedIn, 'switchboard_operators{state="paused"}')).toBe(1);
+    expect(sample(signedIn, 'switchboard_operators{state="offline"}')).toBe(offline - 1);
+
     const rtpengine = Number(execFileSync('pgrep', ['-P', String(server.proc.child.pid), 'rtpengine'], { encoding: 'utf8' }).trim().split('\n')[0]);
     process.kill(rtpengine, 'SIGKILL');
     await waitFor(async () => sample(await scrape(server), 'switchboard_media_relay_errors_total') === 1, 'the relay error to be counted', 10_000);
