@@ -129,7 +129,10 @@ async function main(): Promise<void> {
   }, { draining: () => draining });
   engine?.on('flowClosed', (flow) => void signalling.registrar.flowClosed(flow));
   const bus = new ServerEventBus();
-  const metrics = new ServerMetrics({ snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id) });
+  const metrics = new ServerMetrics({
+    snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id),
+    ...(engine ? { sipMessages: () => engine!.stats().then((s) => s.messages) } : {}),
+  });
   media.relay.on('down', () => metrics.relayError());
   const records = meteredRecords(new MemoryCallRecordStore(), metrics);
   const center = new CallCenter({

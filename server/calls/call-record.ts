@@ -17,6 +17,8 @@ export interface CallRecord {
   endedAt: number;
   waitSeconds: number;
   talkSeconds: number;
+  /** From the trunk's INVITE to our 200 OK (the caller answered into the queue), when it was answered. */
+  setupMs?: number;
   /** Filled in by the operator's wrap-up. */
   disposition?: string;
   notes?: string;

@@ -55,6 +55,7 @@ export class CallSession {
   phase: CallPhase = 'answering';
   private readonly arrivedAt: number;
   private answeredAt: number | undefined;
+  private setupMs: number | undefined;
   private operatorId: string | undefined;
   private operatorLeg: OperatorLeg | undefined;
   private dialing: AbortController | undefined;
@@ -96,6 +97,7 @@ export class CallSession {
     call.leg.onHangup(() => void this.callerHungUp());
     try {
       await call.leg.answer(answerSdp);
+      this.setupMs = this.deps.now() - this.arrivedAt;
     } catch {
       return this.finish('abandoned', false); // the caller gave up before our 200 went out
     }
@@ -217,6 +219,7 @@ export class CallSession {
       talkSeconds: this.answeredAt ? Math.round((endedAt - this.answeredAt) / 1000) : 0,
       ...(this.operatorId ? { operatorId: this.operatorId } : {}),
       ...(this.answeredAt ? { answeredAt: this.answeredAt } : {}),
+      ...(this.setupMs !== undefined ? { setupMs: this.setupMs } : {}),
     };
     await this.deps.records.write(record);
     this.notify('ended', record.waitSeconds, this.operatorId);

@@ -15,7 +15,12 @@ export interface MetricsOptions {
   queues?: readonly string[];
   /** Collect prom-client's process metrics (CPU, memory, event loop). Default true. */
   defaultMetrics?: boolean;
+  /** The SIP engine's message counts (`request:INVITE`, `response:200` → n), asked at every scrape. */
+  sipMessages?: () => Promise<{ in: Record<string, number>; out: Record<string, number> }>;
 }
+
+/** Call set-up buckets in seconds (trunk INVITE → our 200 OK): parking the caller should take milliseconds. */
+export const SETUP_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 /** Wait-time buckets in seconds: a contact centre's service levels sit between 10 s and a few minutes. */
 export const WAIT_BUCKETS_SECONDS = [1, 5, 10, 20, 30, 60, 120, 300, 600];
@@ -25,6 +30,7 @@ export class ServerMetrics {
   private readonly calls: Counter<'queue' | 'outcome'>;
   private readonly waits: Histogram<'queue' | 'outcome'>;
   private readonly relayErrors: Counter;
+  private readonly setups: Histogram<'queue'>;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -34,6 +40,27 @@ export class ServerMetrics {
       labelNames: ['queue', 'outcome'], buckets: WAIT_BUCKETS_SECONDS, registers,
     });
     this.relayErrors = new Counter({ name: 'switchboard_media_relay_errors_total', help: 'Times the media relay went down', registers });
+    this.setups = new Histogram({
+      name: 'switchboard_call_setup_seconds', help: 'Time from the trunk\'s INVITE to our 200 OK (caller answered into the queue)',
+      labelNames: ['queue'], buckets: SETUP_BUCKETS_SECONDS, registers,
+    });
+    if (options.sipMessages) {
+      const read = options.sipMessages;
+      new Counter({
+        name: 'switchboard_sip_messages_total', help: 'SIP messages received and sent, requests by method and responses by status (first sends)',
+        labelNames: ['direction', 'kind', 'name'], registers,
+        async collect() {
+          const m = await read();
+          this.reset();
+          for (const direction of ['in', 'out'] as const) {
+            for (const [key, n] of Object.entries(m[direction])) {
+              const [kind, name] = key.split(':') as [string, string];
+              this.inc({ direction, kind, name }, n);
+            }
+          }
+        },
+      });
+    }
     for (const queue of options.queues ?? []) for (const outcome of CALL_OUTCOMES) this.calls.inc({ queue, outcome }, 0);
 
     // gauges read the routing core at scrape time; one snapshot serves both
@@ -67,9 +94,10 @@ export class ServerMetrics {
   }
 
   /** One finished call, from its call record. */
-  recordCall(r: Pick<CallRecord, 'queue' | 'outcome' | 'waitSeconds'>): void {
+  recordCall(r: Pick<CallRecord, 'queue' | 'outcome' | 'waitSeconds' | 'setupMs'>): void {
     this.calls.inc({ queue: r.queue, outcome: r.outcome });
     this.waits.observe({ queue: r.queue, outcome: r.outcome }, r.waitSeconds);
+    if (r.setupMs !== undefined) this.setups.observe({ queue: r.queue }, r.setupMs / 1000);
   }
 
   /** The media relay went down. */

@@ -34,6 +34,8 @@ export interface SipEngineStats {
   serverTransactions: number;
   clientTransactions: number;
   badMessages: number;
+  /** SIP messages received and sent: `request:<METHOD>` and `response:<status>` → count. */
+  messages: { in: Record<string, number>; out: Record<string, number> };
 }
 
 /**
@@ -96,6 +98,9 @@ export class SipEngine extends EventEmitter<SipEngineEvents> {
 
   stats(): SipEngineStats {
     const t = this.core.transactions.counts;
-    return { dialogs: this.core.dialogs.size, serverTransactions: t.server, clientTransactions: t.client, badMessages: this.badMessages };
+    return {
+      dialogs: this.core.dialogs.size, serverTransactions: t.server, clientTransactions: t.client, badMessages: this.badMessages,
+      messages: this.core.counters.snapshot(),
+    };
   }
 }

@@ -44,6 +44,14 @@ describe('metrics of the running server', () => {
     expect(sample(after, 'switchboard_call_wait_seconds_sum{queue="support",outcome="abandoned"}')).toBeGreaterThanOrEqual(1);
     expect(sample(after, 'switchboard_calls_waiting{queue="support"}')).toBe(0);
     expect(sample(after, 'switchboard_media_relay_errors_total')).toBe(0);
+    // the caller was answered into the queue: one set-up time, well under a second
+    expect(sample(after, 'switchboard_call_setup_seconds_count{queue="support"}')).toBe(1);
+    expect(sample(after, 'switchboard_call_setup_seconds_sum{queue="support"}')).toBeLessThan(1);
+    // SIP messages by method and status: the INVITE, ACK and BYE in, the 100/200s out
+    expect(sample(after, 'switchboard_sip_messages_total{direction="in",kind="request",name="INVITE"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'switchboard_sip_messages_total{direction="in",kind="request",name="BYE"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'switchboard_sip_messages_total{direction="out",kind="response",name="100"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'switchboard_sip_messages_total{direction="out",kind="response",name="200"}')).toBeGreaterThanOrEqual(2);
 
     // an operator signs in (routing: paused, reason login)
     const offline = sample(after, 'switchboard_operators{state="offline"}');

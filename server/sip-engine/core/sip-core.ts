@@ -10,6 +10,7 @@ import type { Endpoint, Source } from '../transport/types';
 import { sipEvent } from './report';
 import { TwoXxRetransmitter } from './retransmitter';
 import type { EngineLogger } from '../logger';
+import { SipCounters } from '../sip-counters';
 
 /** A request delivered to an app, waiting for the app's response. */
 export interface InboundRecord {
@@ -62,6 +63,7 @@ export class SipCore implements TransactionLayerUser {
   readonly outbound = new Map<string, OutboundRecord>();
   readonly retransmitters = new Map<string, TwoXxRetransmitter>();
   readonly transactions: TransactionLayer;
+  readonly counters = new SipCounters();
   private closed = false;
 
   constructor(
@@ -70,9 +72,15 @@ export class SipCore implements TransactionLayerUser {
     readonly log: EngineLogger,
     options: TransactionLayerOptions = {},
   ) {
-    this.transactions = new TransactionLayer(transport, this, options);
-    transport.on('request', (req, source) => this.safely(() => this.transactions.handleRequest(req, source)));
-    transport.on('response', (res, source) => this.safely(() => this.transactions.handleResponse(res, source)));
+    this.transactions = new TransactionLayer(transport, this, { ...options, sent: (msg) => this.counters.count('out', msg) });
+    transport.on('request', (req, source) => {
+      this.counters.count('in', req);
+      this.safely(() => this.transactions.handleRequest(req, source));
+    });
+    transport.on('response', (res, source) => {
+      this.counters.count('in', res);
+      this.safely(() => this.transactions.handleResponse(res, source));
+    });
     apps.on('connectionClosed', (conn) => this.safely(() => this.onAppGone(conn)));
     transport.on('connectionClosed', (flow) => this.safely(() => this.onFlowClosed(flow)));
   }

@@ -36,6 +36,12 @@ export abstract class ClientTransactionBase<State extends string> {
     this.ctx.terminated(this.key);
   }
 
+  /** The first send, counted; retransmissions use transmit(). */
+  protected firstTransmit(): void {
+    this.ctx.sent?.(this.request);
+    this.transmit();
+  }
+
   protected transmit(): void {
     this.ctx.send(this.bytes, this.dest, () => this.transportError());
   }

@@ -32,7 +32,7 @@ export class InviteClientTransaction extends ClientTransactionBase<State> {
     // timers first: a send that fails at once terminates the transaction, which clears them
     if (!isReliable(this.dest.protocol)) this.scheduleA(T1);
     this.timers.start('B', 64 * T1, () => this.timeout());
-    this.transmit();
+    this.firstTransmit();
   }
 
   /** Whether a provisional response has arrived (a CANCEL may be sent only then, RFC 3261 §9.1). */

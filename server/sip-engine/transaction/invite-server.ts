@@ -51,6 +51,7 @@ export class InviteServerTransaction implements ServerTransactionLike {
   respond(res: SipResponse): void {
     if (this.state !== 'proceeding') throw new Error(`INVITE server transaction: cannot send ${res.status} in state ${this.state}`);
     this.dest = this.ctx.responseDestination(res, this.source);
+    this.ctx.sent?.(res);
     this.lastResponse = res.toBuffer();
     this.ctx.send(this.lastResponse, this.dest);
     if (res.status < 200) return;

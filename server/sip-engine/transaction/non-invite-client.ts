@@ -27,7 +27,7 @@ export class NonInviteClientTransaction extends ClientTransactionBase<State> {
       this.user.onResponse(makeResponse(this.request, 408), undefined);
       this.terminate();
     });
-    this.transmit();
+    this.firstTransmit();
   }
 
   receive(res: SipResponse, source: Source): void {

@@ -38,6 +38,7 @@ export class NonInviteServerTransaction implements ServerTransactionLike {
       throw new Error(`${this.request.method} server transaction: cannot send ${res.status} in state ${this.state}`);
     }
     this.dest = this.ctx.responseDestination(res, this.source);
+    this.ctx.sent?.(res);
     this.lastResponse = res.toBuffer();
     this.ctx.send(this.lastResponse, this.dest);
     if (res.status < 200) {

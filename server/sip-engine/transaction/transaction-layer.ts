@@ -27,6 +27,8 @@ export interface TransactionLayerOptions {
   timers?: Partial<TimerValues>;
   /** Send 100 Trying as soon as an INVITE arrives (drachtio-server does). Default true. */
   autoTrying?: boolean;
+  /** Told of each request and response the transactions send (first sends only). */
+  sent?: (msg: SipRequest | SipResponse) => void;
 }
 
 export interface TransactionLayerIo {
@@ -48,6 +50,7 @@ export class TransactionLayer {
       timers: { ...DEFAULT_TIMERS, ...options.timers },
       send: (bytes: Buffer, dest: Endpoint, onError?: (err: Error) => void) => io.sendBytes(bytes, dest, onError),
       responseDestination: (res: SipResponse, source: Source) => io.responseDestination(res, source),
+      sent: options.sent,
     };
     this.ctxServer = { ...base, terminated: (key) => this.servers.delete(key) };
     this.ctxClient = { ...base, terminated: (key) => this.clients.delete(key) };

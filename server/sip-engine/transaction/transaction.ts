@@ -10,6 +10,8 @@ export interface TransactionContext {
   responseDestination(res: SipResponse, source: Source): Endpoint;
   /** Called once when the transaction reaches Terminated, so the layer forgets it. */
   terminated(key: string): void;
+  /** Told of each request and response a transaction sends (not retransmissions). */
+  sent?(msg: SipRequest | SipResponse): void;
 }
 
 /** Timers owned by one transaction; all cleared when it terminates. */
