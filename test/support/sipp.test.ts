@@ -132,10 +132,12 @@ describe('runSipp', () => {
 
   it('survives 5 % packet loss over UDP thanks to retransmissions', async () => {
     // The call is held long enough for the UAS to retransmit its 200 twice (0.5 s, 1.5 s) if
-    // the ACK was lost, and the UAS lingers for the BYE's retransmissions if its 200 was lost.
-    const uas = await runSipp({ scenario: 'uas-basic', calls: 6, keys: { linger_ms: 2000 } });
+    // the ACK was lost, and the UAS lingers through the BYE's retransmissions (0.5, 1, 2, 4 s) if
+    // its 200 was lost — with a shorter linger, two losses in a row left the UAC retransmitting
+    // into nothing until the hard timeout.
+    const uas = await runSipp({ scenario: 'uas-basic', calls: 6, keys: { linger_ms: 8000 }, hardTimeoutMs: 45_000 });
     const uac = await runSipp({ scenario: 'uac-basic', calls: 6, rate: 50, keys: { hold_ms: 1600 }, lostPercent: 5,
-      remote: `127.0.0.1:${uas.port}` });
+      remote: `127.0.0.1:${uas.port}`, hardTimeoutMs: 45_000 });
     const [c, s] = await Promise.all([uac.done(), uas.done()]);
     assertSippPassed(c, 6);
     assertSippPassed(s, 6);
