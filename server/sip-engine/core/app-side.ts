@@ -1,6 +1,6 @@
 import { makeResponse, SipRequest, type AnySipMessage, type SipResponse } from '../message/message';
 import { parseAppMessage } from '../message/parser';
-import { parseNameAddr, tagOf } from '../message/name-addr';
+import { formatNameAddr, parseNameAddr, tagOf } from '../message/name-addr';
 import { Dialog } from '../dialog/dialog';
 import { newBranch, newCallId, newTag, newTxnId } from '../ids';
 import type { AppConnection } from '../drachtio/app-connection';
@@ -272,10 +272,9 @@ export class AppSide {
   }
 }
 
+/** A From/To value without its tag, in angle brackets (the dialog's local or remote URI). */
 function withoutTag(value: string): string {
   const na = parseNameAddr(value);
   na.params.delete('tag');
-  let s = na.displayName !== undefined ? `"${na.displayName}" <${na.uri}>` : `<${na.uri}>`;
-  for (const [k, v] of na.params) s += v === null ? `;${k}` : `;${k}=${v}`;
-  return s;
+  return formatNameAddr({ ...na, angle: true });
 }

@@ -3,6 +3,7 @@ import * as net from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { AppConnection } from './app-connection';
 import { FrameDecoder } from './framing';
+import { listenOn } from '../transport/listen';
 
 export interface AdminServerOptions {
   address: string;
@@ -40,15 +41,8 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
     return this.bound;
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.port, this.options.address, () => {
-        this.server.off('error', reject);
-        this.bound = (this.server.address() as net.AddressInfo).port;
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    this.bound = (await listenOn(this.server, this.options.port, this.options.address)).port;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { SipRequest, SipResponse } from '../message/message';
-import { isReliable, type Endpoint, type Source } from '../transport/types';
-import { TimerSet, transition, type ServerTransactionLike, type TransactionContext } from './transaction';
+import { isReliable } from '../transport/types';
+import { transition } from './transaction';
+import { ServerTransactionBase } from './server-transaction';
 
 type State = 'proceeding' | 'accepted' | 'completed' | 'confirmed' | 'terminated';
 const TABLE: Record<State, readonly State[]> = {
@@ -17,21 +18,8 @@ const TABLE: Record<State, readonly State[]> = {
  * up); after a 2xx the transaction only absorbs retransmissions for timer L — retransmitting the
  * 2xx itself is the dialog's job.
  */
-export class InviteServerTransaction implements ServerTransactionLike {
+export class InviteServerTransaction extends ServerTransactionBase<State> {
   state: State = 'proceeding';
-  private readonly timers: TimerSet;
-  private lastResponse: Buffer | undefined;
-  private dest: Endpoint | undefined;
-  finalStatus: number | undefined;
-
-  constructor(
-    readonly key: string,
-    readonly request: SipRequest,
-    readonly source: Source,
-    private readonly ctx: TransactionContext,
-  ) {
-    this.timers = new TimerSet(ctx.clock);
-  }
 
   /** A retransmitted INVITE, or the ACK for a non-2xx final response. */
   receive(req: SipRequest): void {
@@ -43,19 +31,13 @@ export class InviteServerTransaction implements ServerTransactionLike {
       }
       return;
     }
-    if ((this.state === 'proceeding' || this.state === 'completed') && this.lastResponse && this.dest) {
-      this.ctx.send(this.lastResponse, this.dest);
-    }
+    if (this.state === 'proceeding' || this.state === 'completed') this.resendLast();
   }
 
   respond(res: SipResponse): void {
     if (this.state !== 'proceeding') throw new Error(`INVITE server transaction: cannot send ${res.status} in state ${this.state}`);
-    this.dest = this.ctx.responseDestination(res, this.source);
-    this.ctx.sent?.(res);
-    this.lastResponse = res.toBuffer();
-    this.ctx.send(this.lastResponse, this.dest);
+    this.sendResponse(res);
     if (res.status < 200) return;
-    this.finalStatus = res.status;
     const { T1, T2 } = this.ctx.timers;
     if (res.status < 300) {
       this.state = transition(TABLE, this.state, 'accepted', 'INVITE server');
@@ -66,19 +48,12 @@ export class InviteServerTransaction implements ServerTransactionLike {
     if (!isReliable(this.source.protocol)) {
       const retransmit = (interval: number) =>
         this.timers.start('G', interval, () => {
-          if (this.state !== 'completed' || !this.lastResponse || !this.dest) return;
-          this.ctx.send(this.lastResponse, this.dest);
+          if (this.state !== 'completed') return;
+          this.resendLast();
           retransmit(Math.min(interval * 2, T2));
         });
       retransmit(T1);
     }
     this.timers.start('H', 64 * T1, () => this.terminate());
-  }
-
-  terminate(): void {
-    if (this.state === 'terminated') return;
-    this.timers.clear();
-    this.state = 'terminated';
-    this.ctx.terminated(this.key);
   }
 }

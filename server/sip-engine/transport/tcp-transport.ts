@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import { EventEmitter } from 'node:events';
 import { StreamFramer } from '../message/stream-framer';
+import { listenOn } from './listen';
 import type { Endpoint, Source, Transport, TransportEvents } from './types';
 
 interface Connection {
@@ -36,16 +37,8 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
     return this.bound;
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.port, this.address, () => {
-        this.server.off('error', reject);
-        const a = this.server.address() as net.AddressInfo;
-        this.bound = { address: a.address, port: a.port };
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    this.bound = await listenOn(this.server, this.port, this.address);
   }
 
   send(dest: Endpoint, bytes: Buffer, onError?: (err: Error) => void): void {

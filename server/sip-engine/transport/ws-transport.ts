@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_MESSAGE_SIZE } from '../message/parser';
 import { stripV4Mapped } from './tcp-transport';
+import { listenOn } from './listen';
 import type { Endpoint, Source, Transport, TransportEvents } from './types';
 
 export interface WsTransportOptions {
@@ -59,16 +60,8 @@ export class WsTransport extends EventEmitter<TransportEvents> implements Transp
     return this.bound;
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.options.port, this.options.address, () => {
-        this.server.off('error', reject);
-        const a = this.server.address() as { address: string; port: number };
-        this.bound = { address: a.address, port: a.port };
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    this.bound = await listenOn(this.server, this.options.port, this.options.address);
   }
 
   send(dest: Endpoint, bytes: Buffer, onError?: (err: Error) => void): void {
