@@ -114,6 +114,8 @@ export const NewCallSchema = z
     queueId: Id,
     priority: z.number().int().min(0).max(MAX_PRIORITY).default(0),
     skills: z.record(SkillName, Level).default({}),
+    /** When the call first reached the centre (kept when a transfer queues it again); default: now. */
+    arrivedAt: z.number().int().nonnegative().optional(),
   })
   .strict();
 
@@ -151,8 +153,10 @@ export function parseOperatorConfig(input: unknown): OperatorConfig {
   return parse(OperatorConfigSchema, input, 'operator config', 'ERR_INVALID_CONFIG') as OperatorConfig;
 }
 
-export function parseNewCall(input: unknown): Required<NewCall> {
-  return parse(NewCallSchema, input, 'call', 'ERR_INVALID_INPUT') as Required<NewCall>;
+export type ParsedNewCall = Required<Omit<NewCall, 'arrivedAt'>> & Pick<NewCall, 'arrivedAt'>;
+
+export function parseNewCall(input: unknown): ParsedNewCall {
+  return parse(NewCallSchema, input, 'call', 'ERR_INVALID_INPUT') as ParsedNewCall;
 }
 
 const PositiveMs = z.number().int().positive();

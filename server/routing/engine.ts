@@ -178,7 +178,7 @@ export class RoutingEngine {
       id: input.id,
       queueId: input.queueId,
       priority: input.priority ?? 0,
-      arrivedAt: run.now,
+      arrivedAt: Math.min(input.arrivedAt ?? run.now, run.now),
       enqueuedAt: run.now,
       skills: { ...(input.skills ?? {}) },
       state: 'waiting',

@@ -100,6 +100,8 @@ export interface NewCall {
   queueId: string;
   priority?: number;
   skills?: SkillLevels;
+  /** When the call first reached the centre; a transferred call keeps it so that its wait is fair. Default: now. */
+  arrivedAt?: number;
 }
 
 export interface EligibleOperator {

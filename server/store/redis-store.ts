@@ -128,7 +128,7 @@ export class RedisAcdStore implements AcdStore {
       case 'enqueue': {
         const c = command.call;
         script = SCRIPTS.enqueue;
-        args = { ...base, call: { id: c.id, queueId: c.queueId, priority: c.priority ?? 0, skills: c.skills ?? {} } };
+        args = { ...base, call: { id: c.id, queueId: c.queueId, priority: c.priority ?? 0, skills: c.skills ?? {}, ...(c.arrivedAt !== undefined ? { arrivedAt: c.arrivedAt } : {}) } };
         hintKeys = [`queue:${c.queueId}`];
         break;
       }

@@ -142,6 +142,19 @@ export function describeAcdStoreConformance(name: string, factory: StoreFactory)
       expect(view.queues[0]?.ahtMs).toBe(35_000);
     });
 
+    it('keeps the original arrival of a call queued again (a transfer), ahead of later calls', async () => {
+      const p = await pair();
+      await p.configure({ queues: [q('first'), q('second')], operators: [op('x', ['second'])] });
+      const arrivedAt = p.now;
+      p.now += 60_000;
+      await p.events({ kind: 'enqueue', call: { id: 'newcomer', queueId: 'second' } });
+      p.now += 1000;
+      await p.events({ kind: 'enqueue', call: { id: 'transferred', queueId: 'second', arrivedAt } });
+      const view = await p.compareViews();
+      expect(view.calls.find((c) => c.id === 'transferred')).toMatchObject({ arrivedAt, enqueuedAt: p.now });
+      expect(offersOf(await p.events({ kind: 'login', operatorId: 'x' }))).toEqual(['transferred→x']);
+    });
+
     it('serves one operator’s queues by priority, then longest wait', async () => {
       const p = await pair();
       await p.configure({ queues: [q('a'), q('b'), q('c')], operators: [op('x', ['a', 'b', 'c'])] });

@@ -85,7 +85,7 @@ const ENQUEUE = script(
   queueCfg(c.queueId)
   needQueues(chainOf(c.queueId, {}))
   if getCall(c.id) then fail('ERR_DUPLICATE_CALL', 'call ' .. c.id .. ' is already in routing', { callId = c.id }) end
-  local call = { id = c.id, queueId = c.queueId, priority = c.priority or 0, arrivedAt = NOW, enqueuedAt = NOW, skills = c.skills or {}, state = 'waiting' }
+  local call = { id = c.id, queueId = c.queueId, priority = c.priority or 0, arrivedAt = math.min(c.arrivedAt or NOW, NOW), enqueuedAt = NOW, skills = c.skills or {}, state = 'waiting' }
   enterQueue(call, c.queueId)`,
 );
 
