@@ -1,23 +1,37 @@
+import { randomUUID } from 'node:crypto';
 import type { Acd, RoutingEvent } from '../routing';
-import { CallSession, type CallSessionDeps, type LiveCallView } from './call-session';
+import { Call, type CallDeps, type LiveCallView } from './call';
 import type { InboundCall } from './ports';
 
-export type CallCenterDeps = Omit<CallSessionDeps, 'onEnded'> & {
+export type CallCenterDeps = Omit<CallDeps, 'onEnded' | 'route' | 'instanceId' | 'newId'> & {
+  newId?: () => string;
   /** How often the routing core's timers run (max wait, offer expiry, wrap-up end). Default 1 s. */
   tickMs?: number;
+  /** This instance's id, written in its call records (default: a random one). */
+  instanceId?: string;
 };
 
+/** Visits remembered for `callIdOf` after their call ended. */
+const MAX_REMEMBERED_VISITS = 10_000;
+
 /**
- * All live calls: takes each accepted inbound call into a CallSession and routes the routing
- * core's decisions (offers, withdrawals, forced endings) to the session of the call concerned.
+ * All live calls: takes each accepted inbound call into a Call and routes the routing core's
+ * decisions (offers, withdrawals, forced endings) to the call concerned. A call may have several
+ * visits in the routing core (a transfer queues it again), each with its own routing id.
  */
 export class CallCenter {
-  private readonly sessions = new Map<string, CallSession>();
+  private readonly calls = new Map<string, Call>();
+  /** Routing id of a queue visit → its call. */
+  private readonly visits = new Map<string, Call>();
+  /** Routing id of a visit → SIP Call-ID, kept after the call (wrap-up dispositions come later). */
+  private readonly visitCalls = new Map<string, string>();
   private readonly ticker: NodeJS.Timeout;
   private readonly onEvent: (ev: RoutingEvent) => void;
+  private readonly instanceId: string;
   private closed = false;
 
   constructor(private readonly deps: CallCenterDeps) {
+    this.instanceId = deps.instanceId ?? randomUUID();
     this.onEvent = (ev) => this.route(ev);
     deps.acd.on('event', this.onEvent);
     this.ticker = setInterval(() => void deps.acd.tick().catch((err) => deps.log.warn({ err }, 'routing tick failed')), deps.tickMs ?? 1000);
@@ -28,26 +42,42 @@ export class CallCenter {
     return this.deps.acd;
   }
 
-  accept(call: InboundCall): CallSession {
+  accept(inbound: InboundCall): Call {
     if (this.closed) {
-      call.leg.refuse('no-route');
+      inbound.leg.refuse('no-route');
       throw new Error('the call center is closed');
     }
-    const session = new CallSession(call, { ...this.deps, onEnded: (s) => this.sessions.delete(s.callId) });
-    this.sessions.set(call.callId, session);
-    void session.start().catch((err) => {
-      this.deps.log.warn({ err, callId: call.callId }, 'call failed');
-      session.hangUp();
+    const call = new Call(inbound, {
+      ...this.deps,
+      newId: this.deps.newId ?? randomUUID,
+      instanceId: this.instanceId,
+      route: (visitId, c) => {
+        if (!c) return void this.visits.delete(visitId);
+        this.visits.set(visitId, c);
+        this.visitCalls.set(visitId, c.callId);
+        if (this.visitCalls.size > MAX_REMEMBERED_VISITS) this.visitCalls.delete(this.visitCalls.keys().next().value as string);
+      },
+      onEnded: (c) => this.calls.delete(c.callId),
     });
-    return session;
+    this.calls.set(inbound.callId, call);
+    void call.start().catch((err) => {
+      this.deps.log.warn({ err, callId: inbound.callId }, 'call failed');
+      call.hangUp();
+    });
+    return call;
+  }
+
+  /** The SIP Call-ID of a routing visit (also after the call ended, for the most recent visits). */
+  callIdOf(visitId: string): string | undefined {
+    return this.visitCalls.get(visitId);
   }
 
   live(): LiveCallView[] {
-    return [...this.sessions.values()].map((s) => s.view()).filter((v): v is LiveCallView => v !== undefined);
+    return [...this.calls.values()].map((c) => c.view()).filter((v): v is LiveCallView => v !== undefined);
   }
 
   get size(): number {
-    return this.sessions.size;
+    return this.calls.size;
   }
 
   /** Stops taking calls; hangs up the ones still running. */
@@ -56,19 +86,19 @@ export class CallCenter {
     this.closed = true;
     clearInterval(this.ticker);
     this.deps.acd.off('event', this.onEvent);
-    for (const s of this.sessions.values()) s.hangUp();
+    for (const c of this.calls.values()) c.hangUp();
   }
 
   private route(ev: RoutingEvent): void {
     switch (ev.type) {
       case 'call-offered':
-        void this.sessions.get(ev.callId)?.offer(ev);
+        void this.visits.get(ev.callId)?.offer(ev).catch((err) => this.deps.log.warn({ err, callId: ev.callId }, 'offer failed'));
         break;
       case 'offer-withdrawn':
-        if (ev.reason !== 'answered-elsewhere') this.sessions.get(ev.callId)?.withdraw();
+        if (ev.reason !== 'answered-elsewhere') this.visits.get(ev.callId)?.withdraw(ev.callId);
         break;
       case 'call-completed':
-        if (ev.forced) this.sessions.get(ev.callId)?.hangUp();
+        if (ev.forced) this.visits.get(ev.callId)?.hangUp();
         break;
       default:
         break;

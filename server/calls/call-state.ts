@@ -1,11 +1,13 @@
 /** A call's life in the calls layer; transitions not in the table are bugs and throw. */
-export type CallPhase = 'answering' | 'queued' | 'offering' | 'connected' | 'ended';
+export type CallPhase = 'answering' | 'queued' | 'offering' | 'connected' | 'transferring' | 'ended';
 
 const TRANSITIONS: Record<CallPhase, readonly CallPhase[]> = {
   answering: ['queued', 'ended'],
-  queued: ['offering', 'ended'],
+  queued: ['offering', 'connected', 'ended'],
   offering: ['queued', 'connected', 'ended'],
-  connected: ['ended'],
+  // transferring: the caller hears music while a named operator's phone rings
+  connected: ['queued', 'transferring', 'ended'],
+  transferring: ['connected', 'queued', 'ended'],
   ended: [],
 };
 

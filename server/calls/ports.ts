@@ -1,23 +1,59 @@
-/** What the calls layer needs from signalling, as ports: signalling adapts drachtio-srf to these. */
+/** What the calls layer needs from signalling and media, as ports: signalling adapts drachtio-srf to these. */
+import type { CallRecord } from '../records/model';
+
+/** A DTMF digit a leg sent as signalling (SIP INFO), to be carried on as RFC 4733 events. */
+export interface DtmfSignal {
+  digit: string;
+  durationMs: number;
+}
+
+/** A transfer asked for by a leg's device (SIP REFER, RFC 3515). */
+export interface TransferRequest {
+  /** The Refer-To target's user part (an operator's SIP user, `queue-ID`, or a number). */
+  target: string;
+  /** Set for an attended transfer (Refer-To with Replaces, RFC 3891): the consultation dialog. */
+  replaces?: { callId: string; toTag: string; fromTag: string };
+  /**
+   * Reports progress to the device (NOTIFY with a sipfrag): 100 while trying, then one final
+   * status (200 done, 4xx/5xx failed). Calls after the final status are ignored.
+   */
+  progress(status: number, reason: string): void;
+}
+
+/** Why a new offer from a leg was refused; signalling answers it with 488 and the call stays as it was. */
+export class OfferRefusedError extends Error {
+  override readonly name = 'OfferRefusedError';
+  readonly code = 'ERR_OFFER_REFUSED';
+}
+
+/** What every SIP leg of a call can do once answered. */
+export interface SipLeg {
+  /** Hangs up (BYE). Idempotent. */
+  hangUp(): void;
+  /** Called once when the far end hangs up or the leg is lost. */
+  onHangup(listener: () => void): void;
+  /**
+   * The far end sent a new SDP offer (re-INVITE or UPDATE: hold, resume, refresh). The handler
+   * returns our answer; an OfferRefusedError becomes 488 and the session stays as it was.
+   * Without a handler the offer is refused with 488.
+   */
+  onOffer(handler: (sdp: string) => Promise<string>): void;
+  /** DTMF sent as SIP INFO (application/dtmf-relay or application/dtmf). */
+  onDtmf(listener: (dtmf: DtmfSignal) => void): void;
+  /** A REFER from the device. Without a handler REFER is refused with 603. */
+  onTransfer(handler: (request: TransferRequest) => void): void;
+}
 
 /** The caller's SIP leg, from the trunk. */
-export interface CallerLeg {
+export interface CallerLeg extends SipLeg {
   /** Answers with our SDP (200 OK); rejects if the caller has gone meanwhile. */
   answer(sdp: string): Promise<void>;
   /** Refuses an unanswered call with the status of a signalling outcome. */
   refuse(outcome: 'queue-full' | 'no-route' | 'media-failed' | 'internal-error'): void;
-  /** Hangs up an answered call (BYE). */
-  hangUp(): void;
-  /** Called once when the caller hangs up or cancels. */
-  onHangup(listener: () => void): void;
 }
 
 /** The operator's SIP leg, once answered. */
-export interface OperatorLeg {
-  hangUp(): void;
-  /** Called once when the operator hangs up or their device is lost. */
-  onHangup(listener: () => void): void;
-}
+export type OperatorLeg = SipLeg;
 
 export interface DialRequest {
   operatorIds: string[];
@@ -36,9 +72,19 @@ export interface Answered {
 
 export type DialFailureReason = 'unreachable' | 'no-answer' | 'declined' | 'canceled';
 
+/** Why dialling produced no call: the dialer's promise rejects with this. */
+export interface DialFailure extends Error {
+  reason: DialFailureReason;
+  status: number;
+}
+
+export function isDialFailure(err: unknown): err is DialFailure {
+  return err instanceof Error && typeof (err as DialFailure).reason === 'string' && typeof (err as DialFailure).status === 'number';
+}
+
 /** Calls operators' registered devices (late offer: the device offers, the relay answers). */
 export interface OperatorDialer {
-  /** Resolves with the first device to answer; rejects with an error carrying `reason`. */
+  /** Resolves with the first device to answer; rejects with a DialFailure. */
   dial(request: DialRequest): Promise<Answered>;
 }
 
@@ -53,4 +99,16 @@ export interface InboundCall {
   caller: string;
   offerSdp: string;
   leg: CallerLeg;
+}
+
+/** Who a transfer target names: the calls layer resolves a REFER target with it. */
+export interface Directory {
+  /** The operator id of a SIP user name, if it is one. */
+  operatorBySipUser(user: string): string | undefined;
+  hasQueue(queueId: string): boolean;
+}
+
+/** Where call records go, as the call progresses (an upsert of the whole record). */
+export interface CallRecordSink {
+  saveCall(record: CallRecord): Promise<void>;
 }

@@ -40,9 +40,9 @@ export interface OperatorDirectory {
 }
 
 // The calls layer's types, as the API serves them.
-export type { LiveCallView } from '../calls/call-session';
+export type { LiveCallView } from '../calls/call';
 export { CALL_OUTCOMES, type CallOutcome, type CallRecord, type CallRecordFilter as CdrFilter } from '../calls/call-record';
-import type { LiveCallView } from '../calls/call-session';
+import type { LiveCallView } from '../calls/call';
 import type { CallRecord, CallRecordFilter as CdrFilter } from '../calls/call-record';
 export type LiveCallState = LiveCallView['state'];
 
@@ -72,7 +72,7 @@ export interface OperatorStateNotice {
   since: number;
 }
 
-export type CallPhase = 'offered' | 'answered' | 'ended';
+export type CallPhase = 'offered' | 'answered' | 'held' | 'resumed' | 'transferred' | 'dtmf' | 'ended';
 
 /** A call was offered to, answered by or ended for an operator. */
 export interface CallNotice {
@@ -82,6 +82,8 @@ export interface CallNotice {
   queue: string;
   caller: string;
   waitSeconds: number;
+  /** The digit the caller sent (phase `dtmf`). */
+  digit?: string;
 }
 
 export interface ServerEvents {

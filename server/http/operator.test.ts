@@ -106,8 +106,8 @@ describe('the signed-in operator', () => {
 
   it('falls back to the newest call record when the completed call is not known here', async () => {
     t.cdrs.records.push(
-      { callId: 'old', queue: 'support', trunkId: 'pstn', caller: '1', number: '100', operatorId: 'alice', outcome: 'answered', arrivedAt: 1, endedAt: 2, waitSeconds: 0, talkSeconds: 1 },
-      { callId: 'new', queue: 'support', trunkId: 'pstn', caller: '1', number: '100', operatorId: 'alice', outcome: 'answered', arrivedAt: 5, endedAt: 9, waitSeconds: 0, talkSeconds: 4 },
+      { callId: 'old', queue: 'support', trunkId: 'pstn', caller: '1', number: '100', operatorId: 'alice', outcome: 'answered', arrivedAt: 1, endedAt: 2, waitSeconds: 0, talkSeconds: 1, direction: 'inbound', instanceId: 'test', holdSeconds: 0, segments: [] },
+      { callId: 'new', queue: 'support', trunkId: 'pstn', caller: '1', number: '100', operatorId: 'alice', outcome: 'answered', arrivedAt: 5, endedAt: 9, waitSeconds: 0, talkSeconds: 4, direction: 'inbound', instanceId: 'test', holdSeconds: 0, segments: [] },
     );
     // the call is handled by another instance over the same state: this app sees no events of it
     const other = new Acd({ store: t.store, now: () => t.clock.now, newId: () => 'other', random: () => 0.5 });

@@ -22,7 +22,7 @@ export function operatorStateJson(op: OperatorSnapshot | undefined, at: number):
 
 
 export function callNoticeJson(n: CallNotice) {
-  return { callId: n.callId, phase: n.phase, queue: n.queue, caller: n.caller, waitSeconds: n.waitSeconds };
+  return { callId: n.callId, phase: n.phase, queue: n.queue, caller: n.caller, waitSeconds: n.waitSeconds, ...(n.digit ? { digit: n.digit } : {}) };
 }
 
 export function liveCallJson(c: LiveCallView) {

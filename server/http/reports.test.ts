@@ -7,7 +7,8 @@ const DAY_START = Date.UTC(2025, 0, 15);
 function record(over: Partial<CallRecord> & { callId: string }): CallRecord {
   return {
     queue: 'support', trunkId: 'pstn', caller: '+4930111', number: '100', outcome: 'answered', operatorId: 'alice',
-    arrivedAt: DAY_START, answeredAt: DAY_START + 5_000, endedAt: DAY_START + 65_000, waitSeconds: 5, talkSeconds: 60, ...over,
+    arrivedAt: DAY_START, answeredAt: DAY_START + 5_000, endedAt: DAY_START + 65_000, waitSeconds: 5, talkSeconds: 60,
+    direction: 'inbound', instanceId: 'test', holdSeconds: 0, segments: [], ...over,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { AcdSnapshot, OperatorSnapshot, QueueSnapshot } from '../routing';
-import { MemoryCallRecordStore, type CallRecord } from '../calls/call-record';
+import { MemoryCallRecordStore } from '../calls/call-record';
+import type { CallSegment } from '../records/model';
 import { meteredRecords, ServerMetrics } from './metrics';
 
 /** The value of one series in the exposition text, or undefined. */
@@ -32,13 +33,15 @@ describe('ServerMetrics', () => {
     expect(sample(text, 'switchboard_calls_waiting{queue="sales"}')).toBe(1);
   });
 
-  it('counts written call records by outcome and observes their wait', async () => {
+  it('counts finished call records (once each) by outcome and observes their wait', async () => {
     const m = metrics();
     const records = meteredRecords(new MemoryCallRecordStore(), m);
-    const base = { callId: 'c', trunkId: 't', caller: 'x', number: '100', arrivedAt: 0, endedAt: 1, talkSeconds: 0 };
-    await records.write({ ...base, queue: 'support', outcome: 'answered', waitSeconds: 4 } as CallRecord);
-    await records.write({ ...base, queue: 'support', outcome: 'abandoned', waitSeconds: 25 } as CallRecord);
-    await records.write({ ...base, queue: 'support', outcome: 'abandoned', waitSeconds: 2 } as CallRecord);
+    const base = { trunkId: 't', caller: 'x', number: '100', arrivedAt: 0, endedAt: 1, talkSeconds: 0, direction: 'inbound', instanceId: 'i', holdSeconds: 0, segments: [] as CallSegment[] } as const;
+    await records.saveCall({ ...base, callId: 'c1', queue: 'support', outcome: 'answered', waitSeconds: 4 });
+    await records.saveCall({ ...base, callId: 'c1', queue: 'support', outcome: 'answered', waitSeconds: 4 }); // saved twice, counted once
+    await records.saveCall({ ...base, callId: 'live', queue: 'support', waitSeconds: 0, outcome: undefined, endedAt: undefined }); // live: not counted
+    await records.saveCall({ ...base, callId: 'c2', queue: 'support', outcome: 'abandoned', waitSeconds: 25 });
+    await records.saveCall({ ...base, callId: 'c3', queue: 'support', outcome: 'abandoned', waitSeconds: 2 });
     const text = await m.render();
     expect(sample(text, 'switchboard_calls_total{queue="support",outcome="answered"}')).toBe(1);
     expect(sample(text, 'switchboard_calls_total{queue="support",outcome="abandoned"}')).toBe(2);

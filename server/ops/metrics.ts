@@ -5,7 +5,7 @@
  * `down`), and prom-client's default process metrics.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { CALL_OUTCOMES, type CallRecord, type CallRecordFilter, type CallRecordStore } from '../calls/call-record';
+import { CALL_OUTCOMES, isEnded, type CallRecord, type CallRecordFilter, type CallRecordStore } from '../calls/call-record';
 import { OPERATOR_STATES, type AcdSnapshot } from '../routing';
 
 export interface MetricsOptions {
@@ -110,11 +110,15 @@ export class ServerMetrics {
   }
 }
 
-/** A call record store that counts every record it writes into `metrics`. */
+/** A call record store that counts every finished call it saves into `metrics` (once per call). */
 export function meteredRecords<S extends CallRecordStore>(store: S, metrics: ServerMetrics): CallRecordStore {
+  const counted = new Set<string>();
   return {
-    async write(record: CallRecord) {
-      await store.write(record);
+    async saveCall(record) {
+      await store.saveCall(record);
+      if (!isEnded(record) || counted.has(record.callId)) return;
+      counted.add(record.callId);
+      if (counted.size > 10_000) counted.delete(counted.values().next().value as string);
       metrics.recordCall(record);
     },
     query: (filter: CallRecordFilter) => store.query(filter),

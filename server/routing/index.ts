@@ -14,3 +14,4 @@ export * from './skills';
 export * from './strategies';
 export * from './types';
 export * from './views';
+export { ID_PATTERN } from './config-schema';

@@ -1,27 +1,33 @@
 import type Srf from 'drachtio-srf';
-import type { Answered, CallerLeg, DialRequest, InboundCall, OperatorDialer, OperatorLeg } from '../calls/ports';
+import type { Answered, CallerLeg, DialRequest, InboundCall, OperatorDialer, SipLeg } from '../calls/ports';
+import { inDialogLeg, type InDialogLogger } from './in-dialog';
 import type { Registrar } from './registrar';
-import { dialBindings, destroyQuietly, DialError } from './operator-dialer';
+import { dialBindings, DialError } from './operator-dialer';
 import { refuse, type TrunkCall } from './ingress';
 import type { Binding } from '../store/bindings/binding-store';
 
 /** The caller's leg on drachtio-srf: answered with createUAS, hung up with BYE, CANCEL noticed. */
-export function callerLeg(srf: Srf, req: Srf.SrfRequest, res: Srf.SrfResponse): CallerLeg {
-  let dialog: Srf.Dialog | undefined;
+export function callerLeg(srf: Srf, req: Srf.SrfRequest, res: Srf.SrfResponse, log: InDialogLogger = quietLog): CallerLeg {
+  let leg: ReturnType<typeof inDialogLeg> | undefined;
   let gone = false;
   const listeners: Array<() => void> = [];
+  const pending: Array<(l: SipLeg) => void> = [];
   const hungUp = () => {
     if (gone) return;
     gone = true;
     for (const l of listeners) l();
   };
   req.on('cancel', hungUp);
+  /** Handlers given before the answer are installed on the dialog once it exists. */
+  const install = (apply: (l: SipLeg) => void) => (leg ? apply(leg) : pending.push(apply));
   return {
     async answer(sdp) {
       if (gone) throw new Error('the caller has gone');
-      dialog = await srf.createUAS(req, res, { localSdp: sdp });
-      dialog.on('destroy', hungUp);
-      if (gone) destroyQuietly(dialog);
+      const dialog = await srf.createUAS(req, res, { localSdp: sdp });
+      leg = inDialogLeg(dialog, log);
+      leg.onHangup(hungUp);
+      for (const apply of pending.splice(0)) apply(leg);
+      if (gone) leg.hangUp();
     },
     refuse(outcome) {
       gone = true;
@@ -30,33 +36,18 @@ export function callerLeg(srf: Srf, req: Srf.SrfRequest, res: Srf.SrfResponse): 
     hangUp() {
       if (gone) return;
       gone = true;
-      if (dialog) destroyQuietly(dialog);
+      leg?.hangUp();
     },
     onHangup(listener) {
       listeners.push(listener);
     },
+    onOffer: (h) => install((l) => l.onOffer(h)),
+    onDtmf: (h) => install((l) => l.onDtmf(h)),
+    onTransfer: (h) => install((l) => l.onTransfer(h)),
   };
 }
 
-function operatorLeg(dialog: Srf.Dialog): OperatorLeg {
-  let gone = false;
-  const listeners: Array<() => void> = [];
-  dialog.on('destroy', () => {
-    if (gone) return;
-    gone = true;
-    for (const l of listeners) l();
-  });
-  return {
-    hangUp() {
-      if (gone) return;
-      gone = true;
-      destroyQuietly(dialog);
-    },
-    onHangup(listener) {
-      listeners.push(listener);
-    },
-  };
-}
+const quietLog: InDialogLogger = { info: () => undefined, warn: () => undefined };
 
 /** Rings operators' registered devices through the registrar's bindings. */
 export class SrfOperatorDialer implements OperatorDialer {
@@ -65,6 +56,7 @@ export class SrfOperatorDialer implements OperatorDialer {
     private readonly registrar: Registrar,
     /** operator id → SIP username */
     private readonly sipUsers: Map<string, string>,
+    private readonly log: InDialogLogger = quietLog,
   ) {}
 
   async dial(r: DialRequest): Promise<Answered> {
@@ -83,16 +75,16 @@ export class SrfOperatorDialer implements OperatorDialer {
     return {
       operatorId: owner.get(result.binding)!,
       offer: result.offer,
-      connect: async (answerSdp) => operatorLeg(await result.ack(answerSdp)),
+      connect: async (answerSdp) => inDialogLeg(await result.ack(answerSdp), this.log),
     };
   }
 }
 
 /** A trunk call as the calls layer takes it. */
-export function inboundCall(srf: Srf, call: TrunkCall): InboundCall {
+export function inboundCall(srf: Srf, call: TrunkCall, log?: InDialogLogger): InboundCall {
   const fromTag = /;\s*tag=([^;\s>]+)/.exec(call.req.get('From') ?? '')?.[1] ?? '';
   return {
     callId: call.req.get('Call-ID'), fromTag, trunkId: call.trunkId, number: call.number, queue: call.queue, caller: call.caller,
-    offerSdp: call.req.body, leg: callerLeg(srf, call.req, call.res),
+    offerSdp: call.req.body, leg: callerLeg(srf, call.req, call.res, log),
   };
 }

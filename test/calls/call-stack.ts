@@ -1,68 +1,38 @@
-import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import { UserAgent, Registerer, type Invitation } from 'sip.js';
 import { loadConfig } from '../../config';
-import { startMediaRelay, mediaAssetPath, type RunningMediaRelay } from '../../media';
-import { Acd } from '../../server/routing';
-import { MemoryAcdStore } from '../../server/store/memory-store';
-import { SipEngine } from '../../server/sip-engine/engine';
-import { startSignalling, type Signalling } from '../../server/signalling/signalling';
-import { SrfOperatorDialer, inboundCall } from '../../server/signalling/call-legs';
-import { MemoryBindingStore } from '../../server/store/bindings/memory-binding-store';
-import { CallCenter } from '../../server/calls/call-center';
-import { MemoryCallRecordStore } from '../../server/calls/call-record';
+import { createSwitchboard } from '../../server/switchboard';
 import { freeSipPort, freeTcpPort } from '../support/ports';
 
 (globalThis as unknown as { WebSocket: unknown }).WebSocket = WebSocket;
 
-const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined, error: () => undefined, child: () => quiet } as never;
-
 /**
- * The call path with its real parts: the SIP engine, signalling (registrar, trunk ingress),
- * the routing core, the call center and an embedded rtpengine; queue "support" with the given
- * operators (password "pw-<id>").
+ * The call path with its real parts, started by the composition root as the server starts them:
+ * the SIP engine, signalling (registrar, trunk ingress), the routing core, the call center and an
+ * embedded rtpengine; queues "support" (and "sales") with the given operators (password "pw-<id>").
  */
-export async function startCallStack(opts: { operators: string[]; ringTimeoutMs?: number }) {
+export async function startCallStack(opts: { operators: string[]; ringTimeoutMs?: number; salesMaxLength?: number }) {
   const sipPort = await freeSipPort();
   const wsPort = await freeSipPort();
+  const portMin = 20000 + (await freeTcpPort()) % 20000;
   const yaml = `
+sip: { listen: ["sip:127.0.0.1:${sipPort};transport=udp"], ws: { address: 127.0.0.1, port: ${wsPort} } }
+http: { address: 127.0.0.1, port: 0 }
+media: { rtpengine: { mode: embedded, portMin: ${portMin}, portMax: ${portMin + 199} } }
+logging: { level: warn }
 trunks: [{ id: local, allow: [127.0.0.1] }]
 numbers: [{ number: "100", queue: support }]
-queues: [{ id: support, strategy: longest-idle, ringTimeoutMs: ${opts.ringTimeoutMs ?? 4000}, wrapUpMs: 0, noAnswerPause: no-answer }]
+queues:
+  - { id: support, strategy: longest-idle, ringTimeoutMs: ${opts.ringTimeoutMs ?? 4000}, wrapUpMs: 0, noAnswerPause: no-answer }
+  - { id: sales, strategy: longest-idle, ringTimeoutMs: ${opts.ringTimeoutMs ?? 4000}, wrapUpMs: 0${opts.salesMaxLength !== undefined ? `, maxLength: ${opts.salesMaxLength}` : ''} }
 operators:
-${opts.operators.map((o) => `  - { id: ${o}, name: ${o}, sip: { username: ${o}, password: pw-${o} }, queues: [{ queue: support }] }`).join('\n')}
+${opts.operators.map((o) => `  - { id: ${o}, name: ${o}, sip: { username: ${o}, password: pw-${o} }, queues: [{ queue: support }, { queue: sales }] }`).join('\n')}
 `;
   const config = loadConfig({}, [{ path: 'test.yaml', text: yaml }]);
-  const engine = new SipEngine({
-    listen: [{ protocol: 'udp', address: '127.0.0.1', port: sipPort }, { protocol: 'ws', address: '127.0.0.1', port: wsPort }],
-    admin: { address: '127.0.0.1', port: 0, secret: 's' },
-  });
-  await engine.start();
-  const portMin = 20000 + (await freeTcpPort()) % 20000;
-  const media: RunningMediaRelay = await startMediaRelay({ local: { portMin, portMax: portMin + 199 } });
-  const acd = new Acd({ store: new MemoryAcdStore(), now: Date.now, newId: randomUUID, random: Math.random });
-  await acd.configure({ queues: config.queues.map(({ announcement: _a, musicOnHold: _m, ...q }) => q), operators: config.operators.map(({ name: _n, sip: _s, ...o }) => o) });
-  const records = new MemoryCallRecordStore();
-  // the call center needs signalling's dialer, and signalling hands calls to the call center
-  const holder: { center?: CallCenter } = {};
-  const signalling: Signalling = await startSignalling({
-    config, drachtio: { host: '127.0.0.1', port: engine.adminPort, secret: 's' }, bindings: new MemoryBindingStore(), log: quiet,
-    onCall: (call) => holder.center!.accept(inboundCall(signalling.srf, call)),
-  });
-  engine.on('flowClosed', (flow) => void signalling.registrar.flowClosed(flow));
-  const center = new CallCenter({
-    acd, media: media.relay, records, now: Date.now, log: quiet, holdMusic: mediaAssetPath('musicOnHold'), tickMs: 200,
-    dialer: new SrfOperatorDialer(signalling.srf, signalling.registrar, new Map(config.operators.map((o) => [o.id, o.sip.username]))),
-  });
-  holder.center = center;
+  const sb = await createSwitchboard(config, { tickMs: 200 });
   return {
-    acd, records, center, engine, media, sipPort, wsPort, target: `127.0.0.1:${sipPort}`,
-    async close() {
-      center.close();
-      signalling.close();
-      await media.close();
-      await engine.close();
-    },
+    sb, acd: sb.acd, records: sb.records, center: sb.center, media: sb.media, sipPort, wsPort, target: `127.0.0.1:${sipPort}`,
+    close: () => sb.stop(),
   };
 }
 

@@ -1,0 +1,198 @@
+import { loadConfig } from '../../config';
+import { MediaError, MediaErrorCode } from '../../media';
+import { Acd } from '../routing';
+import { MemoryAcdStore } from '../store/memory-store';
+import { CallCenter } from './call-center';
+import { MemoryCallRecordStore } from './call-record';
+import { routingConfig } from './direct-queues';
+import type { Call } from './call';
+import { FakeDialer, FakeLeg, FakeMedia } from './testing/fakes';
+
+const quiet = { info: () => undefined, warn: () => undefined, child: () => quiet };
+
+/** Lets pending promises and timers of the call run until `cond` holds (bounded). */
+async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function setup(o: { supportMaxLength?: number } = {}) {
+  const config = loadConfig({}, [{
+    path: 't.yaml', text: `
+trunks: [{ id: local, allow: [127.0.0.1] }]
+numbers: [{ number: "100", queue: support }]
+queues:
+  - { id: support, strategy: longest-idle, wrapUpMs: 0${o.supportMaxLength !== undefined ? `, maxLength: ${o.supportMaxLength}` : ''} }
+  - { id: sales, strategy: longest-idle, wrapUpMs: 0 }
+operators:
+  - { id: ann, name: Ann, sip: { username: ann, password: x }, queues: [{ queue: support }] }
+  - { id: bob, name: Bob, sip: { username: bob, password: x }, queues: [{ queue: sales }] }
+`,
+  }]);
+  const acd = new Acd({ store: new MemoryAcdStore(), now: Date.now, newId: (() => { let n = 0; return () => `id${++n}`; })(), random: () => 0.5 });
+  await acd.configure(routingConfig(config));
+  const media = new FakeMedia();
+  const dialer = new FakeDialer();
+  const records = new MemoryCallRecordStore();
+  const center = new CallCenter({
+    acd, media, dialer, records, now: Date.now, log: quiet, holdMusic: '/music.wav', tickMs: 60_000,
+    directory: { operatorBySipUser: (u) => (u === 'ann' || u === 'bob' ? u : undefined), hasQueue: (q) => q === 'support' || q === 'sales' },
+  });
+  const caller = new FakeLeg();
+  const call = (): Call => center.accept({ callId: 'c1', fromTag: 'caller-tag', trunkId: 'local', number: '100', queue: 'support', caller: '4930111', offerSdp: 'v=0', leg: caller });
+  const opState = async (id: string) => (await acd.snapshot()).operators.find((x) => x.id === id)?.state;
+  const ended = async () => (await records.query({}))[0];
+  return { acd, media, dialer, records, center, caller, call, opState, ended };
+}
+
+type Setup = Awaited<ReturnType<typeof setup>>;
+
+/** Ann answers the call: returns her leg. */
+async function answeredByAnn(s: Setup): Promise<FakeLeg> {
+  await s.acd.operatorLogin('ann');
+  s.call();
+  const leg = (await s.dialer.nth(1)).answer('ann');
+  await until(async () => (await s.opState('ann')) === 'on-call' && s.center.live()[0]?.state === 'connected', 'ann on the call');
+  return leg;
+}
+
+describe('Call: every exit path releases legs, media and routing, and records the outcome', () => {
+  let s: Setup;
+  afterEach(() => s?.center.close());
+
+  it('queue full: the caller is told busy, the media session is deleted, the record says busy', async () => {
+    s = await setup({ supportMaxLength: 0 });
+    s.call();
+    await until(async () => (await s.ended()) !== undefined, 'the record');
+    expect(await s.ended()).toMatchObject({ outcome: 'busy', queue: 'support' });
+    expect(s.caller.hungUp).toBe(true);
+    expect(s.media.log).toContain('delete c1');
+    expect(s.center.size).toBe(0);
+  });
+
+  it('media failure at answer: the caller is refused, the record says failed', async () => {
+    s = await setup();
+    s.media.parkFails = new MediaError(MediaErrorCode.CodecUnsupported, 'no codec');
+    s.call();
+    await until(async () => (await s.ended()) !== undefined, 'the record');
+    expect(s.caller.refused).toBe('media-failed');
+    expect(await s.ended()).toMatchObject({ outcome: 'failed' });
+  });
+
+  it('caller gone while the operator rings: the dial is cancelled, the operator freed, the record says abandoned', async () => {
+    s = await setup();
+    await s.acd.operatorLogin('ann');
+    s.call();
+    const dial = await s.dialer.nth(1);
+    s.caller.farHangUp();
+    await until(async () => (await s.ended()) !== undefined, 'the record');
+    expect(dial.request.signal.aborted).toBe(true);
+    expect(await s.opState('ann')).toBe('available');
+    const record = (await s.ended())!;
+    expect(record.outcome).toBe('abandoned');
+    expect(record.segments.map((x) => `${x.kind}:${x.result ?? ''}`)).toEqual(['queued:', 'offered:canceled']);
+    expect(s.media.log).toContain('delete c1');
+  });
+
+  it('answered, held with music, resumed, hung up by the operator: segments, hold time and DTMF', async () => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    expect(await ann.reInvite('a=sendonly')).toBe('a=recvonly');
+    expect(s.media.log.filter((l) => l.startsWith('music'))).toEqual(['music on caller-tag', 'music off caller-tag', 'music on caller-tag']);
+    expect(await ann.reInvite('a=sendrecv')).toBe('a=sendrecv');
+    ann.dtmf('5');
+    await until(() => s.media.log.includes('dtmf 5 → caller-tag'), 'the digit towards the caller');
+    ann.farHangUp();
+    await until(async () => (await s.ended()) !== undefined, 'the record');
+    expect(s.caller.hungUp).toBe(true);
+    expect(s.media.log.at(-1)).toBe('delete c1');
+    const record = (await s.ended())!;
+    expect(record).toMatchObject({ outcome: 'answered', operatorId: 'ann' });
+    expect(record.segments.map((x) => x.kind)).toEqual(['queued', 'offered', 'answered', 'held']);
+    expect(s.media.log).toContain('music off caller-tag');
+  });
+
+  it('a new offer the relay refuses is answered 488 (OfferRefusedError) and the call stays', async () => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    s.media.refuseUpdates = new MediaError(MediaErrorCode.CodecUnsupported, 'no codec in common');
+    await expect(ann.reInvite('a=sendrecv m=audio 9 RTP/AVP 18')).rejects.toMatchObject({ code: 'ERR_OFFER_REFUSED' });
+    expect(s.center.live()[0]).toMatchObject({ state: 'connected', operatorId: 'ann' });
+  });
+
+  it('blind transfer to an operator: the target rings while the caller hears music, then takes the call', async () => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    await s.acd.operatorLogin('bob');
+    const statuses = ann.refer('bob');
+    const dial = await s.dialer.nth(2);
+    expect(dial.request.operatorIds).toEqual(['bob']);
+    expect(dial.request.headers['X-Switchboard-Transferred-By']).toBe('ann');
+    const bob = dial.answer('bob');
+    await until(() => statuses.includes(200), 'the transfer to complete');
+    expect(statuses).toEqual([200]);
+    expect(ann.hungUp).toBe(true);
+    expect(await s.opState('ann')).toBe('available'); // wrap-up of 0 ms
+    expect(await s.opState('bob')).toBe('on-call');
+    expect(s.media.log).toContain('repark op-ann-1');
+    expect(s.center.live()[0]).toMatchObject({ state: 'connected', operatorId: 'bob' });
+    bob.farHangUp();
+    await until(async () => (await s.ended()) !== undefined, 'the record');
+    const record = (await s.ended())!;
+    expect(record).toMatchObject({ outcome: 'answered', operatorId: 'bob' });
+    expect(record.segments.filter((x) => x.kind === 'transferred')).toEqual([expect.objectContaining({ operatorId: 'ann', target: 'operator:bob', result: 'completed' })]);
+  });
+
+  it('a transfer the target declines brings the caller back to the first operator', async () => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    await s.acd.operatorLogin('bob');
+    const statuses = ann.refer('bob');
+    (await s.dialer.nth(2)).fail('declined', 603);
+    await until(() => statuses.includes(603), 'the failure NOTIFY');
+    expect(ann.hungUp).toBe(false);
+    expect(s.center.live()[0]).toMatchObject({ state: 'connected', operatorId: 'ann' });
+    expect(await s.opState('bob')).toBe('available');
+    expect(s.media.log.at(-1)).toBe('music off caller-tag');
+  });
+
+  it('a transfer to a busy operator fails at once with 486; to an unknown target with 404', async () => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    const busy = ann.refer('bob'); // bob is signed out
+    await until(() => busy.includes(486), 'busy');
+    expect(ann.refer('nobody')).toEqual([404]);
+    expect(s.center.live()[0]).toMatchObject({ state: 'connected', operatorId: 'ann' });
+    expect(s.dialer.dials).toHaveLength(1);
+  });
+
+  it('transfer to a queue: the first operator leaves, the call waits in the new queue with its arrival kept', async () => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    const statuses = ann.refer('queue-sales');
+    await until(() => statuses.includes(200), 'the transfer');
+    expect(ann.hungUp).toBe(true);
+    const snap = await s.acd.snapshot();
+    expect(snap.queues.find((q) => q.id === 'sales')?.waiting).toHaveLength(1);
+    expect(s.center.live()[0]).toMatchObject({ state: 'queued', queue: 'sales' });
+    await s.acd.operatorLogin('bob');
+    (await s.dialer.nth(2)).answer('bob');
+    await until(() => s.center.live()[0]?.operatorId === 'bob', 'bob to take it');
+  });
+
+  it('the transferring operator hangs up while the target rings: the target still gets the caller', async () => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    await s.acd.operatorLogin('bob');
+    ann.refer('bob');
+    const dial = await s.dialer.nth(2);
+    ann.farHangUp();
+    await until(async () => (await s.opState('ann')) === 'available', 'ann freed');
+    expect(s.caller.hungUp).toBe(false);
+    dial.answer('bob');
+    await until(() => s.center.live()[0]?.operatorId === 'bob', 'bob to take it');
+  });
+});

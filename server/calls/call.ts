@@ -1,0 +1,505 @@
+/**
+ * One inbound call, from the trunk's INVITE to the last BYE. The call owns its legs (the caller and
+ * the operator talking with it; a transfer target while it rings), one media session, and its
+ * record. Its steps: answer (park, music) → queue → offer → connected (hold, DTMF) → transfer (to a
+ * queue: queued again; to an operator: ringing the target while the caller hears music, back to the
+ * first operator when it fails) → ended. Every exit path closes every leg and the media session,
+ * releases the routing state and writes the outcome.
+ */
+import { isMediaError } from '../../media';
+import { ID_PATTERN, isAppError, type Acd, type OfferEvent } from '../routing';
+import type { CallOutcome } from '../records/model';
+import { CallMedia, type MediaPort } from './call-media';
+import { nextPhase, type CallPhase } from './call-state';
+import { directQueueId } from './direct-queues';
+import {
+  OfferRefusedError, isDialFailure, type CallRecordSink, type Directory, type InboundCall, type OperatorDialer, type OperatorLeg,
+  type TransferRequest,
+} from './ports';
+import { CallRecordBuilder } from './record-builder';
+import { resolveTransferTarget } from './transfer-target';
+
+export interface CallLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  child(bindings: object): CallLogger;
+}
+
+/** What a call tells the event stream: offered to, answered by, held, transferred, ended. */
+export interface CallNotice {
+  callId: string;
+  operatorId?: string;
+  phase: 'offered' | 'answered' | 'held' | 'resumed' | 'transferred' | 'dtmf' | 'ended';
+  queue: string;
+  caller: string;
+  waitSeconds: number;
+  /** The digit the caller sent (phase `dtmf`). */
+  digit?: string;
+}
+
+/** A live call as the HTTP API shows it. */
+export interface LiveCallView {
+  callId: string;
+  queue: string;
+  caller: string;
+  state: 'queued' | 'ringing' | 'connected';
+  operatorId?: string;
+  held?: boolean;
+  since: number;
+}
+
+export interface CallDeps {
+  acd: Acd;
+  media: MediaPort;
+  dialer: OperatorDialer;
+  records: CallRecordSink;
+  directory: Directory;
+  now: () => number;
+  /** A fresh unique id (routing ids of calls whose SIP Call-ID cannot be one). */
+  newId: () => string;
+  log: CallLogger;
+  /** Absolute path of what the caller hears while queued or held. */
+  holdMusic: string;
+  /** Which Switchboard instance runs the call (written in its record). */
+  instanceId: string;
+  /** The routing core's id of a queue visit now belongs to this call (or no longer, with `undefined`). */
+  route: (visitId: string, call: Call | undefined) => void;
+  onEnded: (call: Call) => void;
+  /** Rewrites the operator's SDP offer before the relay sees it (e.g. drops ICE candidates). */
+  browserOffer?: (sdp: string) => string;
+  notify?: (notice: CallNotice) => void;
+}
+
+interface Talking {
+  operatorId: string;
+  leg: OperatorLeg;
+  /** The routing visit the operator answered (their wrap-up follows its queue). */
+  visitId: string;
+  segment: number;
+}
+
+interface PendingTransfer {
+  visitId: string;
+  request: TransferRequest;
+  segment: number;
+}
+
+const HOLD_DIRECTION = /^a=(sendonly|inactive)\s*$/m;
+
+export class Call {
+  phase: CallPhase = 'answering';
+  private readonly arrivedAt: number;
+  private readonly log: CallLogger;
+  private readonly media: CallMedia;
+  private readonly record: CallRecordBuilder;
+  private phaseSince: number;
+  /** The current queue visit in the routing core. */
+  private visit: { id: string; queue: string; segment: number } | undefined;
+  private visits = 0;
+  /** Resolves once the visit being enqueued is known (offers for it wait for this). */
+  private visitReady: Promise<unknown> = Promise.resolve();
+  private talking: Talking | undefined;
+  private transfer: PendingTransfer | undefined;
+  private dialing: AbortController | undefined;
+  private hold: { segment: number } | undefined;
+  private saving: Promise<void> = Promise.resolve();
+  private routingBase: string | undefined;
+
+  constructor(readonly inbound: InboundCall, private readonly deps: CallDeps) {
+    this.arrivedAt = deps.now();
+    this.phaseSince = this.arrivedAt;
+    this.log = deps.log.child({ callId: inbound.callId, queue: inbound.queue });
+    this.media = new CallMedia({ media: deps.media, callId: inbound.callId, callerTag: inbound.fromTag, music: deps.holdMusic, log: this.log });
+    this.record = new CallRecordBuilder({
+      callId: inbound.callId, queue: inbound.queue, trunkId: inbound.trunkId, caller: inbound.caller, number: inbound.number,
+      instanceId: deps.instanceId, arrivedAt: this.arrivedAt,
+    });
+  }
+
+  get callId(): string {
+    return this.inbound.callId;
+  }
+
+  /**
+   * The routing core's id of the call's n-th queue visit: the SIP Call-ID when it is a valid routing
+   * id (logs and records line up), else a generated one; later visits add `.n`.
+   */
+  private visitId(n: number): string {
+    this.routingBase ??= ID_PATTERN.test(this.callId) && this.callId.length <= 60 ? this.callId : `call-${this.deps.newId()}`;
+    return n === 1 ? this.routingBase : `${this.routingBase}.${n}`;
+  }
+
+  /** The phase, read afresh (not narrowed by earlier checks: it changes across awaits). */
+  private get current(): CallPhase {
+    return this.phase;
+  }
+
+  view(): LiveCallView | undefined {
+    if (this.phase === 'ended' || this.phase === 'answering') return undefined;
+    const state = this.phase === 'offering' ? 'ringing' : this.phase === 'transferring' ? 'connected' : this.phase;
+    return {
+      callId: this.callId, queue: this.visit?.queue ?? this.inbound.queue, caller: this.inbound.caller, state, since: this.phaseSince,
+      ...(this.talking ? { operatorId: this.talking.operatorId } : {}), ...(this.hold ? { held: true } : {}),
+    };
+  }
+
+  async start(): Promise<void> {
+    const { inbound } = this;
+    this.save();
+    let answerSdp: string;
+    try {
+      answerSdp = await this.media.park(inbound.offerSdp);
+    } catch (err) {
+      this.log.warn({ err }, 'media refused the call');
+      inbound.leg.refuse(isMediaError(err) && err.isSdpRejection ? 'media-failed' : 'internal-error');
+      return this.finish('failed');
+    }
+    inbound.leg.onHangup(() => void this.callerHungUp());
+    inbound.leg.onOffer((sdp) => this.newOffer(this.media.callerTag, sdp, 'trunk'));
+    inbound.leg.onDtmf((d) => this.notify('dtmf', this.talking?.operatorId, { digit: d.digit }));
+    try {
+      await inbound.leg.answer(answerSdp);
+      this.record.setupMs = this.deps.now() - this.arrivedAt;
+    } catch {
+      return this.finish('abandoned'); // the caller gave up before our 200 went out
+    }
+    if (this.current === 'ended') return;
+    await this.media.music('queue', true);
+    this.to('queued');
+    try {
+      await this.enqueue(inbound.queue);
+    } catch (err) {
+      const full = isAppError(err) && err.code === 'ERR_QUEUE_FULL';
+      if (full) this.log.info({}, 'queue full: the caller is told busy');
+      else this.log.warn({ err }, 'could not queue the call');
+      inbound.leg.hangUp();
+      return this.finish(full ? 'busy' : 'failed');
+    }
+  }
+
+  /**
+   * Starts a queue visit in the routing core (for a transfer to an operator: a visit of their direct
+   * queue); throws what `Acd.enqueue` throws (ERR_QUEUE_FULL…). The visit is known before the routing
+   * core answers, so an offer it makes at once finds it.
+   */
+  private async enqueue(queueId: string, forTransfer = false): Promise<{ id: string; offered: boolean }> {
+    this.visits += 1;
+    const id = this.visitId(this.visits);
+    this.deps.route(id, this);
+    const previous = this.visit;
+    if (forTransfer) this.transfer!.visitId = id;
+    else this.visit = { id, queue: queueId, segment: this.record.begin('queued', this.deps.now(), { queue: queueId }) };
+    const enqueued = this.deps.acd.enqueue({ id, queueId, arrivedAt: this.arrivedAt });
+    this.visitReady = enqueued.catch(() => undefined);
+    try {
+      const result = await enqueued;
+      if (!forTransfer) {
+        this.record.end(previous?.segment, this.deps.now());
+        this.visit!.queue = result.queueId;
+        this.log.info({ position: result.position, queueId: result.queueId }, 'queued');
+      }
+      this.save();
+      return { id, offered: result.offers.some((o) => o.callId === id) };
+    } catch (err) {
+      this.deps.route(id, undefined);
+      if (!forTransfer) {
+        this.record.end(this.visit!.segment, this.deps.now(), 'refused');
+        this.visit = previous;
+      }
+      throw err;
+    }
+  }
+
+  /** The routing core offers a queue visit of this call to operators: ring their devices. */
+  async offer(ev: OfferEvent): Promise<void> {
+    await this.visitReady;
+    if (this.current === 'queued' && ev.callId === this.visit?.id) return this.ring(ev, false);
+    if (this.current === 'transferring' && ev.callId === this.transfer?.visitId) return this.ring(ev, true);
+  }
+
+  private async ring(ev: OfferEvent, forTransfer: boolean): Promise<void> {
+    const { acd, dialer, now } = this.deps;
+    const ref = (operatorId: string) => ({ callId: ev.callId, operatorId, token: ev.token });
+    if (!forTransfer) this.to('offering');
+    const abort = new AbortController();
+    this.dialing = abort;
+    const waitSeconds = Math.round((now() - this.arrivedAt) / 1000);
+    const offered = new Map(ev.operatorIds.map((op) => [op, this.record.begin('offered', now(), { operatorId: op, queue: ev.queueId })]));
+    for (const operatorId of ev.operatorIds) this.notify('offered', operatorId);
+    const stillWanted = () => (forTransfer ? this.current === 'transferring' && this.transfer?.visitId === ev.callId : this.current === 'offering');
+    try {
+      const answered = await dialer.dial({
+        operatorIds: ev.operatorIds,
+        headers: {
+          'X-Switchboard-Call-Id': this.callId,
+          'X-Switchboard-Queue': forTransfer ? (this.visit?.queue ?? this.inbound.queue) : ev.queueId,
+          'X-Switchboard-Caller': this.inbound.caller,
+          'X-Switchboard-Wait': String(waitSeconds),
+          'X-Switchboard-Arrived': String(this.arrivedAt),
+          ...(forTransfer && this.talking ? { 'X-Switchboard-Transferred-By': this.talking.operatorId } : {}),
+        },
+        ringTimeoutMs: Math.max(1000, ev.expiresAt - now()),
+        signal: abort.signal,
+        onRinging: (operatorId) => void acd.onRinging(ref(operatorId)).catch((err) => this.log.warn({ err, operatorId }, 'routing ringing report failed')),
+      });
+      if (!stillWanted()) throw Object.assign(new Error('the call moved on while the operator answered'), { reason: 'canceled', status: 487 });
+      const legTag = `op-${answered.operatorId}-${this.visits}`;
+      const offer = this.deps.browserOffer ? this.deps.browserOffer(answered.offer) : answered.offer;
+      const answerSdp = await this.media.connect(legTag, offer);
+      const leg = await answered.connect(answerSdp);
+      for (const [op, seg] of offered) this.record.end(seg, now(), op === answered.operatorId ? 'answered' : 'canceled');
+      if (!stillWanted()) {
+        leg.hangUp(); // the caller left while we were connecting
+        return;
+      }
+      const previous = this.talking;
+      this.dialing = undefined;
+      this.talk(answered.operatorId, leg, legTag, ev.callId);
+      await acd.onAnswered(ref(answered.operatorId));
+      if (forTransfer) this.transferDone(previous);
+      else await this.media.music('queue', false);
+      if (this.hold) this.endHold(); // a held call handed on is no longer held
+      this.to('connected');
+      this.notify('answered', answered.operatorId);
+      this.log.info({ operatorId: answered.operatorId, waitSeconds, transfer: forTransfer }, 'answered');
+    } catch (err) {
+      const reason = isDialFailure(err) ? err.reason : 'failed';
+      for (const seg of offered.values()) this.record.end(seg, now(), reason);
+      if (!isDialFailure(err)) this.log.warn({ err }, 'connecting the operator failed');
+      if (!stillWanted()) return;
+      this.log.info({ operators: ev.operatorIds, reason }, forTransfer ? 'transfer target did not answer' : 'offer not answered: back to the queue');
+      if (forTransfer) return await this.transferFailed(isDialFailure(err) ? err.status : 500, reason);
+      for (const op of ev.operatorIds) {
+        await acd.onNoAnswer(ref(op)).catch((e) => this.log.warn({ err: e, operatorId: op }, 'routing no-answer report failed'));
+      }
+      this.to('queued');
+    } finally {
+      if (this.dialing === abort) this.dialing = undefined;
+    }
+  }
+
+  /** An operator now talks with the caller: their leg's hold, DTMF, transfer and hang-up reach the call. */
+  private talk(operatorId: string, leg: OperatorLeg, legTag: string, visitId: string): void {
+    const talking: Talking = { operatorId, leg, visitId, segment: this.record.begin('answered', this.deps.now(), { operatorId }) };
+    this.talking = talking;
+    this.record.answered(operatorId, this.deps.now());
+    leg.onHangup(() => void this.operatorHungUp(talking));
+    leg.onOffer((sdp) => this.newOffer(legTag, sdp, 'browser', talking));
+    leg.onDtmf((d) => {
+      this.media.dtmfToCaller(d.digit, d.durationMs).catch((err) => this.log.warn({ err, digit: d.digit }, 'DTMF to the caller failed'));
+    });
+    leg.onTransfer((request) => void this.transferRequested(talking, request));
+    this.save();
+  }
+
+  /** A new offer from a leg in the call: answered by the media relay; an operator's hold plays music to the caller. */
+  private async newOffer(legTag: string, sdp: string, from: 'trunk' | 'browser', by?: Talking): Promise<string> {
+    if (this.current === 'ended') throw new OfferRefusedError('the call has ended');
+    let answer: string;
+    try {
+      answer = await this.media.update(legTag, from === 'browser' && this.deps.browserOffer ? this.deps.browserOffer(sdp) : sdp, from);
+    } catch (err) {
+      if (isMediaError(err) && err.isSdpRejection) throw new OfferRefusedError(err.message, { cause: err });
+      throw err;
+    }
+    if (by && by === this.talking) {
+      const holding = HOLD_DIRECTION.test(sdp);
+      if (holding && !this.hold) {
+        this.hold = { segment: this.record.begin('held', this.deps.now(), { operatorId: by.operatorId }) };
+        await this.media.music('hold', true);
+        this.notify('held', by.operatorId);
+        this.save();
+      } else if (!holding && this.hold) {
+        this.endHold();
+        this.notify('resumed', by.operatorId);
+      }
+    }
+    return answer;
+  }
+
+  private endHold(): void {
+    if (!this.hold) return;
+    this.record.end(this.hold.segment, this.deps.now());
+    this.hold = undefined;
+    void this.media.music('hold', false);
+    this.save();
+  }
+
+  private async transferRequested(by: Talking, request: TransferRequest): Promise<void> {
+    if (this.current !== 'connected' || this.talking !== by) return request.progress(491, 'Request Pending');
+    const target = resolveTransferTarget(request.target, this.deps.directory);
+    if (request.replaces) return request.progress(501, 'Not Implemented');
+    if (target.kind === 'unknown') return request.progress(404, 'Not Found');
+    if (target.kind === 'number') return request.progress(501, 'Not Implemented');
+    if (target.kind === 'operator' && target.id === by.operatorId) return request.progress(403, 'Forbidden');
+    const segment = this.record.begin('transferred', this.deps.now(), { operatorId: by.operatorId, target: `${target.kind}:${target.id}` });
+    this.transfer = { visitId: '', request, segment };
+    await this.media.music('transfer', true);
+    if (target.kind === 'queue') return this.transferToQueue(by, target.id);
+    this.to('transferring');
+    try {
+      const visit = await this.enqueue(directQueueId(target.id), true);
+      if (!visit.offered) await this.transferFailed(486, 'busy'); // the target is not free
+    } catch (err) {
+      this.log.warn({ err, target: target.id }, 'transfer to an operator failed');
+      await this.transferFailed(500, 'failed');
+    }
+  }
+
+  private async transferToQueue(by: Talking, queueId: string): Promise<void> {
+    const transfer = this.transfer!;
+    this.to('queued');
+    try {
+      await this.enqueue(queueId);
+    } catch (err) {
+      const full = isAppError(err) && err.code === 'ERR_QUEUE_FULL';
+      if (!full) this.log.warn({ err, queueId }, 'transfer to a queue failed');
+      this.record.end(transfer.segment, this.deps.now(), 'failed');
+      this.transfer = undefined;
+      transfer.request.progress(full ? 486 : 500, full ? 'Busy Here' : 'Server Internal Error');
+      await this.media.music('transfer', false);
+      if (this.current === 'queued' && this.talking === by) this.to('connected');
+      return;
+    }
+    await this.media.music('queue', true);
+    if (this.hold) this.endHold();
+    this.talking = undefined;
+    this.transferDone(by);
+  }
+
+  /** The transfer succeeded: the transferring operator leaves the call for wrap-up. */
+  private transferDone(previous: Talking | undefined): void {
+    const transfer = this.transfer;
+    this.transfer = undefined;
+    if (transfer) {
+      this.record.end(transfer.segment, this.deps.now(), 'completed');
+      transfer.request.progress(200, 'OK');
+    }
+    void this.media.music('transfer', false);
+    if (previous && previous !== this.talking) this.leave(previous);
+    this.notify('transferred', previous?.operatorId);
+    this.save();
+  }
+
+  /** The transfer target was busy, did not answer or declined: the caller goes back to the operator. */
+  private async transferFailed(status: number, reason: string): Promise<void> {
+    const transfer = this.transfer;
+    if (!transfer) return;
+    this.transfer = undefined;
+    if (transfer.visitId) {
+      this.deps.route(transfer.visitId, undefined);
+      // out of routing at once, so the target is freed and not offered this visit again
+      await this.deps.acd.onAbandoned(transfer.visitId).catch((err) => this.log.warn({ err }, 'routing abandon failed'));
+    }
+    this.record.end(transfer.segment, this.deps.now(), 'failed');
+    const sip = status === 486 || reason === 'busy' ? [486, 'Busy Here'] as const
+      : reason === 'no-answer' ? [408, 'Request Timeout'] as const
+        : reason === 'declined' ? [603, 'Decline'] as const : [480, 'Temporarily Unavailable'] as const;
+    transfer.request.progress(sip[0], sip[1]);
+    if (this.talking) {
+      await this.media.music('transfer', false);
+      this.to('connected');
+      this.log.info({ reason }, 'transfer failed: the caller is back with the operator');
+    } else {
+      // the transferring operator left meanwhile: the caller waits in its queue again, never dropped
+      await this.media.music('queue', true);
+      await this.media.music('transfer', false);
+      this.to('queued');
+      try {
+        await this.enqueue(this.visit?.queue ?? this.inbound.queue);
+      } catch (err) {
+        this.log.warn({ err }, 'could not queue the call again after a failed transfer');
+        this.inbound.leg.hangUp();
+        await this.finish(this.record.snapshot().answeredAt ? 'answered' : 'failed');
+      }
+    }
+    this.save();
+  }
+
+  /** An operator leaves the call (transfer done): their routing visit completes, their leg hangs up. */
+  private leave(t: Talking): void {
+    this.record.end(t.segment, this.deps.now());
+    t.leg.hangUp();
+    void this.deps.acd.onHangup(t.visitId).catch((err) => this.log.warn({ err, operatorId: t.operatorId }, 'routing hang-up failed'));
+    this.deps.route(t.visitId, undefined);
+  }
+
+  /** The routing core took the offer back (the caller left, the operator logged out…). */
+  withdraw(visitId: string): void {
+    if (visitId === this.visit?.id || visitId === this.transfer?.visitId) this.dialing?.abort();
+  }
+
+  /** Ends the call from the server side (shutdown, forced logout). */
+  hangUp(): void {
+    if (this.phase === 'ended') return;
+    this.inbound.leg.hangUp();
+    void this.callerHungUp();
+  }
+
+  private async callerHungUp(): Promise<void> {
+    if (this.phase === 'ended') return;
+    const { acd } = this.deps;
+    const phase = this.phase;
+    this.dialing?.abort();
+    const warn = (what: string) => (err: unknown) => this.log.warn({ err }, what);
+    if (this.transfer?.visitId) await acd.onAbandoned(this.transfer.visitId).catch(warn('routing abandon failed'));
+    this.transfer?.request.progress(487, 'Request Terminated');
+    if (this.talking) {
+      this.talking.leg.hangUp();
+      await acd.onHangup(this.talking.visitId).catch(warn('routing hang-up failed'));
+    } else if ((phase === 'queued' || phase === 'offering') && this.visit) {
+      await acd.onAbandoned(this.visit.id).catch(warn('routing abandon failed'));
+    }
+    return this.finish(this.record.snapshot().answeredAt !== undefined ? 'answered' : 'abandoned');
+  }
+
+  private async operatorHungUp(t: Talking): Promise<void> {
+    if (this.phase === 'ended' || this.talking !== t) return;
+    this.record.end(t.segment, this.deps.now());
+    this.talking = undefined;
+    if (this.hold) this.endHold();
+    await this.deps.acd.onHangup(t.visitId).catch((err) => this.log.warn({ err }, 'routing hang-up failed'));
+    // a transfer is under way (the target rings, or the call is being queued): the caller waits for it
+    if (this.current === 'transferring' || this.current === 'queued') return;
+    this.inbound.leg.hangUp();
+    return this.finish('answered');
+  }
+
+  private async finish(outcome: CallOutcome): Promise<void> {
+    if (this.phase === 'ended') return;
+    this.to('ended');
+    const endedAt = this.deps.now();
+    this.transfer = undefined;
+    this.talking = undefined;
+    for (let n = 1; n <= this.visits; n++) this.deps.route(this.visitId(n), undefined);
+    await this.media.close();
+    this.record.finish(outcome, endedAt);
+    this.save();
+    await this.saving;
+    const record = this.record.snapshot();
+    this.notify('ended', record.operatorId);
+    this.log.info({ outcome, waitSeconds: record.waitSeconds, talkSeconds: record.talkSeconds, operatorId: record.operatorId }, 'call ended');
+    this.deps.onEnded(this);
+  }
+
+  /** Saves a snapshot of the record; saves run in order, a failed one is logged (the next one carries it). */
+  private save(): void {
+    const snapshot = this.record.snapshot();
+    this.saving = this.saving.then(() => this.deps.records.saveCall(snapshot)).catch((err) => {
+      this.log.warn({ err }, 'the call record could not be saved');
+    });
+  }
+
+  private notify(phase: CallNotice['phase'], operatorId?: string, extra: Partial<CallNotice> = {}): void {
+    const waitSeconds = Math.round((this.deps.now() - this.arrivedAt) / 1000);
+    this.deps.notify?.({
+      callId: this.callId, phase, queue: this.visit?.queue ?? this.inbound.queue, caller: this.inbound.caller, waitSeconds,
+      ...(operatorId ? { operatorId } : {}), ...extra,
+    });
+  }
+
+  private to(phase: CallPhase): void {
+    this.phase = nextPhase(this.phase, phase, this.callId);
+    this.phaseSince = this.deps.now();
+  }
+}

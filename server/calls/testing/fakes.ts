@@ -1,0 +1,147 @@
+/** Fakes of the calls layer's ports (SIP legs, dialer, media), for unit tests of the Call. */
+import type { MediaPort } from '../call-media';
+import type { Answered, CallerLeg, DialFailureReason, DialRequest, DtmfSignal, OperatorDialer, SipLeg, TransferRequest } from '../ports';
+
+export class FakeLeg implements CallerLeg {
+  answered = false;
+  hungUp = false;
+  refused: string | undefined;
+  answerFails = false;
+  private hangupListeners: Array<() => void> = [];
+  private offerHandler: ((sdp: string) => Promise<string>) | undefined;
+  private dtmfListeners: Array<(d: DtmfSignal) => void> = [];
+  private transferHandler: ((r: TransferRequest) => void) | undefined;
+
+  async answer(): Promise<void> {
+    if (this.answerFails) throw new Error('the caller has gone');
+    this.answered = true;
+  }
+
+  refuse(outcome: string): void {
+    this.refused = outcome;
+  }
+
+  hangUp(): void {
+    this.hungUp = true;
+  }
+
+  onHangup(l: () => void): void {
+    this.hangupListeners.push(l);
+  }
+
+  onOffer(h: (sdp: string) => Promise<string>): void {
+    this.offerHandler = h;
+  }
+
+  onDtmf(l: (d: DtmfSignal) => void): void {
+    this.dtmfListeners.push(l);
+  }
+
+  onTransfer(h: (r: TransferRequest) => void): void {
+    this.transferHandler = h;
+  }
+
+  /** The far end hangs up. */
+  farHangUp(): void {
+    for (const l of this.hangupListeners) l();
+  }
+
+  /** The far end sends a new offer (re-INVITE); resolves with our answer or rejects as signalling would answer 488. */
+  reInvite(sdp: string): Promise<string> {
+    if (!this.offerHandler) throw new Error('no offer handler');
+    return this.offerHandler(sdp);
+  }
+
+  dtmf(digit: string): void {
+    for (const l of this.dtmfListeners) l({ digit, durationMs: 100 });
+  }
+
+  /** The device sends REFER; returns the NOTIFY statuses it receives. */
+  refer(target: string): number[] {
+    const statuses: number[] = [];
+    if (!this.transferHandler) throw new Error('no transfer handler');
+    this.transferHandler({ target, progress: (status) => void statuses.push(status) });
+    return statuses;
+  }
+}
+
+interface PendingDial {
+  request: DialRequest;
+  answer(operatorId: string): FakeLeg;
+  fail(reason: DialFailureReason, status: number): void;
+}
+
+export class FakeDialer implements OperatorDialer {
+  readonly dials: PendingDial[] = [];
+  private waiters: Array<() => void> = [];
+
+  dial(request: DialRequest): Promise<Answered> {
+    return new Promise<Answered>((resolve, reject) => {
+      const failure = (reason: DialFailureReason, status: number) => Object.assign(new Error(reason), { reason, status });
+      request.signal.addEventListener('abort', () => reject(failure('canceled', 487)), { once: true });
+      this.dials.push({
+        request,
+        answer: (operatorId) => {
+          const leg = new FakeLeg();
+          resolve({ operatorId, offer: `offer-from-${operatorId}`, connect: async () => leg });
+          return leg;
+        },
+        fail: (reason, status) => reject(failure(reason, status)),
+      });
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  /** Waits for the n-th dial (1-based). */
+  async nth(n: number): Promise<PendingDial> {
+    while (this.dials.length < n) await new Promise<void>((r) => this.waiters.push(r));
+    return this.dials[n - 1]!;
+  }
+}
+
+/** Records what the call asks of the media relay; `refuseUpdates` makes new offers fail as bad SDP. */
+export class FakeMedia implements MediaPort {
+  readonly log: string[] = [];
+  parkFails: Error | undefined;
+  refuseUpdates: Error | undefined;
+
+  async park(o: { callId: string }): Promise<{ sdp: string }> {
+    if (this.parkFails) throw this.parkFails;
+    this.log.push(`park ${o.callId}`);
+    return { sdp: 'answer-for-caller' };
+  }
+
+  async connectParked(o: { legTag: string }): Promise<{ sdp: string }> {
+    this.log.push(`connect ${o.legTag}`);
+    return { sdp: `answer-for-${o.legTag}` };
+  }
+
+  async updateLeg(o: { legTag: string; sdp: string }): Promise<{ sdp: string }> {
+    if (this.refuseUpdates) throw this.refuseUpdates;
+    this.log.push(`update ${o.legTag}`);
+    return { sdp: o.sdp.includes('sendonly') ? 'a=recvonly' : 'a=sendrecv' };
+  }
+
+  async repark(o: { legTag: string }): Promise<void> {
+    this.log.push(`repark ${o.legTag}`);
+  }
+
+  async sendDtmf(o: { tag: string; digits: string }): Promise<void> {
+    this.log.push(`dtmf ${o.digits} → ${o.tag}`);
+  }
+
+  async playMedia(o: { tag: string }): Promise<{ durationMs: number | undefined }> {
+    this.log.push(`music on ${o.tag}`);
+    return { durationMs: undefined };
+  }
+
+  async stopMedia(o: { tag: string }): Promise<void> {
+    this.log.push(`music off ${o.tag}`);
+  }
+
+  async delete(o: { callId: string }): Promise<void> {
+    this.log.push(`delete ${o.callId}`);
+  }
+}
+
+export type { SipLeg };

@@ -1,0 +1,157 @@
+/**
+ * Requests inside an answered dialog, for the calls layer: new offers (re-INVITE, UPDATE) answered
+ * by the call's media, DTMF carried in SIP INFO, and REFER (RFC 3515) with progress reported back
+ * in NOTIFYs carrying a sipfrag. Without these handlers drachtio-srf answers a re-INVITE with the
+ * old SDP (a hold would be answered sendrecv and the browser would hang up).
+ */
+import type Srf from 'drachtio-srf';
+import { OfferRefusedError, type DtmfSignal, type SipLeg, type TransferRequest } from '../calls/ports';
+import { destroyQuietly } from './operator-dialer';
+
+export interface InDialogLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+/** Longest INFO body read for DTMF; anything longer is refused. */
+const MAX_INFO_BODY = 1024;
+/** Default tone length when an INFO gives none. */
+const DEFAULT_DTMF_MS = 100;
+
+/** Parses a DTMF INFO body: `Signal=5\r\nDuration=160` (dtmf-relay) or `5` (application/dtmf). */
+export function parseDtmfInfo(contentType: string, body: string): DtmfSignal | undefined {
+  if (body.length > MAX_INFO_BODY) return undefined;
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  let digit: string | undefined;
+  let durationMs = DEFAULT_DTMF_MS;
+  if (type === 'application/dtmf-relay') {
+    digit = /^\s*signal\s*=\s*(\S+)\s*$/im.exec(body)?.[1];
+    const d = /^\s*duration\s*=\s*(\d+)\s*$/im.exec(body)?.[1];
+    if (d) durationMs = Math.min(Math.max(Number(d), 40), 5000);
+  } else if (type === 'application/dtmf') {
+    digit = body.trim();
+  } else return undefined;
+  if (!digit) return undefined;
+  digit = digit.toUpperCase();
+  if (digit === '10') digit = '*';
+  if (digit === '11') digit = '#';
+  return /^[0-9A-D*#]$/.test(digit) ? { digit, durationMs } : undefined;
+}
+
+/** The Refer-To target: its user part and, for an attended transfer, the Replaces dialog. */
+export function parseReferTo(referTo: string): { target: string; replaces?: TransferRequest['replaces'] } | undefined {
+  const uri = /<([^>]*)>/.exec(referTo)?.[1] ?? referTo.trim();
+  const m = /^sips?:(?:([^@;?]+)@)?[^;?]+/i.exec(uri);
+  if (!m || !m[1]) return undefined;
+  const target = decodeURIComponent(m[1]);
+  const replacesRaw = /[?&]replaces=([^&]+)/i.exec(uri)?.[1];
+  if (!replacesRaw) return { target };
+  const replaces = decodeURIComponent(replacesRaw);
+  const [callId, ...params] = replaces.split(';');
+  const param = (name: string) => params.map((p) => p.split('=')).find(([k]) => k?.trim().toLowerCase() === name)?.[1]?.trim();
+  const toTag = param('to-tag');
+  const fromTag = param('from-tag');
+  if (!callId || !toTag || !fromTag) return { target };
+  return { target, replaces: { callId, toTag, fromTag } };
+}
+
+/**
+ * Makes `dialog` a SipLeg: hang-up, new offers, INFO DTMF and REFER reach the handlers the calls
+ * layer installs. `onHangup` listeners run once, whichever side ended the dialog.
+ */
+export function inDialogLeg(dialog: Srf.Dialog, log: InDialogLogger): SipLeg & { readonly gone: boolean } {
+  let gone = false;
+  const hangupListeners: Array<() => void> = [];
+  const dtmfListeners: Array<(d: DtmfSignal) => void> = [];
+  let offerHandler: ((sdp: string) => Promise<string>) | undefined;
+  let transferHandler: ((r: TransferRequest) => void) | undefined;
+  const ended = () => {
+    if (gone) return;
+    gone = true;
+    for (const l of hangupListeners) l();
+  };
+  dialog.on('destroy', ended);
+
+  const answerOffer = async (req: Srf.SrfRequest, res: Srf.SrfResponse) => {
+    const local = (dialog as unknown as { local: { sdp: string } }).local;
+    if (!req.body) {
+      // an offerless re-INVITE (a refresh from some PBXs): offer what we have; the ACK carries the answer
+      res.send(200, { body: local.sdp, headers: { 'Content-Type': 'application/sdp' } });
+      return;
+    }
+    if (!offerHandler) {
+      res.send(488);
+      return;
+    }
+    try {
+      const sdp = await offerHandler(req.body);
+      local.sdp = sdp;
+      res.send(200, { body: sdp, headers: { 'Content-Type': 'application/sdp' } });
+    } catch (err) {
+      if (!(err instanceof OfferRefusedError)) log.warn({ err, method: req.method }, 'new offer failed');
+      else log.info({ reason: err.message, method: req.method }, 'new offer refused');
+      res.send(488);
+    }
+  };
+  dialog.on('modify', (req: Srf.SrfRequest, res: Srf.SrfResponse) => void answerOffer(req, res));
+  dialog.on('update', (req: Srf.SrfRequest, res: Srf.SrfResponse) => void answerOffer(req, res));
+
+  dialog.on('info', (req: Srf.SrfRequest, res: Srf.SrfResponse) => {
+    const dtmf = parseDtmfInfo(req.get('Content-Type') ?? '', req.body ?? '');
+    if (!dtmf) {
+      res.send(415);
+      return;
+    }
+    res.send(200);
+    for (const l of dtmfListeners) l(dtmf);
+  });
+
+  dialog.on('refer', (req: Srf.SrfRequest, res: Srf.SrfResponse) => {
+    const parsed = parseReferTo(req.get('Refer-To') ?? '');
+    if (!parsed) {
+      res.send(400, 'Bad Refer-To', {});
+      return;
+    }
+    if (!transferHandler) {
+      res.send(603, 'Transfer Not Allowed', {});
+      return;
+    }
+    res.send(202);
+    let final = false;
+    const notify = (status: number, reason: string) => {
+      if (final || gone) return;
+      final = status >= 200;
+      // the typings want a whole SrfRequest; drachtio-srf takes { method, headers, body }
+      (dialog.request as unknown as (o: object) => Promise<unknown>)({
+        method: 'NOTIFY',
+        headers: {
+          Event: 'refer',
+          'Subscription-State': final ? 'terminated;reason=noresource' : 'active;expires=60',
+          'Content-Type': 'message/sipfrag;version=2.0',
+        },
+        body: `SIP/2.0 ${status} ${reason}\r\n`,
+      }).catch((err: unknown) => log.warn({ err, status }, 'transfer NOTIFY failed'));
+    };
+    notify(100, 'Trying');
+    transferHandler({ ...parsed, progress: notify });
+  });
+
+  return {
+    get gone() {
+      return gone;
+    },
+    hangUp() {
+      if (gone) return;
+      gone = true;
+      destroyQuietly(dialog);
+    },
+    onHangup: (l) => void hangupListeners.push(l),
+    onOffer: (h) => {
+      offerHandler = h;
+    },
+    onDtmf: (l) => void dtmfListeners.push(l),
+    onTransfer: (h) => {
+      transferHandler = h;
+    },
+  };
+}

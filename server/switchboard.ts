@@ -1,0 +1,287 @@
+/**
+ * The composition root: builds every part of Switchboard from one configuration and owns the order
+ * in which they start and stop. `server/main.ts` (the process) and the end-to-end tests use it.
+ *
+ * Start: SIP engine (worker thread, unless a drachtio-server is configured) → media relay → store
+ * (memory or Redis) → routing core → signalling (drachtio-srf app) → call center → HTTP.
+ * Stop: HTTP → call center (hangs up what is left) → signalling → media → store → engine, each part
+ * with a bounded time to close, so a part that is gone (Redis down) cannot hold the exit.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import * as path from 'node:path';
+import { createClient } from 'redis';
+import type { Config } from '../config';
+import { mediaAssetPath, startMediaRelay, type RunningMediaRelay } from '../media';
+import { parseContact, startEngineWorker, type EngineWorker, type ListenSpec } from './sip-engine';
+import { startSignalling, type Signalling } from './signalling/signalling';
+import { SrfOperatorDialer, inboundCall } from './signalling/call-legs';
+import { MemoryBindingStore } from './store/bindings/memory-binding-store';
+import { RedisBindingStore } from './store/bindings/redis-binding-store';
+import type { BindingStore } from './store/bindings/binding-store';
+import { MemoryAcdStore } from './store/memory-store';
+import { RedisAcdStore } from './store/redis-store';
+import { Acd, type AcdStore } from './routing';
+import { CallCenter } from './calls/call-center';
+import { MemoryCallRecordStore, type CallRecordStore } from './calls/call-record';
+import { iceCandidateFilter } from './calls/ice-filter';
+import { routingConfig } from './calls/direct-queues';
+import { createApp, createOperatorDirectory, ServerEventBus } from './http';
+import { createReadiness } from './ops/readiness';
+import { meteredRecords, ServerMetrics } from './ops/metrics';
+
+/** Disposition codes offered at the end of wrap-up (configurable later). */
+const DISPOSITIONS = ['resolved', 'callback', 'escalated', 'no-action'];
+
+/** Time each part gets to close at shutdown. */
+const CLOSE_TIMEOUT_MS = 5000;
+
+export interface SwitchboardLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+  fatal?(obj: object, msg?: string): void;
+  child(bindings: object): SwitchboardLogger;
+}
+
+export interface SwitchboardOverrides {
+  log?: SwitchboardLogger;
+  /** Period of the routing core's timers (default 1 s). */
+  tickMs?: number;
+  /** Where call records go (default: in memory). */
+  records?: CallRecordStore;
+  /** Folder of the built softphone (default: softphone/dist next to the build). */
+  softphoneDir?: string;
+  now?: () => number;
+}
+
+/** A running Switchboard: its parts (for tests and the process) and its shutdown. */
+export interface Switchboard {
+  config: Config;
+  acd: Acd;
+  center: CallCenter;
+  signalling: Signalling;
+  media: RunningMediaRelay;
+  engine: EngineWorker | undefined;
+  records: CallRecordStore;
+  metrics: ServerMetrics;
+  http: Server;
+  /** `host:port` of each SIP listener, e.g. `udp 127.0.0.1:5060`. */
+  sipListening: Array<{ protocol: string; address: string; port: number }>;
+  httpPort: number;
+  /** True once `drain` began: new calls are refused with 503. */
+  readonly draining: boolean;
+  /** Refuses new calls and waits (up to `timeoutMs`) for the calls in progress to end. */
+  drain(timeoutMs: number): Promise<void>;
+  /** Stops every part in order. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Thrown when a part cannot start; names the part (`sip`, `media`, `store`, `http`). */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+  readonly code = 'ERR_STARTUP';
+  constructor(readonly part: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+const silent: SwitchboardLogger = {
+  info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, child: () => silent,
+};
+
+function listenSpecs(config: Config): ListenSpec[] {
+  const specs = config.sip.listen.flatMap(parseContact);
+  const ws = config.sip.ws;
+  const tls = ws.tls?.cert && ws.tls.key ? { cert: ws.tls.cert, key: ws.tls.key } : undefined;
+  specs.push({ protocol: tls ? 'wss' : 'ws', address: ws.address, port: ws.port, ...(tls ? { tls } : {}) });
+  return specs;
+}
+
+/** Runs `close` with a time limit; a failure or a time-out is logged, never thrown. */
+async function closePart(log: SwitchboardLogger, part: string, close: () => Promise<unknown> | unknown): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.resolve().then(close).catch((err: unknown) => log.warn({ err, part }, 'closing failed')),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        log.warn({ part }, 'closing timed out');
+        resolve();
+      }, CLOSE_TIMEOUT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+}
+
+export async function createSwitchboard(config: Config, overrides: SwitchboardOverrides = {}): Promise<Switchboard> {
+  const log = overrides.log ?? silent;
+  const now = overrides.now ?? Date.now;
+  const started: Array<{ part: string; close: () => Promise<unknown> | unknown }> = [];
+  const unwind = async () => {
+    for (const p of started.reverse()) await closePart(log, p.part, p.close);
+  };
+  try {
+    return await build();
+  } catch (err) {
+    await unwind();
+    throw err;
+  }
+
+  async function build(): Promise<Switchboard> {
+    let engine: EngineWorker | undefined;
+    let drachtio: { host: string; port: number; secret: string };
+    if (config.sip.engine.mode === 'embedded') {
+      const secret = config.sip.engine.secret ?? randomBytes(18).toString('base64url');
+      try {
+        engine = await startEngineWorker({
+          listen: listenSpecs(config),
+          admin: { address: '127.0.0.1', port: config.sip.engine.port, secret },
+          logLevel: config.logging.level,
+          logger: log.child({ component: 'sip-engine' }),
+        });
+      } catch (err) {
+        throw new StartupError('sip', `the SIP engine could not start: ${(err as Error).message}`, { cause: err });
+      }
+      const e = engine;
+      started.push({ part: 'engine', close: () => e.close() });
+      drachtio = { host: '127.0.0.1', port: engine.adminPort, secret };
+    } else {
+      drachtio = { host: config.sip.engine.host, port: config.sip.engine.port, secret: config.sip.engine.secret };
+    }
+
+    const mc = config.media;
+    let media: RunningMediaRelay;
+    try {
+      media = await startMediaRelay({
+        ...(mc.rtpengine.mode === 'external' ? { rtpengine: { host: mc.rtpengine.host, port: mc.rtpengine.port } } : {
+          local: {
+            portMin: mc.rtpengine.portMin, portMax: mc.rtpengine.portMax,
+            ...(mc.rtpengine.ngPort ? { ngPort: mc.rtpengine.ngPort } : {}),
+            ...(mc.recording.enabled ? { recordingDir: path.resolve(mc.recording.dir) } : {}),
+          },
+        }),
+        recordCalls: mc.recording.enabled,
+        logger: log.child({ component: 'media' }),
+      });
+    } catch (err) {
+      throw new StartupError('media', `the media relay could not start: ${(err as Error).message}`, { cause: err });
+    }
+    started.push({ part: 'media', close: () => media.close() });
+
+    let store: AcdStore;
+    let bindings: BindingStore = new MemoryBindingStore();
+    let bindingsClient: ReturnType<typeof createClient> | undefined;
+    try {
+      store = config.redis ? await RedisAcdStore.connect({ url: config.redis.url, prefix: config.redis.prefix }) : new MemoryAcdStore();
+      started.push({ part: 'store', close: () => store.close() });
+      if (config.redis) {
+        const client = createClient({ url: config.redis.url });
+        client.on('error', (err) => log.warn({ err }, 'redis (bindings)'));
+        await client.connect();
+        bindingsClient = client;
+        started.push({ part: 'bindings', close: () => client.quit() });
+        bindings = new RedisBindingStore(client, config.redis.prefix);
+      }
+    } catch (err) {
+      throw new StartupError('store', `the store could not start: ${(err as Error).message}`, { cause: err });
+    }
+
+    const acd = new Acd({ store, now, newId: randomUUID, random: Math.random, logger: log.child({ component: 'routing' }) });
+    await acd.configure(routingConfig(config));
+
+    const holder: { center?: CallCenter } = {};
+    let draining = false;
+    const signalling = await startSignalling({
+      config, drachtio, bindings,
+      log: log.child({ component: 'signalling' }),
+      onCall: (call) => holder.center!.accept(inboundCall(signalling.srf, call)),
+      draining: () => draining,
+    });
+    started.push({ part: 'signalling', close: () => signalling.close() });
+    let sipConnected = true;
+    const srfEvents = signalling.srf as unknown as EventEmitter; // the typings list only the SIP methods
+    srfEvents.on('connect', (err: Error | null) => { sipConnected = !err; });
+    srfEvents.on('close', () => { sipConnected = false; });
+    srfEvents.on('error', (err: Error) => log.warn({ err }, 'the connection to the SIP engine failed'));
+    engine?.on('flowClosed', (flow) => void signalling.registrar.flowClosed(flow));
+
+    const bus = new ServerEventBus();
+    const metrics = new ServerMetrics({
+      snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id),
+      ...(engine ? { sipMessages: () => engine.stats().then((s) => s.messages) } : {}),
+    });
+    media.relay.on('down', () => metrics.relayError());
+    const records = meteredRecords(overrides.records ?? new MemoryCallRecordStore(), metrics);
+    const center = new CallCenter({
+      acd, media: media.relay, records, now, log: log.child({ component: 'calls' }),
+      notify: (notice) => bus.emit('call', notice),
+      browserOffer: iceCandidateFilter(mc.iceAllow),
+      holdMusic: mediaAssetPath(mc.musicOnHold as 'musicOnHold'),
+      dialer: new SrfOperatorDialer(signalling.srf, signalling.registrar, new Map(config.operators.map((o) => [o.id, o.sip.username]))),
+      directory: {
+        operatorBySipUser: (user) => config.operators.find((o) => o.sip.username === user)?.id,
+        hasQueue: (id) => config.queues.some((q) => q.id === id),
+      },
+      ...(overrides.tickMs ? { tickMs: overrides.tickMs } : {}),
+    });
+    holder.center = center;
+    started.push({ part: 'calls', close: () => center.close() });
+
+    const readiness = createReadiness({
+      sip: () => (sipConnected && (config.sip.engine.mode !== 'embedded' || engine !== undefined) ? 'up' : 'down'),
+      media: () => (media.relay.state === 'up' ? 'up' : 'down'),
+      store: async (): Promise<'up'> => {
+        if (!bindingsClient) return 'up';
+        await bindingsClient.ping();
+        return 'up';
+      },
+    }, { draining: () => draining });
+    const web = createApp({
+      acd, operators: createOperatorDirectory(config), calls: center, cdrs: records, events: bus,
+      dispositions: { codes: DISPOSITIONS, record: async (visitId, operatorId, disposition, notes) => { await records.dispose(center.callIdOf(visitId) ?? visitId, operatorId, disposition, notes); } },
+      softphoneDir: overrides.softphoneDir ?? path.join(__dirname, '../../softphone/dist'),
+      now, newToken: () => randomBytes(24).toString('base64url'), logger: log.child({ component: 'http' }),
+      readiness, metrics,
+    }, { sessionTtlMs: config.http.sessionTtlMs, loginLimit: config.sip.authLimiter });
+    const http = web.app.listen(config.http.port, config.http.address);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        http.once('listening', () => resolve());
+        http.once('error', reject);
+      });
+    } catch (err) {
+      throw new StartupError('http', `the HTTP server could not listen on ${config.http.address}:${config.http.port} (http.port): ${(err as Error).message}`, { cause: err });
+    }
+    started.push({
+      part: 'http',
+      close: () => {
+        web.close();
+        http.closeAllConnections();
+        http.close();
+      },
+    });
+    const address = http.address();
+    const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
+
+    let stopping: Promise<void> | undefined;
+    return {
+      config, acd, center, signalling, media, engine, records, metrics, http, httpPort,
+      sipListening: engine?.listening ?? [],
+      get draining() {
+        return draining;
+      },
+      async drain(timeoutMs) {
+        draining = true;
+        const until = now() + timeoutMs;
+        while (center.size > 0 && now() < until) await new Promise((r) => setTimeout(r, 100));
+        if (center.size > 0) log.warn({ calls: center.size }, 'drain timed out: ending the calls in progress');
+      },
+      stop() {
+        stopping ??= unwind();
+        return stopping;
+      },
+    };
+  }
+}
