@@ -8,6 +8,7 @@ import express from 'express';
 import type { RoutingEvent } from '../routing';
 import { leaveIfIdle, registerAuthRoutes } from './auth-routes';
 import type { AppContext } from './context';
+import { registerTransferRoutes } from './transfer-routes';
 import type { CallNotice, HttpDeps, HttpOptions, OperatorStateNotice } from './deps';
 import { errorHandler, notFound } from './errors';
 import { EventHub } from './event-hub';
@@ -95,6 +96,7 @@ export function createApp(deps: HttpDeps, options: HttpOptions = {}): HttpApp {
   registerAuthRoutes(app, ctx);
   registerOperatorRoutes(app, ctx);
   registerReportRoutes(app, ctx);
+  registerTransferRoutes(app, ctx);
   registerEventsRoute(app, ctx);
   registerOpsRoutes(app, ctx);
 

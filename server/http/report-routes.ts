@@ -1,3 +1,4 @@
+import { isDirectQueue } from '../calls/direct-queues';
 /** Queues with today's KPIs, live calls, call records, and the liveness probe. */
 import type { Express } from 'express';
 import { calendarInterval } from '../routing';
@@ -20,7 +21,7 @@ export function registerReportRoutes(app: Express, ctx: AppContext): void {
     res.json({
       at: iso(snapshot.at),
       today: { from: iso(interval.from), to: iso(interval.to) },
-      queues: snapshot.queues.map((q) => queueJson(q, report.queues[q.id])),
+      queues: snapshot.queues.filter((q) => !isDirectQueue(q.id)).map((q) => queueJson(q, report.queues[q.id])),
     });
   });
 

@@ -1,3 +1,4 @@
+import { routingConfig } from '../../calls/direct-queues';
 /**
  * In-memory deps for the http tests: the real Acd over the real MemoryAcdStore, the directory
  * built from a parsed configuration, and small in-memory stores that implement the deps
@@ -86,10 +87,7 @@ export async function startTestServer(options: HttpOptions = {}): Promise<TestSe
   let ids = 0;
   const store = new MemoryAcdStore();
   const acd = new Acd({ store, now: () => clock.now, newId: () => `id${++ids}`, random: () => 0.5 });
-  await acd.configure({
-    queues: TEST_CONFIG.queues.map(({ announcement: _a, musicOnHold: _m, ...q }) => q),
-    operators: TEST_CONFIG.operators.map(({ name: _n, sip: _s, ...o }) => o),
-  });
+  await acd.configure(routingConfig(TEST_CONFIG)); // as the server configures it, direct queues included
   const softphoneDir = mkdtempSync(path.join(tmpdir(), 'switchboard-http-'));
   writeFileSync(path.join(softphoneDir, 'index.html'), '<!doctype html><title>Switchboard</title>');
   writeFileSync(path.join(softphoneDir, 'app.js'), 'export {};\n');
