@@ -1,6 +1,6 @@
 import {
-  ApiError, parseLoginResult, parseOperatorInfo, parseStateResponse,
-  type LoginResult, type OperatorInfo, type OperatorState, type StatusRequest, type WrapUpRequest,
+  ApiError, parseLoginResult, parseOperatorInfo, parseStateResponse, parseTransferTargets,
+  type LoginResult, type TransferTargets, type OperatorInfo, type OperatorState, type StatusRequest, type WrapUpRequest,
 } from './contract';
 
 export interface ApiClientOptions {
@@ -48,6 +48,10 @@ export class ApiClient {
     const body: WrapUpRequest = { disposition: request.disposition };
     if (request.notes) body.notes = request.notes;
     return parseStateResponse(await this.request('POST', '/api/operators/me/wrap-up', body));
+  }
+
+  async transferTargets(): Promise<TransferTargets> {
+    return parseTransferTargets(await this.request('GET', '/api/transfer-targets'));
   }
 
   /** The Server-Sent Events URL; EventSource cannot send headers, so the token rides in the query. */

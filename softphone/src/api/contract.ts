@@ -43,7 +43,7 @@ export interface WrapUpRequest {
   notes?: string;
 }
 
-export type CallPhase = 'offered' | 'answered' | 'ended';
+export type CallPhase = 'offered' | 'answered' | 'held' | 'resumed' | 'transferred' | 'dtmf' | 'ended';
 
 export interface CallNotice {
   callId: string;
@@ -51,6 +51,14 @@ export interface CallNotice {
   queue: string;
   caller: string;
   waitSeconds: number;
+  /** The digit the caller pressed (phase `dtmf`). */
+  digit?: string;
+}
+
+/** Whom a call can be handed to: the `target` goes into the REFER's Refer-To. */
+export interface TransferTargets {
+  operators: Array<{ id: string; name: string; target: string; state: string }>;
+  queues: Array<{ id: string; target: string; waiting: number }>;
 }
 
 /** An HTTP call failed: the server's `{ error: { code, message } }`, or a transport problem. */
@@ -62,7 +70,7 @@ export class ApiError extends SoftphoneError {
 }
 
 const STATUSES: readonly string[] = ['offline', 'available', 'paused', 'reserved', 'ringing', 'on-call', 'wrap-up'];
-const PHASES: readonly string[] = ['offered', 'answered', 'ended'];
+const PHASES: readonly string[] = ['offered', 'answered', 'held', 'resumed', 'transferred', 'dtmf', 'ended'];
 
 type Obj = Record<string, unknown>;
 
@@ -124,5 +132,21 @@ export function parseCallNotice(v: unknown): CallNotice {
     queue: typeof o.queue === 'string' ? o.queue : '',
     caller: typeof o.caller === 'string' ? o.caller : '',
     waitSeconds: wait,
+    ...(typeof o.digit === 'string' && /^[0-9A-D*#]$/.test(o.digit) ? { digit: o.digit } : {}),
+  };
+}
+
+export function parseTransferTargets(v: unknown): TransferTargets {
+  const o = obj(v, 'transfer targets');
+  const list = (key: string) => (Array.isArray(o[key]) ? (o[key] as unknown[]) : bad(`transfer targets.${key} is not a list`));
+  return {
+    operators: list('operators').map((x) => {
+      const op = obj(x, 'operator');
+      return { id: str(op, 'id', 'operator'), name: str(op, 'name', 'operator'), target: str(op, 'target', 'operator'), state: str(op, 'state', 'operator') };
+    }),
+    queues: list('queues').map((x) => {
+      const q = obj(x, 'queue');
+      return { id: str(q, 'id', 'queue'), target: str(q, 'target', 'queue'), waiting: typeof q.waiting === 'number' ? q.waiting : 0 };
+    }),
   };
 }

@@ -40,6 +40,10 @@ export class CallController {
   private stopRinging: (() => void) | undefined;
   private closeNotification: (() => void) | undefined;
   private readonly notices = new Map<string, CallNotice>();
+  private sentDigits = '';
+  private callerDigits = '';
+  private heldSince: number | undefined;
+  private transferring = false;
 
   constructor(options: CallControllerOptions) {
     this.o = options;
@@ -53,6 +57,10 @@ export class CallController {
       onHold: () => void this.toggleHold(),
       onMute: () => this.toggleMute(),
       onDtmf: (tone) => void this.dtmf(tone),
+    };
+    call.transfer.delegate = {
+      onOpen: () => void this.openTransfer(),
+      onTransfer: (target, label) => void this.transfer(target, label),
     };
     wrapUp.delegate = { onWrapUp: (disposition, notes) => void this.submitWrapUp(disposition, notes) };
     wrapUp.close();
@@ -89,6 +97,13 @@ export class CallController {
 
   /** `call` events from the server's event stream fill in details an INVITE lacks. */
   notice(notice: CallNotice): void {
+    if (notice.phase === 'dtmf') {
+      if (notice.digit && this.info?.callId === notice.callId) {
+        this.callerDigits = (this.callerDigits + notice.digit).slice(-32);
+        this.o.view.call.showCallerDigits(this.callerDigits);
+      }
+      return;
+    }
     if (notice.phase === 'ended') this.notices.delete(notice.callId);
     else this.notices.set(notice.callId, notice);
     if (this.notices.size > 50) this.notices.delete(this.notices.keys().next().value as string);
@@ -131,6 +146,8 @@ export class CallController {
     try {
       await call.setHold(hold);
       if (this.call === call && this.machine.can(hold ? 'hold' : 'unhold')) this.machine.send(hold ? 'hold' : 'unhold');
+      this.heldSince = hold ? this.now() : undefined;
+      this.o.view.call.setHeldSeconds(hold ? 0 : undefined);
     } catch (error) {
       this.o.view.showMessage(`${hold ? 'Hold' : 'Resume'} failed: ${(error as Error).message}`);
     } finally {
@@ -151,8 +168,44 @@ export class CallController {
     if (!call || this.machine.state !== 'on-call') return;
     try {
       await call.sendDtmf(tone);
+      this.sentDigits = (this.sentDigits + tone).slice(-32);
+      this.o.view.call.showSentDigits(this.sentDigits);
     } catch (error) {
       this.o.view.showMessage(`Keypad tone ${tone} was not sent: ${(error as Error).message}`);
+    }
+  }
+
+  /** Loads the operators and queues into the transfer form. */
+  async openTransfer(): Promise<void> {
+    if (!this.call || !(this.machine.state === 'on-call' || this.machine.state === 'held')) return;
+    try {
+      this.o.view.call.transfer.open(await this.o.api.transferTargets());
+    } catch (error) {
+      this.o.view.showMessage(`The transfer list could not be loaded: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * Blind transfer: the server rings the target while the caller hears music. When the target takes
+   * the call the server ends this one (wrap-up follows); when it fails the caller is back here.
+   */
+  async transfer(target: string, label: string): Promise<void> {
+    const call = this.call;
+    if (!call || this.transferring || !(this.machine.state === 'on-call' || this.machine.state === 'held')) return;
+    this.transferring = true;
+    const { view } = this.o;
+    view.call.transfer.setPending(true);
+    view.call.transfer.close();
+    view.showMessage(`Transferring to ${label}… the caller hears music.`, 'info');
+    try {
+      const result = await call.transfer(target);
+      if (result.status >= 200 && result.status < 300) view.showMessage(`Call transferred to ${label}.`, 'info');
+      else view.showMessage(`Transfer to ${label} failed: ${transferFailure(result.status)}. The caller is back with you.`);
+    } catch (error) {
+      view.showMessage(`Transfer to ${label} failed: ${(error as Error).message}. The caller is back with you.`);
+    } finally {
+      this.transferring = false;
+      view.call.transfer.setPending(false);
     }
   }
 
@@ -218,7 +271,10 @@ export class CallController {
     if (from === 'ringing') this.stopAlerts();
     if (to === 'on-call' && from === 'connecting') {
       this.startedAt = this.now();
-      this.ticker = setInterval(() => view.call.setElapsed((this.now() - this.startedAt) / 1000), 250);
+      this.ticker = setInterval(() => {
+        view.call.setElapsed((this.now() - this.startedAt) / 1000);
+        if (this.heldSince !== undefined) view.call.setHeldSeconds((this.now() - this.heldSince) / 1000);
+      }, 250);
       const stream = this.call?.remoteStream;
       if (stream) this.o.speaker.play(stream).catch(() => view.showMessage('The browser did not start the call audio.'));
     }
@@ -228,9 +284,12 @@ export class CallController {
       this.o.speaker.stop();
       view.wrapUp.open();
     }
+    if (to !== 'on-call' && to !== 'held') this.heldSince = undefined;
     if (to === 'idle') {
       this.call = undefined;
       this.info = undefined;
+      this.sentDigits = '';
+      this.callerDigits = '';
       this.stopTicker();
       view.wrapUp.close();
     }
@@ -269,5 +328,18 @@ export class CallController {
       held: this.machine.state === 'held',
       holdPending: this.holdPending,
     });
+  }
+}
+
+/** What a transfer's final SIP status means for the operator. */
+function transferFailure(status: number): string {
+  switch (status) {
+    case 486: return 'the target is busy';
+    case 408: return 'no answer';
+    case 603: return 'the target declined';
+    case 404: return 'no such operator, queue or number';
+    case 501: return 'this kind of transfer is not available';
+    case 487: return 'the caller hung up';
+    default: return `the server answered ${status}`;
   }
 }

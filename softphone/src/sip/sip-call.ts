@@ -1,4 +1,4 @@
-import { SessionState, Web, type Invitation } from 'sip.js';
+import { SessionState, UserAgent, Web, type Invitation } from 'sip.js';
 import { InvalidStateError, SoftphoneError } from '../errors';
 import type { CallInfo } from './call-info';
 
@@ -112,6 +112,35 @@ export class SipCall {
     } finally {
       this.holdInFlight = false;
     }
+  }
+
+  /**
+   * Blind transfer by REFER (RFC 3515): the server hands the caller to `target` (an operator's SIP
+   * user, `queue-ID`, or a number). Resolves with the final status of the transfer as the server
+   * reports it in NOTIFY sipfrags: 200 when the target took the call (the server then hangs this
+   * call up), 4xx/5xx when it failed and the caller is back on this call.
+   */
+  async transfer(target: string): Promise<{ status: number; reason: string }> {
+    this.assertLive();
+    if (this.invitation.state !== SessionState.Established) throw new InvalidStateError('transfer needs an established call');
+    if (!/^[A-Za-z0-9_.!~*'()&=+$,;?/@-]{1,64}$/.test(target)) throw new SoftphoneError('ERR_BAD_TARGET', `not a transfer target: ${target}`);
+    const host = this.invitation.localIdentity.uri.host;
+    const uri = UserAgent.makeURI(`sip:${encodeURIComponent(target).replace(/%2B/g, '+')}@${host}`);
+    if (!uri) throw new SoftphoneError('ERR_BAD_TARGET', `not a transfer target: ${target}`);
+    return new Promise((resolve, reject) => {
+      this.invitation.refer(uri, {
+        requestDelegate: {
+          onReject: (response) => reject(new SoftphoneError('ERR_TRANSFER_REJECTED',
+            `the transfer was refused (${response.message.statusCode ?? '?'} ${response.message.reasonPhrase ?? ''})`)),
+        },
+        onNotify: (notification) => {
+          notification.accept().catch(() => undefined); // the subscription ends with the final status anyway
+          const frag = /^SIP\/2\.0\s+(\d{3})\s*(.*)$/m.exec(notification.request.body ?? '');
+          const status = frag ? Number(frag[1]) : 0;
+          if (status >= 200) resolve({ status, reason: frag?.[2]?.trim() ?? '' });
+        },
+      }).catch(reject);
+    });
   }
 
   /** Mute disables the local track (no re-INVITE); the far end hears silence. */

@@ -3,6 +3,7 @@ import type { CallInfo } from '../sip/call-info';
 import { DTMF_TONES, type DtmfTone } from '../sip/sip-call';
 import { byId, usable } from './dom';
 import { formatDuration } from './format';
+import { TransferView } from './transfer-view';
 import type { ShortcutAction } from './shortcuts';
 
 export interface CallViewModel {
@@ -40,6 +41,10 @@ export class CallView {
   private readonly actions: HTMLElement;
   private readonly keypad: HTMLElement;
   private readonly muteLabel: HTMLElement;
+  private readonly heldTime: HTMLElement;
+  private readonly sentDigits: HTMLElement;
+  private readonly callerDigits: HTMLElement;
+  readonly transfer: TransferView;
   private readonly buttons: Record<'answer' | 'decline' | 'hangup' | 'hold' | 'mute', HTMLButtonElement>;
   private readonly keys = new Map<string, HTMLButtonElement>();
   private lastState: CallState = 'idle';
@@ -57,6 +62,10 @@ export class CallView {
     this.actions = byId(doc, 'call-actions', HTMLElement);
     this.keypad = byId(doc, 'keypad', HTMLElement);
     this.muteLabel = byId(doc, 'mute-label', HTMLElement);
+    this.heldTime = byId(doc, 'held-time', HTMLElement);
+    this.sentDigits = byId(doc, 'sent-digits', HTMLElement);
+    this.callerDigits = byId(doc, 'caller-digits', HTMLElement);
+    this.transfer = new TransferView(doc);
     this.buttons = {
       answer: byId(doc, 'answer', HTMLButtonElement),
       decline: byId(doc, 'decline', HTMLButtonElement),
@@ -110,8 +119,35 @@ export class CallView {
     this.muteLabel.textContent = model.muted ? 'Unmute' : 'Mute';
     if (state === 'ringing' && this.lastState !== 'ringing') this.buttons.answer.focus();
     if (state === 'on-call' && this.lastState === 'connecting') this.buttons.hangup.focus();
-    if (state === 'idle') this.setElapsed(0);
+    if (!inCall) {
+      this.transfer.close();
+      this.setHeldSeconds(undefined);
+    }
+    this.transfer.button.disabled = !inCall;
+    if (state === 'idle') {
+      this.setElapsed(0);
+      this.showSentDigits('');
+      this.showCallerDigits('');
+    }
     this.lastState = state;
+  }
+
+  /** How long the caller has been on hold; undefined hides it. */
+  setHeldSeconds(seconds: number | undefined): void {
+    this.heldTime.hidden = seconds === undefined;
+    if (seconds !== undefined) this.heldTime.textContent = `On hold ${formatDuration(seconds)} — the caller hears music`;
+  }
+
+  /** The digits this operator sent during the call. */
+  showSentDigits(digits: string): void {
+    this.sentDigits.hidden = digits === '';
+    this.sentDigits.textContent = digits ? `Sent: ${digits}` : '';
+  }
+
+  /** The digits the caller pressed during the call. */
+  showCallerDigits(digits: string): void {
+    this.callerDigits.hidden = digits === '';
+    this.callerDigits.textContent = digits ? `Caller pressed: ${digits}` : '';
   }
 
   setElapsed(seconds: number): void {
