@@ -92,19 +92,19 @@ export function offerParams(from: LegKind, to: LegKind, codecs?: readonly AudioC
   if (to === 'browser') {
     return {
       'transport-protocol': 'UDP/TLS/RTP/SAVPF', ICE: 'force', 'rtcp-mux': ['offer', 'require'], SDES: ['off'],
-      flags: ['generate mid', 'trust address'], replace: ['origin', 'session-connection'], codec,
+      flags: ['generate mid', 'trust address', 'inject DTMF'], replace: ['origin', 'session-connection'], codec,
     };
   }
   return {
     'transport-protocol': 'RTP/AVP', ICE: 'remove', 'rtcp-mux': ['demux'], DTLS: 'off', SDES: ['off'],
-    flags: ['trust address', 'strip extmap'], replace: ['origin', 'session-connection'], codec,
+    flags: ['trust address', 'strip extmap', 'inject DTMF'], replace: ['origin', 'session-connection'], codec,
   };
 }
 
 /** The ng options for an answer SDP travelling back towards the offering leg `to`. */
 export function answerParams(to: LegKind): NgParams {
   if (to === 'browser') {
-    return { ICE: 'force', 'rtcp-mux': ['require'], SDES: ['off'], flags: ['trust address'], replace: ['origin', 'session-connection'] };
+    return { ICE: 'force', 'rtcp-mux': ['require'], SDES: ['off'], flags: ['trust address', 'inject DTMF'], replace: ['origin', 'session-connection'] };
   }
-  return { ICE: 'remove', 'rtcp-mux': ['demux'], flags: ['trust address'], replace: ['origin', 'session-connection'] };
+  return { ICE: 'remove', 'rtcp-mux': ['demux'], flags: ['trust address', 'inject DTMF'], replace: ['origin', 'session-connection'] };
 }

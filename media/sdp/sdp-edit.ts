@@ -1,0 +1,76 @@
+import { activeAudio, summarizeSdp, type SdpMediaSection } from './sdp-summary';
+
+/** RFC 3264 media direction. */
+export type MediaDirection = SdpMediaSection['direction'];
+
+const DIRECTION_LINE = /^a=(sendrecv|sendonly|recvonly|inactive)$/;
+
+/** The direction of the first active audio stream of an SDP (sendrecv when none is written). */
+export function audioDirection(sdp: string): MediaDirection {
+  return activeAudio(summarizeSdp(sdp))[0].direction;
+}
+
+/** The direction an answer must have for an offer with `offered` (RFC 3264 §6.1). */
+export function answerDirection(offered: MediaDirection): MediaDirection {
+  if (offered === 'sendonly') return 'recvonly';
+  if (offered === 'recvonly') return 'sendonly';
+  return offered;
+}
+
+/** Rewrites every media section's direction to `direction` (session-level direction lines are dropped). */
+export function withDirection(sdp: string, direction: MediaDirection): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const lines = sdp.split(/\r?\n/).filter((l) => l.length > 0 && !DIRECTION_LINE.test(l));
+  const out: string[] = [];
+  let inMedia = false;
+  for (const line of lines) {
+    if (line.startsWith('m=') && inMedia) out.push(`a=${direction}`);
+    if (line.startsWith('m=')) inMedia = true;
+    out.push(line);
+  }
+  if (inMedia) out.push(`a=${direction}`);
+  return out.join(eol) + eol;
+}
+
+/** The DTLS role an SDP announces (`a=setup:`), if any. */
+export function dtlsSetup(sdp: string): 'active' | 'passive' | 'actpass' | 'holdconn' | undefined {
+  const m = /^a=setup:(active|passive|actpass|holdconn)\s*$/m.exec(sdp);
+  return m ? (m[1] as 'active' | 'passive' | 'actpass' | 'holdconn') : undefined;
+}
+
+/** Replaces `a=setup:actpass` by a definite role, so that an offer can be replayed as an answer. */
+export function withDtlsSetup(sdp: string, role: 'active' | 'passive'): string {
+  return sdp.replace(/^a=setup:actpass(\r?)$/gm, `a=setup:${role}$1`);
+}
+
+/**
+ * Keeps only the audio codecs named in `names` (and telephone-event) in every audio section,
+ * when the section has at least one of them; other sections are left as they are.
+ */
+export function keepAudioCodecs(sdp: string, names: readonly string[]): string {
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const wanted = new Set([...names.map((n) => n.toLowerCase()), 'telephone-event']);
+  const sections: string[][] = [[]];
+  for (const line of sdp.split(/\r?\n/).filter((l) => l.length > 0)) {
+    if (line.startsWith('m=')) sections.push([]);
+    sections[sections.length - 1].push(line);
+  }
+  const out = sections.flatMap((section) => {
+    const m = /^m=audio (\S+) (\S+) (.*)$/.exec(section[0] ?? '');
+    if (!m) return section;
+    const names = new Map<string, string>();
+    for (const line of section) {
+      const r = /^a=rtpmap:(\d+) ([^/\s]+)/.exec(line);
+      if (r) names.set(r[1], r[2].toLowerCase());
+    }
+    const statics: Record<string, string> = { 0: 'pcmu', 8: 'pcma' };
+    const keep = m[3].split(' ').filter((pt) => wanted.has(names.get(pt) ?? statics[pt] ?? ''));
+    if (!keep.some((pt) => (names.get(pt) ?? statics[pt]) !== 'telephone-event')) return section;
+    const dropped = new Set(m[3].split(' ').filter((pt) => !keep.includes(pt)));
+    return [`m=audio ${m[1]} ${m[2]} ${keep.join(' ')}`, ...section.slice(1).filter((line) => {
+      const pt = /^a=(?:rtpmap|fmtp|rtcp-fb):(\d+)/.exec(line)?.[1];
+      return pt === undefined || !dropped.has(pt);
+    })];
+  });
+  return out.join(eol) + eol;
+}
