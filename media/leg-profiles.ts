@@ -88,7 +88,7 @@ export function offerParams(from: LegKind, to: LegKind, codecs?: readonly AudioC
   // accept=opus makes rtpengine answer the browser with Opus (transcoding) even when the far
   // side picks a G.711 law the browser also offered: Opus is the browser leg's preference.
   const codec: NgParams = { mask: ['all'], transcode: [...wanted, 'telephone-event'] };
-  if (from === 'browser' && !wanted.includes('opus')) codec.accept = ['opus'];
+  if (from === 'browser' && !wanted.includes('opus')) codec.accept = ['opus', 'telephone-event'];
   if (to === 'browser') {
     return {
       'transport-protocol': 'UDP/TLS/RTP/SAVPF', ICE: 'force', 'rtcp-mux': ['offer', 'require'], SDES: ['off'],

@@ -5,7 +5,9 @@ import { silentLogger, type MediaLogger } from '../logger';
 import { NgClient, type NgParams, type NgReply } from '../ng/ng-client';
 import { parseQueryReply } from './query-stats';
 import { CallTags, placeholderSdp } from './call-tags';
-import { answerDirection, audioDirection, dtlsSetup, keepAudioCodecs, withDirection, withDtlsSetup } from '../sdp/sdp-edit';
+import {
+  alignTelephoneEvent, answerDirection, audioDirection, dtlsSetup, keepAudioCodecs, renumberPayloadType, telephoneEventPt, withDirection, withDtlsSetup,
+} from '../sdp/sdp-edit';
 import type { DtmfLogEntry } from './dtmf-log';
 import { TypedEmitter } from '../typed-emitter';
 import type {
@@ -127,19 +129,34 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     // rtpengine's answer, so no handshake can start against a half-known peer.
     const common = { 'call-id': o.callId, 'from-tag': parked.tag, 'to-tag': parked.callerTag };
     const offer = offerParams(o.from, 'trunk', [parked.codec]);
+    const aligned = this.alignDtmf(o.sdp, parked.callerSdp);
     // `reset` makes rtpengine forget what it learnt of the placeholder (no ICE, its ICE role):
     // without it rtpengine may keep the controlling role the offerer also takes (role conflict).
     await this.command('offer', {
-      ...offer, ...common, sdp: o.sdp, label: o.label, flags: [...(offer.flags as string[]), 'port latching', 'reset'],
+      ...offer, ...common, sdp: aligned.sdp, label: o.label, flags: [...(offer.flags as string[]), 'port latching', 'reset'],
     }, o.callId);
     const answer = answerParams(o.from);
     const reply = await this.command('answer', {
       ...answer, ...common, sdp: parked.callerSdp, flags: [...(answer.flags as string[]), 'port latching'],
     }, o.callId);
-    const sdp = this.sdpOf(reply, 'answer', o.callId);
+    const sdp = aligned.restore(this.sdpOf(reply, 'answer', o.callId));
     checkProducedSdp(sdp, o.from);
-    this.tags.connect(o.callId, o.legTag, o.from, o.sdp, answererRole(o.sdp, sdp));
+    this.tags.connect(o.callId, o.legTag, o.from, aligned.sdp, answererRole(o.sdp, sdp));
     return { sdp };
+  }
+
+  /**
+   * rtpengine passes telephone-event/8000 through under the joining leg's payload type; when it
+   * differs from the one the other leg already uses, that leg (which is not asked again) would not
+   * get RFC 4733 at all. The offer is given the other leg's number, and the answer the leg's own.
+   */
+  private alignDtmf(offer: string, otherSdp: string): { sdp: string; restore(answer: string): string } {
+    const theirs = telephoneEventPt(otherSdp);
+    const aligned = theirs === undefined ? { sdp: offer, original: undefined } : alignTelephoneEvent(offer, theirs);
+    return {
+      sdp: aligned.sdp,
+      restore: (answer) => (aligned.original === undefined || theirs === undefined ? answer : renumberPayloadType(answer, theirs, aligned.original)),
+    };
   }
 
   async updateLeg(o: UpdateLegOptions): Promise<SdpResult> {
@@ -154,7 +171,8 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     // as its answer, with the direction that answers this offer. Port latching keeps every port.
     // `inactive` is given to rtpengine as `sendonly`, so that the other leg can still be played
     // music on hold; the answer says `inactive` all the same. A trunk keeps the codec it has.
-    let toEngine = offered === 'inactive' ? withDirection(o.sdp, 'sendonly') : o.sdp;
+    const aligned = this.alignDtmf(o.sdp, peer.sdp);
+    let toEngine = offered === 'inactive' ? withDirection(aligned.sdp, 'sendonly') : aligned.sdp;
     if (o.from === 'trunk' && side === call.a && call.codec) toEngine = keepAudioCodecs(toEngine, [call.codec]);
     const common = { 'call-id': o.callId, 'from-tag': side.tag, 'to-tag': peer.tag };
     const offer = offerParams(o.from, peer.kind, peer.kind === 'trunk' && call.codec ? [call.codec] : undefined);
@@ -166,10 +184,10 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     const reply = await this.command('answer', {
       ...answer, ...common, sdp: replay, flags: [...(answer.flags as string[]), 'port latching'],
     }, o.callId);
-    let sdp = this.sdpOf(reply, 'answer', o.callId);
+    let sdp = aligned.restore(this.sdpOf(reply, 'answer', o.callId));
     checkProducedSdp(sdp, o.from);
     if (audioDirection(sdp) !== wanted) sdp = withDirection(sdp, wanted);
-    side.sdp = o.sdp;
+    side.sdp = aligned.sdp;
     side.kind = o.from;
     side.setup = answererRole(o.sdp, sdp) ?? side.setup;
     return { sdp };

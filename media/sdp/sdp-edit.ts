@@ -74,3 +74,32 @@ export function keepAudioCodecs(sdp: string, names: readonly string[]): string {
   });
   return out.join(eol) + eol;
 }
+
+/** The payload type of telephone-event at `clockRate` in the first audio section, if offered. */
+export function telephoneEventPt(sdp: string, clockRate = 8000): number | undefined {
+  const m = new RegExp(`^a=rtpmap:(\\d+) telephone-event/${clockRate}\\s*$`, 'm').exec(sdp);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Renames payload type `from` to `to` in the audio sections (m= format list, rtpmap, fmtp, rtcp-fb). */
+export function renumberPayloadType(sdp: string, from: number, to: number): string {
+  if (from === to) return sdp;
+  return sdp.split(/(\r?\n)/).map((line) => {
+    const m = /^(m=audio \S+ \S+)((?: \S+)*)$/.exec(line);
+    if (m) return m[1] + m[2].split(' ').map((pt) => (pt === String(from) ? String(to) : pt)).join(' ');
+    return line.replace(new RegExp(`^a=(rtpmap|fmtp|rtcp-fb):${from}(?=\\s)`), `a=$1:${to}`);
+  }).join('');
+}
+
+/**
+ * Gives telephone-event/8000 in `offer` the payload type `pt` (the one the other leg already
+ * uses), so that rtpengine passes it through under the number that leg knows. Left alone when
+ * `pt` is taken by another codec of the offer or the offer has no telephone-event/8000.
+ */
+export function alignTelephoneEvent(offer: string, pt: number): { sdp: string; original: number | undefined } {
+  const own = telephoneEventPt(offer);
+  if (own === undefined || own === pt) return { sdp: offer, original: undefined };
+  const taken = new RegExp(`^m=audio \\S+ \\S+(?: \\S+)* ${pt}(?: |\\r?$)`, 'm').test(offer);
+  if (taken) return { sdp: offer, original: undefined };
+  return { sdp: renumberPayloadType(offer, own, pt), original: own };
+}

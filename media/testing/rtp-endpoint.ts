@@ -43,6 +43,7 @@ export class RtpEndpoint {
   private sendingDtmf = false;
   private receivedCount = 0;
   private readonly sources = new Map<string, number>();
+  private readonly payloadTypes = new Map<number, number>();
   private sentCount = 0;
   private readonly ssrc = randomInt(1, 2 ** 31);
   private seq = randomInt(0, 65535);
@@ -216,6 +217,11 @@ export class RtpEndpoint {
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 
+  /** RTP packets received by payload type since the endpoint opened (diagnostics). */
+  receivedPayloadTypes(): Map<number, number> {
+    return new Map(this.payloadTypes);
+  }
+
   /** Where RTP came from since clearReceived(), `address:port` → packets (symmetric RTP checks). */
   receivedFrom(): Map<string, number> {
     return new Map(this.sources);
@@ -225,6 +231,7 @@ export class RtpEndpoint {
     const rtp = parseRtp(msg);
     if (!rtp) return;
     this.sources.set(from, (this.sources.get(from) ?? 0) + 1);
+    this.payloadTypes.set(rtp.payloadType, (this.payloadTypes.get(rtp.payloadType) ?? 0) + 1);
     if (rtp.payloadType === DTMF_PT && rtp.payload.length >= 4) return this.onDtmf(rtp.timestamp, rtp.payload);
     const codec = rtp.payloadType === 0 ? 'PCMU' : rtp.payloadType === 8 ? 'PCMA' : undefined;
     if (!codec) return;

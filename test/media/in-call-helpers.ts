@@ -48,6 +48,8 @@ export interface ConnectedCall {
   callId: string;
   caller: RtpEndpoint;
   peer: BrowserPeer;
+  /** The relay's answer to the browser's offer. */
+  answerSdp: string;
   /** Closes the browser page and deletes the call. */
   end(): Promise<void>;
 }
@@ -73,9 +75,9 @@ export async function connectOperator(relay: TestRelay, browser: Browser, o: { c
     const answer = await media.connectParked({ callId, legTag: 'operator', sdp: await peer.offer(), from: 'browser' });
     await peer.acceptAnswer(answer.sdp);
     await relay.explain(peer.waitConnected(20000), 150);
+    return { callId, caller, peer, answerSdp: answer.sdp, end };
   } catch (err) {
     await end();
     throw err;
   }
-  return { callId, caller, peer, end };
 }
