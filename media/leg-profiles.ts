@@ -87,6 +87,10 @@ export function offerParams(from: LegKind, to: LegKind, codecs?: readonly AudioC
   // offerer also has pass through untouched, the others are transcoded. For a browser's offer,
   // accept=opus makes rtpengine answer the browser with Opus (transcoding) even when the far
   // side picks a G.711 law the browser also offered: Opus is the browser leg's preference.
+  // accept=telephone-event keeps telephone-event/48000 in that answer, which Chromium's
+  // RTCDTMFSender needs alongside Opus (rtpengine converts it to the trunk's /8000).
+  // `inject DTMF` (offer and answer) lets play DTMF insert digits (sendDtmf); it makes rtpengine
+  // decode and re-encode every stream, also G.711 to G.711.
   const codec: NgParams = { mask: ['all'], transcode: [...wanted, 'telephone-event'] };
   if (from === 'browser' && !wanted.includes('opus')) codec.accept = ['opus', 'telephone-event'];
   if (to === 'browser') {

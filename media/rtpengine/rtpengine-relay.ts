@@ -1,13 +1,11 @@
 import { isAbsolute } from 'node:path';
 import { MediaError, MediaErrorCode } from '../errors';
-import { answerParams, checkLegSdp, checkProducedSdp, offerParams } from '../leg-profiles';
+import { answerParams, checkLegSdp, checkProducedSdp, offerParams, type LegKind } from '../leg-profiles';
 import { silentLogger, type MediaLogger } from '../logger';
 import { NgClient, type NgParams, type NgReply } from '../ng/ng-client';
 import { parseQueryReply } from './query-stats';
-import { CallTags, placeholderSdp } from './call-tags';
-import {
-  alignTelephoneEvent, answerDirection, audioDirection, dtlsSetup, keepAudioCodecs, renumberPayloadType, telephoneEventPt, withDirection, withDtlsSetup,
-} from '../sdp/sdp-edit';
+import { CallTags, placeholderSdp, type CallState, type LegState } from './call-tags';
+import { alignDtmf, answerDirection, offererRole, audioDirection, keepAudioCodecs, withDirection, withDtlsSetup } from '../sdp/sdp-edit';
 import type { DtmfLogEntry } from './dtmf-log';
 import { TypedEmitter } from '../typed-emitter';
 import type {
@@ -129,7 +127,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     // rtpengine's answer, so no handshake can start against a half-known peer.
     const common = { 'call-id': o.callId, 'from-tag': parked.tag, 'to-tag': parked.callerTag };
     const offer = offerParams(o.from, 'trunk', [parked.codec]);
-    const aligned = this.alignDtmf(o.sdp, parked.callerSdp);
+    const aligned = alignDtmf(o.sdp, parked.callerSdp);
     // `reset` makes rtpengine forget what it learnt of the placeholder (no ICE, its ICE role):
     // without it rtpengine may keep the controlling role the offerer also takes (role conflict).
     await this.command('offer', {
@@ -141,22 +139,8 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     }, o.callId);
     const sdp = aligned.restore(this.sdpOf(reply, 'answer', o.callId));
     checkProducedSdp(sdp, o.from);
-    this.tags.connect(o.callId, o.legTag, o.from, aligned.sdp, answererRole(o.sdp, sdp));
+    this.tags.connect(o.callId, o.legTag, o.from, aligned.sdp, offererRole(o.sdp, sdp));
     return { sdp };
-  }
-
-  /**
-   * rtpengine passes telephone-event/8000 through under the joining leg's payload type; when it
-   * differs from the one the other leg already uses, that leg (which is not asked again) would not
-   * get RFC 4733 at all. The offer is given the other leg's number, and the answer the leg's own.
-   */
-  private alignDtmf(offer: string, otherSdp: string): { sdp: string; restore(answer: string): string } {
-    const theirs = telephoneEventPt(otherSdp);
-    const aligned = theirs === undefined ? { sdp: offer, original: undefined } : alignTelephoneEvent(offer, theirs);
-    return {
-      sdp: aligned.sdp,
-      restore: (answer) => (aligned.original === undefined || theirs === undefined ? answer : renumberPayloadType(answer, theirs, aligned.original)),
-    };
   }
 
   async updateLeg(o: UpdateLegOptions): Promise<SdpResult> {
@@ -165,32 +149,51 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     const peer = this.tags.peer(o.callId, o.legTag);
     if (!call || !side || !peer) throw new MediaError(MediaErrorCode.NotFound, `call ${o.callId} has no leg ${o.legTag} in dialogue`, { callId: o.callId });
     checkLegSdp(o.sdp, o.from);
-    const offered = audioDirection(o.sdp);
-    const wanted = answerDirection(offered);
-    // The re-offer enters rtpengine as usual; the other leg is not asked: its last SDP is replayed
-    // as its answer, with the direction that answers this offer. Port latching keeps every port.
-    // `inactive` is given to rtpengine as `sendonly`, so that the other leg can still be played
-    // music on hold; the answer says `inactive` all the same. A trunk keeps the codec it has.
-    const aligned = this.alignDtmf(o.sdp, peer.sdp);
-    let toEngine = offered === 'inactive' ? withDirection(aligned.sdp, 'sendonly') : aligned.sdp;
-    if (o.from === 'trunk' && side === call.a && call.codec) toEngine = keepAudioCodecs(toEngine, [call.codec]);
-    const common = { 'call-id': o.callId, 'from-tag': side.tag, 'to-tag': peer.tag };
-    const offer = offerParams(o.from, peer.kind, peer.kind === 'trunk' && call.codec ? [call.codec] : undefined);
-    await this.command('offer', {
-      ...offer, ...common, sdp: toEngine, label: o.label, flags: [...(offer.flags as string[]), 'port latching'],
-    }, o.callId);
-    const replay = withDirection(peer.setup ? withDtlsSetup(peer.sdp, peer.setup) : peer.sdp, answerDirection(audioDirection(toEngine)));
-    const answer = answerParams(o.from);
-    const reply = await this.command('answer', {
-      ...answer, ...common, sdp: replay, flags: [...(answer.flags as string[]), 'port latching'],
-    }, o.callId);
-    let sdp = aligned.restore(this.sdpOf(reply, 'answer', o.callId));
-    checkProducedSdp(sdp, o.from);
+    const wanted = answerDirection(audioDirection(o.sdp));
+    const aligned = alignDtmf(o.sdp, peer.sdp);
+    const previous = { sdp: side.sdp, kind: side.kind };
+    let sdp: string;
+    try {
+      sdp = aligned.restore(await this.reoffer(o.callId, call, side, peer, aligned.sdp, o.from, o.label));
+      checkProducedSdp(sdp, o.from);
+    } catch (err) {
+      // rtpengine may hold half of the new offer: offer the leg's previous SDP again, so that
+      // the call keeps the media it had.
+      if (err instanceof MediaError && err.command !== 'offer' && err.code !== MediaErrorCode.RelayDown) {
+        await this.reoffer(o.callId, call, side, peer, previous.sdp, previous.kind).catch((restoreErr: unknown) => {
+          this.logger.error({ callId: o.callId, leg: o.legTag, err: (restoreErr as Error).message }, 'could not restore the media of a refused re-offer');
+        });
+      }
+      throw err;
+    }
     if (audioDirection(sdp) !== wanted) sdp = withDirection(sdp, wanted);
     side.sdp = aligned.sdp;
     side.kind = o.from;
-    side.setup = answererRole(o.sdp, sdp) ?? side.setup;
+    side.setup = offererRole(o.sdp, sdp) ?? side.setup;
     return { sdp };
+  }
+
+  /**
+   * One offer/answer round on an existing call without asking the other leg: the offer enters
+   * rtpengine as usual, the other leg's last SDP is replayed as its answer with the direction that
+   * answers this offer. Port latching keeps every port. `inactive` is given to rtpengine as
+   * `sendonly`, so that the other leg can still be played music on hold (the caller of updateLeg
+   * writes `inactive` back). A parked-then-connected caller keeps its codec. Returns rtpengine's answer.
+   */
+  private async reoffer(callId: string, call: CallState, side: LegState, peer: LegState, sdp: string, from: LegKind, label?: string): Promise<string> {
+    let toEngine = audioDirection(sdp) === 'inactive' ? withDirection(sdp, 'sendonly') : sdp;
+    if (from === 'trunk' && side === call.a && call.codec) toEngine = keepAudioCodecs(toEngine, [call.codec]);
+    const common = { 'call-id': callId, 'from-tag': side.tag, 'to-tag': peer.tag };
+    const offer = offerParams(from, peer.kind, peer.kind === 'trunk' && call.codec ? [call.codec] : undefined);
+    await this.command('offer', {
+      ...offer, ...common, sdp: toEngine, label, flags: [...(offer.flags as string[]), 'port latching'],
+    }, callId);
+    const replay = withDirection(peer.setup ? withDtlsSetup(peer.sdp, peer.setup) : peer.sdp, answerDirection(audioDirection(toEngine)));
+    const answer = answerParams(from);
+    const reply = await this.command('answer', {
+      ...answer, ...common, sdp: replay, flags: [...(answer.flags as string[]), 'port latching'],
+    }, callId);
+    return this.sdpOf(reply, 'answer', callId);
   }
 
   async repark(o: ReparkOptions): Promise<void> {
@@ -385,9 +388,3 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   }
 }
 
-/** The DTLS role a leg that offered `offer` takes, given rtpengine's `answer` (undefined without DTLS). */
-function answererRole(offer: string, answer: string): 'active' | 'passive' | undefined {
-  if (dtlsSetup(offer) !== 'actpass') return undefined;
-  const ours = dtlsSetup(answer);
-  return ours === 'active' ? 'passive' : ours === 'passive' ? 'active' : undefined;
-}

@@ -103,3 +103,25 @@ export function alignTelephoneEvent(offer: string, pt: number): { sdp: string; o
   if (taken) return { sdp: offer, original: undefined };
   return { sdp: renumberPayloadType(offer, own, pt), original: own };
 }
+
+/**
+ * rtpengine passes telephone-event/8000 through under the offering leg's payload type; when it
+ * differs from the one the other leg already uses, that leg (which is not asked again) would get
+ * no RFC 4733 at all. The offer is given the other leg's number, and `restore` gives the answer
+ * for the offering leg its own number back.
+ */
+export function alignDtmf(offer: string, otherSdp: string): { sdp: string; restore(answer: string): string } {
+  const theirs = telephoneEventPt(otherSdp);
+  const aligned = theirs === undefined ? { sdp: offer, original: undefined } : alignTelephoneEvent(offer, theirs);
+  return {
+    sdp: aligned.sdp,
+    restore: (answer) => (aligned.original === undefined || theirs === undefined ? answer : renumberPayloadType(answer, theirs, aligned.original)),
+  };
+}
+
+/** The DTLS role the leg that sent `offer` takes, given the `answer` it got (undefined without DTLS). */
+export function offererRole(offer: string, answer: string): 'active' | 'passive' | undefined {
+  if (dtlsSetup(offer) !== 'actpass') return undefined;
+  const ours = dtlsSetup(answer);
+  return ours === 'active' ? 'passive' : ours === 'passive' ? 'active' : undefined;
+}
