@@ -49,9 +49,14 @@ describe('offerParams / answerParams', () => {
   });
   it('gives a trunk plain RTP with G.711 only', () => {
     expect(offerParams('browser', 'trunk')).toMatchObject({
-      'transport-protocol': 'RTP/AVP', ICE: 'remove', DTLS: 'off', codec: { mask: ['all'], transcode: ['PCMU', 'PCMA', 'telephone-event'], accept: ['opus'] },
+      'transport-protocol': 'RTP/AVP', ICE: 'remove', DTLS: 'off', codec: { mask: ['all'], transcode: ['PCMU', 'PCMA', 'telephone-event'], accept: ['opus', 'telephone-event'] },
     });
     expect(answerParams('trunk')).toMatchObject({ ICE: 'remove' });
+  });
+  it('marks every offer and answer for DTMF injection (sendDtmf)', () => {
+    for (const params of [offerParams('trunk', 'browser'), offerParams('browser', 'trunk'), answerParams('trunk'), answerParams('browser')]) {
+      expect(params.flags).toContain('inject DTMF');
+    }
   });
   it('narrows and orders the codecs, ignoring ones the leg does not allow', () => {
     expect(offerParams('trunk', 'browser', ['PCMU'])).toMatchObject({ codec: { transcode: ['PCMU', 'telephone-event'] } });

@@ -87,24 +87,28 @@ export function offerParams(from: LegKind, to: LegKind, codecs?: readonly AudioC
   // offerer also has pass through untouched, the others are transcoded. For a browser's offer,
   // accept=opus makes rtpengine answer the browser with Opus (transcoding) even when the far
   // side picks a G.711 law the browser also offered: Opus is the browser leg's preference.
+  // accept=telephone-event keeps telephone-event/48000 in that answer, which Chromium's
+  // RTCDTMFSender needs alongside Opus (rtpengine converts it to the trunk's /8000).
+  // `inject DTMF` (offer and answer) lets play DTMF insert digits (sendDtmf); it makes rtpengine
+  // decode and re-encode every stream, also G.711 to G.711.
   const codec: NgParams = { mask: ['all'], transcode: [...wanted, 'telephone-event'] };
-  if (from === 'browser' && !wanted.includes('opus')) codec.accept = ['opus'];
+  if (from === 'browser' && !wanted.includes('opus')) codec.accept = ['opus', 'telephone-event'];
   if (to === 'browser') {
     return {
       'transport-protocol': 'UDP/TLS/RTP/SAVPF', ICE: 'force', 'rtcp-mux': ['offer', 'require'], SDES: ['off'],
-      flags: ['generate mid', 'trust address'], replace: ['origin', 'session-connection'], codec,
+      flags: ['generate mid', 'trust address', 'inject DTMF'], replace: ['origin', 'session-connection'], codec,
     };
   }
   return {
     'transport-protocol': 'RTP/AVP', ICE: 'remove', 'rtcp-mux': ['demux'], DTLS: 'off', SDES: ['off'],
-    flags: ['trust address', 'strip extmap'], replace: ['origin', 'session-connection'], codec,
+    flags: ['trust address', 'strip extmap', 'inject DTMF'], replace: ['origin', 'session-connection'], codec,
   };
 }
 
 /** The ng options for an answer SDP travelling back towards the offering leg `to`. */
 export function answerParams(to: LegKind): NgParams {
   if (to === 'browser') {
-    return { ICE: 'force', 'rtcp-mux': ['require'], SDES: ['off'], flags: ['trust address'], replace: ['origin', 'session-connection'] };
+    return { ICE: 'force', 'rtcp-mux': ['require'], SDES: ['off'], flags: ['trust address', 'inject DTMF'], replace: ['origin', 'session-connection'] };
   }
-  return { ICE: 'remove', 'rtcp-mux': ['demux'], flags: ['trust address'], replace: ['origin', 'session-connection'] };
+  return { ICE: 'remove', 'rtcp-mux': ['demux'], flags: ['trust address', 'inject DTMF'], replace: ['origin', 'session-connection'] };
 }

@@ -56,6 +56,50 @@ export interface ConnectParkedOptions {
   label?: string;
 }
 
+/**
+ * A new offer from a leg already in the call (a re-INVITE or UPDATE: hold with `a=sendonly` or
+ * `a=inactive`, resume with `a=sendrecv`, a session refresh). It is answered without an offer to
+ * the other leg, which keeps its ports and codec.
+ */
+export interface UpdateLegOptions {
+  callId: string;
+  /** The tag of the re-offering leg (the caller's From-tag, or the tag given to connectParked/answer). */
+  legTag: string;
+  sdp: string;
+  from: LegKind;
+  label?: string;
+}
+
+/** Detaches a connected leg from a parked-then-connected caller, who is parked again. */
+export interface ReparkOptions {
+  callId: string;
+  /** The tag of the leg to detach (the one given to connectParked). */
+  legTag: string;
+}
+
+/** Digits to send as RFC 4733 telephone-events (e.g. from a SIP INFO). */
+export interface SendDtmfOptions {
+  callId: string;
+  /** The leg that receives the digits (e.g. the caller's From-tag); they come from the leg it talks to. */
+  tag: string;
+  /** 0-9, *, #, A-D; at most MAX_DTMF_DIGITS per request. */
+  digits: string;
+  /** Length of each digit, 100–5000 ms (default 250). */
+  durationMs?: number;
+}
+
+/** A digit the relay saw as an RFC 4733 event in a leg's media. */
+export interface DtmfEvent {
+  callId: string;
+  /** The tag of the leg that sent it. */
+  tag: string;
+  digit: string;
+  durationMs: number | undefined;
+}
+
+/** The most digits one sendDtmf() request may carry. */
+export const MAX_DTMF_DIGITS = 32;
+
 export interface SdpResult {
   /** The rewritten SDP to put in the SIP message. */
   sdp: string;
@@ -128,6 +172,8 @@ export interface MediaRelayEvents {
   down: [error: MediaError];
   /** The relay answers again after being down (a fresh instance holds no calls). */
   up: [];
+  /** A DTMF digit seen in a leg's media (only when the relay can report them). */
+  dtmf: [event: DtmfEvent];
 }
 
 export type MediaRelayState = 'up' | 'down' | 'closed';
@@ -152,6 +198,20 @@ export interface MediaRelay {
    * codec, so it needs no re-INVITE.
    */
   connectParked(options: ConnectParkedOptions): Promise<SdpResult>;
+  /**
+   * Answers a new offer from a leg already in the call (hold, resume, refresh) with the matching
+   * direction (sendonly → recvonly, inactive → inactive, sendrecv → sendrecv) and the same codec;
+   * the other leg is not renegotiated. A refused SDP rejects with an SDP error (488) and the call
+   * keeps its media.
+   */
+  updateLeg(options: UpdateLegOptions): Promise<SdpResult>;
+  /**
+   * Detaches a leg connected with connectParked() and parks the caller again (it can hear
+   * playMedia(), and connectParked() can join another leg). End the detached leg's dialog yourself.
+   */
+  repark(options: ReparkOptions): Promise<void>;
+  /** Sends digits as RFC 4733 events to leg `tag`, one after the other (resolves once queued). */
+  sendDtmf(options: SendDtmfOptions): Promise<void>;
   /** Deleting an unknown call is not an error. */
   delete(options: DeleteOptions): Promise<void>;
   playMedia(options: PlayMediaOptions): Promise<PlayMediaResult>;

@@ -2,6 +2,7 @@ import { MediaError, MediaErrorCode } from './errors';
 import { silentLogger, type MediaLogger } from './logger';
 import { LocalRtpengine, type LocalRtpengineOptions } from './rtpengine/local-rtpengine';
 import { RtpengineRelay } from './rtpengine/rtpengine-relay';
+import { DtmfLog } from './rtpengine/dtmf-log';
 
 export interface MediaRelayConfig {
   /** An rtpengine to use; when absent, a local one is started (the embedded default). */
@@ -31,15 +32,26 @@ export interface RunningMediaRelay {
 export async function startMediaRelay(config: MediaRelayConfig = {}): Promise<RunningMediaRelay> {
   const logger = config.logger ?? silentLogger;
   let local: LocalRtpengine | undefined;
+  let dtmfLog: DtmfLog | undefined;
   let address = config.rtpengine;
   if (!address) {
-    local = new LocalRtpengine({ ...config.local, logger });
-    await local.start();
+    // The embedded rtpengine reports the DTMF events it sees to a socket of ours (`dtmf` events).
+    dtmfLog = await DtmfLog.open({ host: config.local?.host, logger });
+    local = new LocalRtpengine({
+      ...config.local, logger, extraArgs: [`--dtmf-log-dest=${dtmfLog.address}`, ...(config.local?.extraArgs ?? [])],
+    });
+    try {
+      await local.start();
+    } catch (err) {
+      await dtmfLog.close();
+      throw err;
+    }
     address = { host: local.host, port: local.port };
   }
   const relay = new RtpengineRelay({
     ...address, logger, recordCalls: config.recordCalls, timeoutMs: config.timeoutMs, healthCheckIntervalMs: config.healthCheckIntervalMs,
   });
+  dtmfLog?.on('dtmf', (entry) => relay.reportDtmf(entry));
   if (local) {
     const l = local;
     l.on('exit', (info) => {
@@ -54,6 +66,7 @@ export async function startMediaRelay(config: MediaRelayConfig = {}): Promise<Ru
   } catch (err) {
     await relay.close();
     await local?.stop();
+    await dtmfLog?.close();
     throw err;
   }
   let closed = false;
@@ -65,6 +78,7 @@ export async function startMediaRelay(config: MediaRelayConfig = {}): Promise<Ru
       closed = true;
       await relay.close();
       await local?.stop();
+      await dtmfLog?.close();
     },
   };
 }

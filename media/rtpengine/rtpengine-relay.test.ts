@@ -58,6 +58,41 @@ describe('RtpengineRelay (against a scripted ng server)', () => {
     }
   });
 
+  it('answers a re-offer by replaying the other leg with the answering direction, and injects DTMF from the peer', async () => {
+    const placeholderAnswer = trunkSdp.replace('4000', '5000');
+    const server = await fakeRtpengine((cmd) => {
+      if (cmd.command === 'answer' && cmd['to-tag'] === 'caller~parked') return { result: 'ok', sdp: placeholderAnswer };
+      if (cmd.command === 'answer' || cmd.command === 'offer') return { result: 'ok', sdp: String(cmd.sdp).replace(/a=(sendonly|recvonly|inactive)\r\n/, '') };
+      return { result: 'ok' };
+    });
+    const relay = new RtpengineRelay({ host: '127.0.0.1', port: server.port, healthCheckIntervalMs: 0 });
+    try {
+      await relay.park({ callId: 'c', fromTag: 'caller', sdp: trunkSdp });
+      server.commands.length = 0;
+      const held = await relay.updateLeg({ callId: 'c', legTag: 'caller', sdp: `${trunkSdp}a=sendonly\r\n`, from: 'trunk' });
+      expect(server.commands.map((c) => [c.command, c['from-tag'], c['to-tag']])).toEqual([
+        ['offer', 'caller', 'caller~parked'], ['answer', 'caller', 'caller~parked'],
+      ]);
+      expect(server.commands[1].sdp).toContain('a=recvonly');
+      expect(server.commands[1].sdp).toContain('s=switchboard-parked');
+      // rtpengine dropped the direction: the relay writes it back.
+      expect(held.sdp).toContain('a=recvonly');
+      await expect(relay.updateLeg({ callId: 'c', legTag: 'nobody', sdp: trunkSdp, from: 'trunk' })).rejects.toMatchObject({ code: MediaErrorCode.NotFound });
+      await expect(relay.updateLeg({ callId: 'other', legTag: 'caller', sdp: trunkSdp, from: 'trunk' })).rejects.toMatchObject({ code: MediaErrorCode.NotFound });
+      server.commands.length = 0;
+      await relay.sendDtmf({ callId: 'c', tag: 'caller', digits: '1#', durationMs: 20 });
+      expect(server.commands).toEqual([
+        { command: 'play DTMF', 'call-id': 'c', 'from-tag': 'caller~parked', code: '1', duration: 100 },
+        { command: 'play DTMF', 'call-id': 'c', 'from-tag': 'caller~parked', code: '#', duration: 100 },
+      ]);
+      await expect(relay.repark({ callId: 'c', legTag: 'caller~parked' })).rejects.toMatchObject({ code: MediaErrorCode.NotFound });
+      expect(server.commands).toHaveLength(2);
+    } finally {
+      await relay.close();
+      await server.close();
+    }
+  });
+
   it('maps rtpengine reasons to codes and sends record call when configured', async () => {
     const server = await fakeRtpengine((cmd) => (cmd.command === 'query' ? { result: 'error', 'error-reason': 'Unknown call-ID' }
       : cmd.command === 'offer' ? { result: 'error', 'error-reason': 'Failed to parse SDP' } : { result: 'ok' }));

@@ -1,15 +1,18 @@
 import { isAbsolute } from 'node:path';
 import { MediaError, MediaErrorCode } from '../errors';
-import { answerParams, checkLegSdp, checkProducedSdp, offerParams } from '../leg-profiles';
+import { answerParams, checkLegSdp, checkProducedSdp, offerParams, type LegKind } from '../leg-profiles';
 import { silentLogger, type MediaLogger } from '../logger';
 import { NgClient, type NgParams, type NgReply } from '../ng/ng-client';
 import { parseQueryReply } from './query-stats';
-import { CallTags, placeholderSdp } from './call-tags';
+import { CallTags, placeholderSdp, type CallState, type LegState } from './call-tags';
+import { alignDtmf, answerDirection, offererRole, audioDirection, keepAudioCodecs, withDirection, withDtlsSetup } from '../sdp/sdp-edit';
+import type { DtmfLogEntry } from './dtmf-log';
 import { TypedEmitter } from '../typed-emitter';
 import type {
   AnswerOptions, CallStats, DeleteOptions, LegSelector, MediaRelay, MediaRelayEvents, MediaRelayState, OfferOptions,
-  ConnectParkedOptions, ParkOptions, PlayMediaOptions, PlayMediaResult, SdpResult,
+  ConnectParkedOptions, ParkOptions, PlayMediaOptions, PlayMediaResult, ReparkOptions, SdpResult, SendDtmfOptions, UpdateLegOptions,
 } from '../media-relay';
+import { MAX_DTMF_DIGITS } from '../media-relay';
 
 export interface RtpengineRelayOptions {
   /** rtpengine's ng control address. */
@@ -74,6 +77,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
       const sdp = this.sdpOf(reply, 'offer', o.callId);
       checkProducedSdp(sdp, o.to);
       this.known.add(o.callId);
+      this.tags.offered(o.callId, o.fromTag, o.from, o.sdp);
       return { sdp };
     } catch (err) {
       if (isNew) await this.discard(o.callId);
@@ -90,6 +94,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     const reply = await this.command('answer', params, o.callId);
     const sdp = this.sdpOf(reply, 'answer', o.callId);
     checkProducedSdp(sdp, o.to);
+    this.tags.answered(o.callId, params['from-tag'] as string, params['to-tag'] as string, o.from, o.sdp);
     return { sdp };
   }
 
@@ -97,7 +102,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     const codecs = checkLegSdp(o.sdp, 'trunk');
     const g711 = codecs.find((c): c is 'PCMU' | 'PCMA' => c === 'PCMU' || c === 'PCMA') ?? 'PCMU';
     await this.offer({ callId: o.callId, fromTag: o.fromTag, sdp: o.sdp, from: 'trunk', to: 'trunk', codecs: [g711], record: o.record, label: o.label });
-    const tag = this.tags.park(o.callId, o.fromTag, o.sdp, g711);
+    const tag = this.tags.park(o.callId, o.fromTag, o.sdp, g711, placeholderSdp(g711));
     try {
       const reply = await this.command('answer', {
         ...answerParams('trunk'), 'call-id': o.callId, 'from-tag': o.fromTag, 'to-tag': tag, sdp: placeholderSdp(g711),
@@ -122,19 +127,111 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     // rtpengine's answer, so no handshake can start against a half-known peer.
     const common = { 'call-id': o.callId, 'from-tag': parked.tag, 'to-tag': parked.callerTag };
     const offer = offerParams(o.from, 'trunk', [parked.codec]);
+    const aligned = alignDtmf(o.sdp, parked.callerSdp);
     // `reset` makes rtpengine forget what it learnt of the placeholder (no ICE, its ICE role):
     // without it rtpengine may keep the controlling role the offerer also takes (role conflict).
     await this.command('offer', {
-      ...offer, ...common, sdp: o.sdp, label: o.label, flags: [...(offer.flags as string[]), 'port latching', 'reset'],
+      ...offer, ...common, sdp: aligned.sdp, label: o.label, flags: [...(offer.flags as string[]), 'port latching', 'reset'],
     }, o.callId);
     const answer = answerParams(o.from);
     const reply = await this.command('answer', {
       ...answer, ...common, sdp: parked.callerSdp, flags: [...(answer.flags as string[]), 'port latching'],
     }, o.callId);
-    const sdp = this.sdpOf(reply, 'answer', o.callId);
+    const sdp = aligned.restore(this.sdpOf(reply, 'answer', o.callId));
     checkProducedSdp(sdp, o.from);
-    this.tags.connect(o.callId, o.legTag);
+    this.tags.connect(o.callId, o.legTag, o.from, aligned.sdp, offererRole(o.sdp, sdp));
     return { sdp };
+  }
+
+  async updateLeg(o: UpdateLegOptions): Promise<SdpResult> {
+    const call = this.tags.call(o.callId);
+    const side = this.tags.side(o.callId, o.legTag);
+    const peer = this.tags.peer(o.callId, o.legTag);
+    if (!call || !side || !peer) throw new MediaError(MediaErrorCode.NotFound, `call ${o.callId} has no leg ${o.legTag} in dialogue`, { callId: o.callId });
+    checkLegSdp(o.sdp, o.from);
+    const wanted = answerDirection(audioDirection(o.sdp));
+    const aligned = alignDtmf(o.sdp, peer.sdp);
+    const previous = { sdp: side.sdp, kind: side.kind };
+    let sdp: string;
+    try {
+      sdp = aligned.restore(await this.reoffer(o.callId, call, side, peer, aligned.sdp, o.from, o.label));
+      checkProducedSdp(sdp, o.from);
+    } catch (err) {
+      // rtpengine may hold half of the new offer: offer the leg's previous SDP again, so that
+      // the call keeps the media it had.
+      if (err instanceof MediaError && err.command !== 'offer' && err.code !== MediaErrorCode.RelayDown) {
+        await this.reoffer(o.callId, call, side, peer, previous.sdp, previous.kind).catch((restoreErr: unknown) => {
+          this.logger.error({ callId: o.callId, leg: o.legTag, err: (restoreErr as Error).message }, 'could not restore the media of a refused re-offer');
+        });
+      }
+      throw err;
+    }
+    if (audioDirection(sdp) !== wanted) sdp = withDirection(sdp, wanted);
+    side.sdp = aligned.sdp;
+    side.kind = o.from;
+    side.setup = offererRole(o.sdp, sdp) ?? side.setup;
+    return { sdp };
+  }
+
+  /**
+   * One offer/answer round on an existing call without asking the other leg: the offer enters
+   * rtpengine as usual, the other leg's last SDP is replayed as its answer with the direction that
+   * answers this offer. Port latching keeps every port. `inactive` is given to rtpengine as
+   * `sendonly`, so that the other leg can still be played music on hold (the caller of updateLeg
+   * writes `inactive` back). A parked-then-connected caller keeps its codec. Returns rtpengine's answer.
+   */
+  private async reoffer(callId: string, call: CallState, side: LegState, peer: LegState, sdp: string, from: LegKind, label?: string): Promise<string> {
+    let toEngine = audioDirection(sdp) === 'inactive' ? withDirection(sdp, 'sendonly') : sdp;
+    if (from === 'trunk' && side === call.a && call.codec) toEngine = keepAudioCodecs(toEngine, [call.codec]);
+    const common = { 'call-id': callId, 'from-tag': side.tag, 'to-tag': peer.tag };
+    const offer = offerParams(from, peer.kind, peer.kind === 'trunk' && call.codec ? [call.codec] : undefined);
+    await this.command('offer', {
+      ...offer, ...common, sdp: toEngine, label, flags: [...(offer.flags as string[]), 'port latching'],
+    }, callId);
+    const replay = withDirection(peer.setup ? withDtlsSetup(peer.sdp, peer.setup) : peer.sdp, answerDirection(audioDirection(toEngine)));
+    const answer = answerParams(from);
+    const reply = await this.command('answer', {
+      ...answer, ...common, sdp: replay, flags: [...(answer.flags as string[]), 'port latching'],
+    }, callId);
+    return this.sdpOf(reply, 'answer', callId);
+  }
+
+  async repark(o: ReparkOptions): Promise<void> {
+    const call = this.tags.call(o.callId);
+    if (!call?.b || call.b.external !== o.legTag || call.parked || !call.codec) {
+      throw new MediaError(MediaErrorCode.NotFound, `call ${o.callId} has no leg ${o.legTag} connected to a parked caller`, { callId: o.callId });
+    }
+    const placeholder = placeholderSdp(call.codec);
+    // The placeholder re-offers in the leg's place (`reset` drops its ICE and DTLS state); the
+    // caller's SDP is replayed as the answer, so the caller keeps its ports and needs no re-INVITE.
+    const common = { 'call-id': o.callId, 'from-tag': call.b.tag, 'to-tag': call.a.tag };
+    const offer = offerParams('trunk', 'trunk', [call.codec]);
+    await this.command('offer', {
+      ...offer, ...common, sdp: placeholder, flags: [...(offer.flags as string[]), 'port latching', 'reset'],
+    }, o.callId);
+    const answer = answerParams('trunk');
+    await this.command('answer', {
+      ...answer, ...common, sdp: withDirection(call.a.sdp, 'sendrecv'), flags: [...(answer.flags as string[]), 'port latching'],
+    }, o.callId);
+    this.tags.repark(o.callId, placeholder);
+  }
+
+  async sendDtmf(o: SendDtmfOptions): Promise<void> {
+    if (!/^[0-9*#A-D]+$/i.test(o.digits)) throw new MediaError(MediaErrorCode.RelayError, `DTMF digits must be 0-9, *, #, A-D; got "${o.digits.slice(0, 40)}"`);
+    if (o.digits.length > MAX_DTMF_DIGITS) throw new MediaError(MediaErrorCode.RelayError, `at most ${MAX_DTMF_DIGITS} DTMF digits per request, got ${o.digits.length}`);
+    const duration = Math.min(5000, Math.max(100, Math.round(o.durationMs ?? 250)));
+    // rtpengine's `play DTMF` names the leg the digits come from: the one in dialogue with `tag`.
+    const peer = this.tags.peer(o.callId, o.tag);
+    if (!peer) throw new MediaError(MediaErrorCode.NotFound, `call ${o.callId} has no leg ${o.tag} in dialogue`, { callId: o.callId });
+    for (const digit of o.digits.toUpperCase()) {
+      await this.command('play DTMF', { 'call-id': o.callId, 'from-tag': peer.tag, code: digit, duration }, o.callId);
+    }
+  }
+
+  /** Emits a `dtmf` event for a DTMF report of the relay (see DtmfLog), with the application's tag. */
+  reportDtmf(entry: DtmfLogEntry): void {
+    if (this.current === 'closed') return;
+    this.emit('dtmf', { callId: entry.callId, tag: this.tags.external(entry.callId, entry.tag), digit: entry.digit, durationMs: entry.durationMs });
   }
 
   async delete(o: DeleteOptions): Promise<void> {
@@ -290,3 +387,4 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     }
   }
 }
+

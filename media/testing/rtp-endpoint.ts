@@ -13,6 +13,20 @@ export interface RtpEndpointOptions {
 }
 
 const PTIME_MS = 20;
+/** The telephone-event payload type this endpoint offers (and expects back). */
+const DTMF_PT = 101;
+const DTMF_DIGITS = '0123456789*#ABCD';
+
+/** An RFC 4733 event as received: one per event (the first packet of its timestamp). */
+export interface ReceivedDtmf {
+  digit: string;
+  /** RTP timestamp of the event. */
+  timestamp: number;
+  /** True once a packet with the end bit arrived. */
+  ended: boolean;
+  /** The longest duration seen, in timestamp units (8 kHz). */
+  duration: number;
+}
 const SAMPLES_PER_PACKET = 160;
 
 /**
@@ -24,8 +38,12 @@ export class RtpEndpoint {
   private remote: { address: string; port: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private received: Int16Array[] = [];
+  private readonly dtmf: ReceivedDtmf[] = [];
+  private dtmfQueue: Promise<void> = Promise.resolve();
+  private sendingDtmf = false;
   private receivedCount = 0;
   private readonly sources = new Map<string, number>();
+  private readonly payloadTypes = new Map<number, number>();
   private sentCount = 0;
   private readonly ssrc = randomInt(1, 2 ** 31);
   private seq = randomInt(0, 65535);
@@ -80,6 +98,7 @@ export class RtpEndpoint {
       if (elapsed > limit) return this.stopSending();
       // Catch up on late timers without bursting more than five packets.
       for (let burst = 0; due * PTIME_MS <= elapsed && burst < 5; burst++, due++) {
+        if (this.sendingDtmf) { this.ts = (this.ts + SAMPLES_PER_PACKET) >>> 0; continue; }
         const samples = new Int16Array(SAMPLES_PER_PACKET);
         for (let i = 0; i < SAMPLES_PER_PACKET; i++, phase += step) samples[i] = Math.round(amplitude * 32767 * Math.sin(phase));
         const packet = buildRtp({
@@ -99,6 +118,62 @@ export class RtpEndpoint {
   stopSending(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /**
+   * Sends `digits` as RFC 4733 events (payload type 101): per digit, a packet every 20 ms with a
+   * growing duration, the end packet three times, then `gapMs` of audio. Audio pauses meanwhile.
+   */
+  sendDtmf(digits: string, durationMs = 160, gapMs = 100): Promise<void> {
+    if (!this.remote) throw new Error('no remote endpoint: call useRemoteSdp() first');
+    const remote = this.remote;
+    const run = async (): Promise<void> => {
+      for (const digit of digits.toUpperCase()) {
+        const event = DTMF_DIGITS.indexOf(digit);
+        if (event < 0) throw new Error(`not a DTMF digit: ${digit}`);
+        this.sendingDtmf = true;
+        const timestamp = this.ts;
+        const steps = Math.max(1, Math.round(durationMs / PTIME_MS));
+        for (let i = 1; i <= steps + 2; i++) {
+          const end = i >= steps;
+          const duration = Math.min(i, steps) * SAMPLES_PER_PACKET;
+          const payload = Buffer.from([event, (end ? 0x80 : 0) | 10, duration >> 8, duration & 0xff]);
+          this.socket.send(buildRtp({ payloadType: DTMF_PT, sequence: this.seq++, timestamp, ssrc: this.ssrc, marker: i === 1, payload }), remote.port, remote.address);
+          this.seq &= 0xffff;
+          await new Promise((r) => setTimeout(r, end ? 5 : PTIME_MS));
+        }
+        this.sendingDtmf = false;
+        if (!this.timer) this.ts = (this.ts + (steps + 1) * SAMPLES_PER_PACKET) >>> 0;
+        await new Promise((r) => setTimeout(r, gapMs));
+      }
+    };
+    const done = this.dtmfQueue.then(run);
+    this.dtmfQueue = done.catch(() => undefined);
+    return done;
+  }
+
+  /** RFC 4733 events received since clearDtmf(), in order. */
+  receivedDtmf(): ReceivedDtmf[] {
+    return this.dtmf.map((d) => ({ ...d }));
+  }
+
+  /** The digits received since clearDtmf(), in order, e.g. "123#". */
+  receivedDigits(): string {
+    return this.dtmf.map((d) => d.digit).join('');
+  }
+
+  clearDtmf(): void {
+    this.dtmf.length = 0;
+  }
+
+  /** Resolves once `count` digits arrived (and ended) since clearDtmf(); rejects after timeoutMs. */
+  async waitForDigits(count: number, timeoutMs = 10000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.dtmf.length >= count && this.dtmf.slice(0, count).every((d) => d.ended)) return this.receivedDigits();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`received DTMF "${this.receivedDigits()}", wanted ${count} digits within ${timeoutMs} ms`);
   }
 
   get packetsSent(): number {
@@ -142,6 +217,11 @@ export class RtpEndpoint {
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
   }
 
+  /** RTP packets received by payload type since the endpoint opened (diagnostics). */
+  receivedPayloadTypes(): Map<number, number> {
+    return new Map(this.payloadTypes);
+  }
+
   /** Where RTP came from since clearReceived(), `address:port` → packets (symmetric RTP checks). */
   receivedFrom(): Map<string, number> {
     return new Map(this.sources);
@@ -151,9 +231,25 @@ export class RtpEndpoint {
     const rtp = parseRtp(msg);
     if (!rtp) return;
     this.sources.set(from, (this.sources.get(from) ?? 0) + 1);
+    this.payloadTypes.set(rtp.payloadType, (this.payloadTypes.get(rtp.payloadType) ?? 0) + 1);
+    if (rtp.payloadType === DTMF_PT && rtp.payload.length >= 4) return this.onDtmf(rtp.timestamp, rtp.payload);
     const codec = rtp.payloadType === 0 ? 'PCMU' : rtp.payloadType === 8 ? 'PCMA' : undefined;
     if (!codec) return;
     this.receivedCount++;
     this.received.push(g711Decode(codec, rtp.payload));
+  }
+
+  private onDtmf(timestamp: number, payload: Buffer): void {
+    const digit = DTMF_DIGITS[payload[0]];
+    if (digit === undefined) return;
+    const ended = (payload[1] & 0x80) !== 0;
+    const duration = payload.readUInt16BE(2);
+    const last = this.dtmf.at(-1);
+    if (last && last.timestamp === timestamp && last.digit === digit) {
+      last.ended ||= ended;
+      last.duration = Math.max(last.duration, duration);
+      return;
+    }
+    this.dtmf.push({ digit, timestamp, ended, duration });
   }
 }

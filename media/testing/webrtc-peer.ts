@@ -60,6 +60,51 @@ export class BrowserPeer {
     return keepLoopbackCandidates(sdp);
   }
 
+  /**
+   * A new offer on the running connection with the audio transceiver set to `direction`
+   * (`sendonly`/`inactive` put the call on hold, `sendrecv` resumes), as a softphone's re-INVITE.
+   */
+  async reoffer(direction: RTCRtpTransceiverDirection): Promise<string> {
+    const sdp = await this.page.evaluate(async (dir) => {
+      const pc = (window as unknown as PeerWindow).sbPeer!;
+      for (const t of pc.getTransceivers()) t.direction = dir;
+      await pc.setLocalDescription(await pc.createOffer());
+      return pc.localDescription!.sdp;
+    }, direction);
+    return keepLoopbackCandidates(sdp);
+  }
+
+  /** Sends `tones` with the RTCDTMFSender (RFC 4733) and resolves when the last one ended. */
+  async insertDtmf(tones: string, durationMs = 100, gapMs = 70): Promise<void> {
+    await this.page.evaluate(({ tones, durationMs, gapMs }) => new Promise<void>((resolve, reject) => {
+      const sender = (window as unknown as PeerWindow).sbPeer!.getSenders().find((s) => s.track?.kind === 'audio');
+      const dtmf = sender?.dtmf;
+      if (!dtmf || !dtmf.canInsertDTMF) return reject(new Error('this connection cannot send DTMF (no telephone-event negotiated)'));
+      const t = setTimeout(() => reject(new Error(`DTMF "${tones}" still playing after 20 s`)), 20000);
+      dtmf.addEventListener('tonechange', (e) => { if ((e as RTCDTMFToneChangeEvent).tone === '') { clearTimeout(t); resolve(); } });
+      dtmf.insertDTMF(tones, durationMs, gapMs);
+    }), { tones, durationMs, gapMs });
+  }
+
+  /** The loudest level (RMS, dBFS) of the remote audio over `ms`, sampled every 50 ms. */
+  async peakLevelDb(ms = 1500): Promise<number> {
+    return this.page.evaluate(async (ms) => {
+      const a = (window as unknown as PeerWindow).sbAnalyser;
+      if (!a) return -Infinity;
+      const buf = new Float32Array(a.fftSize);
+      let peak = -Infinity;
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        a.getFloatTimeDomainData(buf);
+        let sum = 0;
+        for (const v of buf) sum += v * v;
+        peak = Math.max(peak, 10 * Math.log10(sum / buf.length || 1e-12));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return peak;
+    }, ms);
+  }
+
   async acceptAnswer(answerSdp: string): Promise<void> {
     await this.page.evaluate((sdp) => (window as unknown as PeerWindow).sbPeer!.setRemoteDescription({ type: 'answer', sdp }), answerSdp);
   }
