@@ -5,15 +5,8 @@
  */
 import type { MediaRelay } from '../../media';
 
-/** What the calls layer needs of the media relay (the `MediaRelay` port implements it). */
-export type MediaPort = Pick<MediaRelay, 'park' | 'connectParked' | 'delete' | 'playMedia' | 'stopMedia'> & {
-  /** A new offer (hold, resume, refresh) from a leg already in the call; the answer for that leg. */
-  updateLeg(o: { callId: string; legTag: string; sdp: string; from: 'trunk' | 'browser' }): Promise<{ sdp: string }>;
-  /** Plays DTMF digits into the leg `tag` as RFC 4733 events. */
-  sendDtmf(o: { callId: string; tag: string; digits: string; durationMs?: number }): Promise<void>;
-  /** Detaches a connected leg: the caller is parked again (for music, then another leg). */
-  repark(o: { callId: string; legTag: string }): Promise<void>;
-};
+/** What the calls layer needs of the media relay (the `MediaRelay` port). */
+export type MediaPort = Pick<MediaRelay, 'park' | 'connectParked' | 'updateLeg' | 'repark' | 'sendDtmf' | 'delete' | 'playMedia' | 'stopMedia'>;
 
 export class MediaSessionClosedError extends Error {
   override readonly name = 'MediaSessionClosedError';

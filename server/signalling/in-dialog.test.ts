@@ -5,7 +5,7 @@ describe('parseDtmfInfo', () => {
     ['application/dtmf-relay', 'Signal=5\r\nDuration=160\r\n', { digit: '5', durationMs: 160 }],
     ['application/dtmf-relay', 'Signal= #\r\nDuration= 250', { digit: '#', durationMs: 250 }],
     ['Application/DTMF-Relay; charset=x', 'signal=10', { digit: '*', durationMs: 100 }],
-    ['application/dtmf-relay', 'Signal=11\r\nDuration=1', { digit: '#', durationMs: 40 }],
+    ['application/dtmf-relay', 'Signal=11\r\nDuration=1', { digit: '#', durationMs: 100 }],
     ['application/dtmf-relay', 'Signal=a\r\nDuration=99999', { digit: 'A', durationMs: 5000 }],
     ['application/dtmf', '7', { digit: '7', durationMs: 100 }],
     ['application/dtmf-relay', 'Signal=55', undefined],

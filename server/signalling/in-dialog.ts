@@ -27,7 +27,7 @@ export function parseDtmfInfo(contentType: string, body: string): DtmfSignal | u
   if (type === 'application/dtmf-relay') {
     digit = /^\s*signal\s*=\s*(\S+)\s*$/im.exec(body)?.[1];
     const d = /^\s*duration\s*=\s*(\d+)\s*$/im.exec(body)?.[1];
-    if (d) durationMs = Math.min(Math.max(Number(d), 40), 5000);
+    if (d) durationMs = Math.min(Math.max(Number(d), 100), 5000);
   } else if (type === 'application/dtmf') {
     digit = body.trim();
   } else return undefined;
