@@ -103,8 +103,8 @@ describe('Call: every exit path releases legs, media and routing, and records th
     expect(await ann.reInvite('a=sendonly')).toBe('a=recvonly');
     expect(s.media.log.filter((l) => l.startsWith('music'))).toEqual(['music on caller-tag', 'music off caller-tag', 'music on caller-tag']);
     expect(await ann.reInvite('a=sendrecv')).toBe('a=sendrecv');
-    ann.dtmf('5');
-    await until(() => s.media.log.includes('dtmf 5 → caller-tag'), 'the digit towards the caller');
+    await ann.dtmf('5');
+    expect(s.media.log).toContain('dtmf 5 → caller-tag');
     ann.farHangUp();
     await until(async () => (await s.ended()) !== undefined, 'the record');
     expect(s.caller.hungUp).toBe(true);

@@ -285,8 +285,13 @@ export class Call {
     this.record.answered(operatorId, this.deps.now());
     leg.onHangup(() => void this.operatorHungUp(talking));
     leg.onOffer((sdp) => this.newOffer(legTag, sdp, 'browser', talking));
-    leg.onDtmf((d) => {
-      this.media.dtmfToCaller(d.digit, d.durationMs).catch((err) => this.log.warn({ err, digit: d.digit }, 'DTMF to the caller failed'));
+    leg.onDtmf(async (d) => {
+      try {
+        await this.media.dtmfToCaller(d.digit, d.durationMs);
+      } catch (err) {
+        this.log.warn({ err, digit: d.digit }, 'DTMF to the caller failed');
+        throw err; // the INFO is answered with an error: the operator's phone tells them
+      }
     });
     leg.onTransfer((request) => void this.transferRequested(talking, request));
     this.save();

@@ -38,8 +38,11 @@ export interface SipLeg {
    * Without a handler the offer is refused with 488.
    */
   onOffer(handler: (sdp: string) => Promise<string>): void;
-  /** DTMF sent as SIP INFO (application/dtmf-relay or application/dtmf). */
-  onDtmf(listener: (dtmf: DtmfSignal) => void): void;
+  /**
+   * DTMF sent as SIP INFO (application/dtmf-relay or application/dtmf). The INFO is answered 200
+   * once the handler resolves, 500 when it rejects (the digit did not reach the other side).
+   */
+  onDtmf(handler: (dtmf: DtmfSignal) => Promise<void> | void): void;
   /** A REFER from the device. Without a handler REFER is refused with 603. */
   onTransfer(handler: (request: TransferRequest) => void): void;
 }

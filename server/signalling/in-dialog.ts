@@ -62,7 +62,7 @@ export function parseReferTo(referTo: string): { target: string; replaces?: Tran
 export function inDialogLeg(dialog: Srf.Dialog, log: InDialogLogger): SipLeg & { readonly gone: boolean } {
   let gone = false;
   const hangupListeners: Array<() => void> = [];
-  const dtmfListeners: Array<(d: DtmfSignal) => void> = [];
+  let dtmfHandler: ((d: DtmfSignal) => Promise<void> | void) | undefined;
   let offerHandler: ((sdp: string) => Promise<string>) | undefined;
   let transferHandler: ((r: TransferRequest) => void) | undefined;
   const ended = () => {
@@ -102,8 +102,13 @@ export function inDialogLeg(dialog: Srf.Dialog, log: InDialogLogger): SipLeg & {
       res.send(415);
       return;
     }
-    res.send(200);
-    for (const l of dtmfListeners) l(dtmf);
+    if (!dtmfHandler) {
+      res.send(200);
+      return;
+    }
+    Promise.resolve()
+      .then(() => dtmfHandler!(dtmf))
+      .then(() => res.send(200), () => res.send(500, 'DTMF Not Delivered', {}));
   });
 
   dialog.on('refer', (req: Srf.SrfRequest, res: Srf.SrfResponse) => {
@@ -149,7 +154,9 @@ export function inDialogLeg(dialog: Srf.Dialog, log: InDialogLogger): SipLeg & {
     onOffer: (h) => {
       offerHandler = h;
     },
-    onDtmf: (l) => void dtmfListeners.push(l),
+    onDtmf: (h) => {
+      dtmfHandler = h;
+    },
     onTransfer: (h) => {
       transferHandler = h;
     },

@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import { UserAgent, Registerer, type Invitation } from 'sip.js';
 import { loadConfig } from '../../config';
+import pino from 'pino';
 import { createSwitchboard } from '../../server/switchboard';
 import { freeSipPort, freeTcpPort } from '../support/ports';
 
@@ -29,15 +30,17 @@ operators:
 ${opts.operators.map((o) => `  - { id: ${o}, name: ${o}, sip: { username: ${o}, password: pw-${o} }, queues: [{ queue: support }, { queue: sales }] }`).join('\n')}
 `;
   const config = loadConfig({}, [{ path: 'test.yaml', text: yaml }]);
-  const sb = await createSwitchboard(config, { tickMs: 200 });
+  // SWITCHBOARD_TEST_LOG=debug shows the server's log while a test runs
+  const level = process.env.SWITCHBOARD_TEST_LOG;
+  const sb = await createSwitchboard(config, { tickMs: 200, ...(level ? { log: pino({ level }) } : {}) });
   return {
     sb, acd: sb.acd, records: sb.records, center: sb.center, media: sb.media, sipPort, wsPort, target: `127.0.0.1:${sipPort}`,
     close: () => sb.stop(),
   };
 }
 
-/** A WebRTC-shaped SDP offer (no real media: sip.js in Node has no WebRTC); rtpengine accepts it. */
-const WEBRTC_OFFER = [
+/** A WebRTC-shaped SDP offer (exported for tests that vary it, e.g. hold) (no real media: sip.js in Node has no WebRTC); rtpengine accepts it. */
+export const WEBRTC_OFFER = [
   'v=0', 'o=- 4611731400430051336 2 IN IP4 127.0.0.1', 's=-', 't=0 0', 'a=group:BUNDLE 0', 'a=msid-semantic: WMS',
   'm=audio 9 UDP/TLS/RTP/SAVPF 111 0 8 101', 'c=IN IP4 0.0.0.0', 'a=rtcp:9 IN IP4 0.0.0.0',
   'a=candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', 'a=ice-ufrag:Abcd', 'a=ice-pwd:abcdefghijklmnopqrstuvwx',
@@ -50,6 +53,8 @@ const WEBRTC_OFFER = [
 export async function startOperator(id: string, wsPort: number, o: { answerAfterMs?: number | null } = {}) {
   const invitations: Invitation[] = [];
   const answers: string[] = [];
+  /** What the next offer (answer to an offerless INVITE, or a re-INVITE) carries; tests change it. */
+  const offer = { sdp: WEBRTC_OFFER };
   const ua = new UserAgent({
     uri: UserAgent.makeURI(`sip:${id}@switchboard.local`)!,
     transportOptions: { server: `ws://127.0.0.1:${wsPort}` },
@@ -57,7 +62,7 @@ export async function startOperator(id: string, wsPort: number, o: { answerAfter
     authorizationPassword: `pw-${id}`,
     logBuiltinEnabled: false,
     sessionDescriptionHandlerFactory: (() => ({
-      getDescription: async () => ({ body: WEBRTC_OFFER, contentType: 'application/sdp' }),
+      getDescription: async () => ({ body: offer.sdp, contentType: 'application/sdp' }),
       setDescription: async (sdp: string) => { answers.push(sdp); },
       hasDescription: (ct: string) => ct === 'application/sdp',
       rollbackDescription: async () => undefined,
@@ -81,5 +86,5 @@ export async function startOperator(id: string, wsPort: number, o: { answerAfter
     await registerer.dispose().catch(() => undefined); // its refresh timer would outlive a dropped transport
     await ua.stop();
   };
-  return { ua, invitations, answers, stop };
+  return { ua, invitations, answers, offer, stop };
 }

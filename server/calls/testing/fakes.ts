@@ -9,7 +9,7 @@ export class FakeLeg implements CallerLeg {
   answerFails = false;
   private hangupListeners: Array<() => void> = [];
   private offerHandler: ((sdp: string) => Promise<string>) | undefined;
-  private dtmfListeners: Array<(d: DtmfSignal) => void> = [];
+  private dtmfHandler: ((d: DtmfSignal) => Promise<void> | void) | undefined;
   private transferHandler: ((r: TransferRequest) => void) | undefined;
 
   async answer(): Promise<void> {
@@ -33,8 +33,8 @@ export class FakeLeg implements CallerLeg {
     this.offerHandler = h;
   }
 
-  onDtmf(l: (d: DtmfSignal) => void): void {
-    this.dtmfListeners.push(l);
+  onDtmf(h: (d: DtmfSignal) => Promise<void> | void): void {
+    this.dtmfHandler = h;
   }
 
   onTransfer(h: (r: TransferRequest) => void): void {
@@ -52,8 +52,9 @@ export class FakeLeg implements CallerLeg {
     return this.offerHandler(sdp);
   }
 
-  dtmf(digit: string): void {
-    for (const l of this.dtmfListeners) l({ digit, durationMs: 100 });
+  /** The far end sends a digit by INFO; resolves as the INFO would be answered (200), rejects for an error. */
+  async dtmf(digit: string): Promise<void> {
+    await this.dtmfHandler?.({ digit, durationMs: 100 });
   }
 
   /** The device sends REFER; returns the NOTIFY statuses it receives. */
