@@ -196,7 +196,8 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     const signalling = await startSignalling({
       config, drachtio, bindings,
       log: log.child({ component: 'signalling' }),
-      onCall: (call) => holder.center!.accept(inboundCall(signalling.srf, call)),
+      onCall: (call) => holder.center!.accept(inboundCall(signalling.srf, call, log.child({ component: 'signalling' }))),
+      onOperatorCall: (call) => holder.center!.consult(call),
       draining: () => draining,
     });
     started.push({ part: 'signalling', close: () => signalling.close() });
@@ -219,7 +220,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       notify: (notice) => bus.emit('call', notice),
       browserOffer: iceCandidateFilter(mc.iceAllow),
       holdMusic: mediaAssetPath(mc.musicOnHold as 'musicOnHold'),
-      dialer: new SrfOperatorDialer(signalling.srf, signalling.registrar, new Map(config.operators.map((o) => [o.id, o.sip.username]))),
+      dialer: new SrfOperatorDialer(signalling.srf, signalling.registrar, new Map(config.operators.map((o) => [o.id, o.sip.username])), log.child({ component: 'signalling' })),
       directory: {
         operatorBySipUser: (user) => config.operators.find((o) => o.sip.username === user)?.id,
         hasQueue: (id) => config.queues.some((q) => q.id === id),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Acd, RoutingEvent } from '../routing';
 import { Call, type CallDeps, type LiveCallView } from './call';
-import type { InboundCall } from './ports';
+import type { InboundCall, OperatorCall } from './ports';
 
 export type CallCenterDeps = Omit<CallDeps, 'onEnded' | 'route' | 'instanceId' | 'newId'> & {
   newId?: () => string;
@@ -70,6 +70,21 @@ export class CallCenter {
   /** The SIP Call-ID of a routing visit (also after the call ended, for the most recent visits). */
   callIdOf(visitId: string): string | undefined {
     return this.visitCalls.get(visitId);
+  }
+
+  /**
+   * A call placed by an operator's device: a consultation about the call they are talking on (named
+   * by `X-Switchboard-Consult`, or else the one call they talk on). Anything else is refused: operators
+   * do not place outside calls yet.
+   */
+  consult(opCall: OperatorCall): void {
+    const call = (opCall.consultFor ? this.calls.get(opCall.consultFor) : undefined)
+      ?? [...this.calls.values()].find((c) => c.view()?.operatorId === opCall.operatorId);
+    if (!call) {
+      opCall.leg.refuse('no-route');
+      return;
+    }
+    void call.consult(opCall).catch((err) => this.deps.log.warn({ err, callId: call.callId }, 'consultation failed'));
   }
 
   live(): LiveCallView[] {

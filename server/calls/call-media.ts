@@ -6,7 +6,7 @@
 import type { MediaRelay } from '../../media';
 
 /** What the calls layer needs of the media relay (the `MediaRelay` port). */
-export type MediaPort = Pick<MediaRelay, 'park' | 'connectParked' | 'updateLeg' | 'repark' | 'sendDtmf' | 'delete' | 'playMedia' | 'stopMedia'>;
+export type MediaPort = Pick<MediaRelay, 'park' | 'connectParked' | 'updateLeg' | 'repark' | 'sendDtmf' | 'delete' | 'playMedia' | 'stopMedia' | 'offer' | 'answer'>;
 
 export class MediaSessionClosedError extends Error {
   override readonly name = 'MediaSessionClosedError';

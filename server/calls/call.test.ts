@@ -195,4 +195,57 @@ describe('Call: every exit path releases legs, media and routing, and records th
     dial.answer('bob');
     await until(() => s.center.live()[0]?.operatorId === 'bob', 'bob to take it');
   });
+
+  it('attended transfer: a consultation with a colleague, then REFER with Replaces hands the caller over', async () => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    await ann.reInvite('a=sendonly');
+    await s.acd.operatorLogin('bob');
+    const consultLeg = new FakeLeg();
+    s.center.consult({ operatorId: 'ann', target: 'bob', consultFor: 'c1', sipCallId: 'k1', fromTag: 'ft', offerSdp: 'o', leg: consultLeg });
+    const bob = (await s.dialer.nth(2)).answer('bob');
+    await until(() => consultLeg.answered, 'the consultation to connect');
+    expect(await s.opState('bob')).toBe('on-call');
+    expect(ann.refer('bob', { callId: 'other', fromTag: 'ft', toTag: 'x' })).toEqual([481]);
+    const statuses = ann.refer('bob', { callId: 'k1', fromTag: 'ft', toTag: 'x' });
+    await until(() => statuses.includes(200), 'the transfer to complete');
+    expect(bob.renegotiated).toEqual([expect.stringMatching(/^answer-for-op-bob-/)]);
+    expect([ann.hungUp, consultLeg.hungUp, bob.hungUp]).toEqual([true, true, false]);
+    expect(s.media.log).toContain('delete consult-k1');
+    expect(s.center.live()[0]).toMatchObject({ state: 'connected', operatorId: 'bob' });
+    expect(s.center.live()[0]?.held).toBeUndefined();
+    await until(async () => (await s.opState('ann')) === 'available', 'ann freed');
+    bob.farHangUp();
+    await until(async () => (await s.ended()) !== undefined, 'the record');
+    const kinds = (await s.ended())!.segments.map((x) => `${x.kind}:${x.result ?? ''}`);
+    expect(kinds).toEqual(expect.arrayContaining(['consult:completed', 'transferred:completed', 'held:']));
+  });
+
+  it('a consultation the operator hangs up releases the colleague; the caller stays with the operator', async () => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    await s.acd.operatorLogin('bob');
+    const consultLeg = new FakeLeg();
+    s.center.consult({ operatorId: 'ann', target: 'bob', consultFor: 'c1', sipCallId: 'k1', fromTag: 'ft', offerSdp: 'o', leg: consultLeg });
+    const bob = (await s.dialer.nth(2)).answer('bob');
+    await until(() => consultLeg.answered, 'the consultation to connect');
+    consultLeg.farHangUp();
+    await until(() => bob.hungUp, 'the colleague to be hung up');
+    await until(async () => (await s.opState('bob')) === 'available', 'bob freed');
+    expect(s.center.live()[0]).toMatchObject({ state: 'connected', operatorId: 'ann' });
+    expect(ann.hungUp).toBe(false);
+    expect(s.media.log).toContain('delete consult-k1');
+  });
+
+  it('a consultation to a busy colleague or about another call is refused', async () => {
+    s = await setup();
+    await answeredByAnn(s);
+    const busy = new FakeLeg();
+    s.center.consult({ operatorId: 'ann', target: 'bob', consultFor: 'c1', sipCallId: 'k1', fromTag: 'ft', offerSdp: 'o', leg: busy });
+    await until(() => busy.refused !== undefined, 'the refusal');
+    expect(busy.refused).toBe('busy');
+    const stranger = new FakeLeg();
+    s.center.consult({ operatorId: 'bob', target: 'ann', consultFor: 'c1', sipCallId: 'k2', fromTag: 'ft', offerSdp: 'o', leg: stranger });
+    expect(stranger.refused).toBe('source-not-allowed');
+  });
 });

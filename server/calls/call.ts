@@ -12,9 +12,10 @@ import type { CallOutcome } from '../records/model';
 import { CallMedia, type MediaPort } from './call-media';
 import { nextPhase, type CallPhase } from './call-state';
 import { directQueueId } from './direct-queues';
+import { Consultation } from './consultation';
 import {
-  OfferRefusedError, isDialFailure, type CallRecordSink, type Directory, type InboundCall, type OperatorDialer, type OperatorLeg,
-  type TransferRequest,
+  OfferRefusedError, isDialFailure, type CallRecordSink, type Directory, type InboundCall, type OperatorCall, type OperatorDialer,
+  type OperatorLeg, type TransferRequest,
 } from './ports';
 import { CallRecordBuilder } from './record-builder';
 import { resolveTransferTarget } from './transfer-target';
@@ -104,6 +105,9 @@ export class Call {
   private hold: { segment: number } | undefined;
   private saving: Promise<void> = Promise.resolve();
   private routingBase: string | undefined;
+  private consultation: { c: Consultation; segment: number } | undefined;
+  /** The caller has gone (or the call is being ended): nothing may start or report an offer any more. */
+  private ending = false;
 
   constructor(readonly inbound: InboundCall, private readonly deps: CallDeps) {
     this.arrivedAt = deps.now();
@@ -213,6 +217,7 @@ export class Call {
   /** The routing core offers a queue visit of this call to operators: ring their devices. */
   async offer(ev: OfferEvent): Promise<void> {
     await this.visitReady;
+    if (this.consultation && ev.callId === this.consultation.c.visitId) return this.consultation.c.ring(ev);
     if (this.current === 'queued' && ev.callId === this.visit?.id) return this.ring(ev, false);
     if (this.current === 'transferring' && ev.callId === this.transfer?.visitId) return this.ring(ev, true);
   }
@@ -226,7 +231,7 @@ export class Call {
     const waitSeconds = Math.round((now() - this.arrivedAt) / 1000);
     const offered = new Map(ev.operatorIds.map((op) => [op, this.record.begin('offered', now(), { operatorId: op, queue: ev.queueId })]));
     for (const operatorId of ev.operatorIds) this.notify('offered', operatorId);
-    const stillWanted = () => (forTransfer ? this.current === 'transferring' && this.transfer?.visitId === ev.callId : this.current === 'offering');
+    const stillWanted = () => !this.ending && (forTransfer ? this.current === 'transferring' && this.transfer?.visitId === ev.callId : this.current === 'offering');
     try {
       const answered = await dialer.dial({
         operatorIds: ev.operatorIds,
@@ -332,8 +337,8 @@ export class Call {
 
   private async transferRequested(by: Talking, request: TransferRequest): Promise<void> {
     if (this.current !== 'connected' || this.talking !== by) return request.progress(491, 'Request Pending');
+    if (request.replaces) return this.completeAttended(by, request, request.replaces);
     const target = resolveTransferTarget(request.target, this.deps.directory);
-    if (request.replaces) return request.progress(501, 'Not Implemented');
     if (target.kind === 'unknown') return request.progress(404, 'Not Found');
     if (target.kind === 'number') return request.progress(501, 'Not Implemented');
     if (target.kind === 'operator' && target.id === by.operatorId) return request.progress(403, 'Forbidden');
@@ -432,6 +437,94 @@ export class Call {
   /** The routing core took the offer back (the caller left, the operator logged out…). */
   withdraw(visitId: string): void {
     if (visitId === this.visit?.id || visitId === this.transfer?.visitId) this.dialing?.abort();
+    if (visitId === this.consultation?.c.visitId) this.consultation.c.withdraw();
+  }
+
+  /**
+   * The talking operator's device calls a colleague about this call (a consultation): the colleague
+   * is rung through their direct queue; the caller stays as it is (held by the operator, with music).
+   */
+  async consult(opCall: OperatorCall): Promise<void> {
+    const by = this.talking;
+    if (this.current !== 'connected' || !by || by.operatorId !== opCall.operatorId || this.consultation) {
+      opCall.leg.refuse('source-not-allowed');
+      return;
+    }
+    const target = resolveTransferTarget(opCall.target, this.deps.directory);
+    if (target.kind !== 'operator' || target.id === by.operatorId) {
+      opCall.leg.refuse(target.kind === 'unknown' ? 'unknown-number' : 'no-route');
+      return;
+    }
+    const { acd, now } = this.deps;
+    this.visits += 1;
+    const visitId = this.visitId(this.visits);
+    this.deps.route(visitId, this);
+    const c = new Consultation(opCall, target.id, visitId, {
+      acd, media: this.deps.media, dialer: this.deps.dialer, now, log: this.log,
+      unroute: (id) => this.deps.route(id, undefined),
+      ...(this.deps.browserOffer ? { browserOffer: this.deps.browserOffer } : {}),
+    });
+    const consultation = { c, segment: this.record.begin('consult', now(), { operatorId: by.operatorId, target: `operator:${target.id}` }) };
+    this.consultation = consultation;
+    c.onEnded = () => {
+      this.record.end(consultation.segment, now(), 'ended');
+      if (this.consultation === consultation) this.consultation = undefined;
+      this.save();
+    };
+    const enqueued = acd.enqueue({ id: visitId, queueId: directQueueId(target.id), arrivedAt: this.arrivedAt });
+    this.visitReady = enqueued.catch(() => undefined);
+    try {
+      const result = await enqueued;
+      if (!result.offers.some((o) => o.callId === visitId)) {
+        opCall.leg.refuse('busy'); // the colleague is not free
+        await c.end('busy');
+      }
+    } catch (err) {
+      this.log.warn({ err, target: target.id }, 'consultation could not start');
+      opCall.leg.refuse('internal-error');
+      await c.end('failed');
+    }
+    this.save();
+  }
+
+  /**
+   * REFER with Replaces naming the consultation: the colleague's leg is moved into the caller's media
+   * session (a re-INVITE without SDP, answered in the ACK) and the operator leaves for wrap-up.
+   */
+  private async completeAttended(by: Talking, request: TransferRequest, replaces: NonNullable<TransferRequest['replaces']>): Promise<void> {
+    const consultation = this.consultation;
+    if (!consultation || !consultation.c.matches(replaces)) return request.progress(481, 'Call/Transaction Does Not Exist');
+    const { now } = this.deps;
+    const segment = this.record.begin('transferred', now(), { operatorId: by.operatorId, target: `operator:${consultation.c.targetOperatorId}` });
+    const handed = await consultation.c.handOver();
+    if (!handed) {
+      this.record.end(segment, now(), 'failed');
+      return request.progress(480, 'Temporarily Unavailable'); // the colleague has not answered yet
+    }
+    this.consultation = undefined;
+    this.record.end(consultation.segment, now(), 'completed');
+    this.visits += 1; // a fresh tag in the caller's media session for the colleague's leg
+    const legTag = `op-${handed.operatorId}-${this.visits}`;
+    try {
+      await handed.leg.renegotiate((offer) => this.media.connect(legTag, this.deps.browserOffer ? this.deps.browserOffer(offer) : offer));
+    } catch (err) {
+      this.log.warn({ err }, 'the colleague could not be joined to the caller');
+      handed.leg.hangUp();
+      await this.deps.acd.onHangup(handed.visitId).catch((e) => this.log.warn({ err: e }, 'routing hang-up failed'));
+      this.deps.route(handed.visitId, undefined);
+      this.record.end(segment, now(), 'failed');
+      this.save();
+      return request.progress(500, 'Server Internal Error');
+    }
+    this.talk(handed.operatorId, handed.leg, legTag, handed.visitId);
+    if (this.hold) this.endHold();
+    this.record.end(segment, now(), 'completed');
+    request.progress(200, 'OK');
+    this.leave(by);
+    this.notify('transferred', by.operatorId);
+    this.notify('answered', handed.operatorId);
+    this.log.info({ from: by.operatorId, to: handed.operatorId }, 'attended transfer completed');
+    this.save();
   }
 
   /** Ends the call from the server side (shutdown, forced logout). */
@@ -445,10 +538,12 @@ export class Call {
     if (this.phase === 'ended') return;
     const { acd } = this.deps;
     const phase = this.phase;
+    this.ending = true;
     this.dialing?.abort();
     const warn = (what: string) => (err: unknown) => this.log.warn({ err }, what);
     if (this.transfer?.visitId) await acd.onAbandoned(this.transfer.visitId).catch(warn('routing abandon failed'));
     this.transfer?.request.progress(487, 'Request Terminated');
+    await this.consultation?.c.end('the caller hung up');
     if (this.talking) {
       this.talking.leg.hangUp();
       await acd.onHangup(this.talking.visitId).catch(warn('routing hang-up failed'));
@@ -474,6 +569,7 @@ export class Call {
     if (this.phase === 'ended') return;
     this.to('ended');
     const endedAt = this.deps.now();
+    await this.consultation?.c.end('the call ended');
     this.transfer = undefined;
     this.talking = undefined;
     for (let n = 1; n <= this.visits; n++) this.deps.route(this.visitId(n), undefined);

@@ -45,6 +45,11 @@ export interface SipLeg {
   onDtmf(handler: (dtmf: DtmfSignal) => Promise<void> | void): void;
   /** A REFER from the device. Without a handler REFER is refused with 603. */
   onTransfer(handler: (request: TransferRequest) => void): void;
+  /**
+   * Asks the device for a new offer (a re-INVITE without SDP, RFC 3261 §14.1): `answerFor` turns
+   * its offer into our answer, which goes in the ACK. Used to move the leg to another media session.
+   */
+  renegotiate(answerFor: (offer: string) => Promise<string>): Promise<void>;
 }
 
 /** The caller's SIP leg, from the trunk. */
@@ -52,7 +57,7 @@ export interface CallerLeg extends SipLeg {
   /** Answers with our SDP (200 OK); rejects if the caller has gone meanwhile. */
   answer(sdp: string): Promise<void>;
   /** Refuses an unanswered call with the status of a signalling outcome. */
-  refuse(outcome: 'queue-full' | 'no-route' | 'media-failed' | 'internal-error'): void;
+  refuse(outcome: 'queue-full' | 'no-route' | 'media-failed' | 'internal-error' | 'unknown-number' | 'source-not-allowed' | 'busy'): void;
 }
 
 /** The operator's SIP leg, once answered. */
@@ -89,6 +94,22 @@ export function isDialFailure(err: unknown): err is DialFailure {
 export interface OperatorDialer {
   /** Resolves with the first device to answer; rejects with a DialFailure. */
   dial(request: DialRequest): Promise<Answered>;
+  /** Early offer: the INVITE carries `sdp`; resolves with the answering device's SDP answer and leg. */
+  dialWithOffer(request: DialRequest & { sdp: string }): Promise<{ operatorId: string; answerSdp: string; leg: OperatorLeg }>;
+}
+
+/** A call placed by an operator's device (an INVITE from an operator): a consultation, for now. */
+export interface OperatorCall {
+  operatorId: string;
+  /** The Request-URI user: whom the operator calls (an operator's SIP user). */
+  target: string;
+  /** `X-Switchboard-Consult`: the SIP Call-ID of the call this consultation is about. */
+  consultFor: string | undefined;
+  /** The dialog as the device sees it, to match a later Replaces (RFC 3891). */
+  sipCallId: string;
+  fromTag: string;
+  offerSdp: string;
+  leg: CallerLeg;
 }
 
 /** A call from a trunk to a number, accepted by signalling and handed to the calls layer. */

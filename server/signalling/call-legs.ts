@@ -1,9 +1,9 @@
 import type Srf from 'drachtio-srf';
-import type { Answered, CallerLeg, DialRequest, InboundCall, OperatorDialer, SipLeg } from '../calls/ports';
+import type { Answered, CallerLeg, DialRequest, InboundCall, OperatorCall, OperatorDialer, OperatorLeg, SipLeg } from '../calls/ports';
 import { inDialogLeg, type InDialogLogger } from './in-dialog';
 import type { Registrar } from './registrar';
 import { dialBindings, DialError } from './operator-dialer';
-import { refuse, type TrunkCall } from './ingress';
+import { dialledNumber, refuse, type TrunkCall } from './ingress';
 import type { Binding } from '../store/bindings/binding-store';
 
 /** The caller's leg on drachtio-srf: answered with createUAS, hung up with BYE, CANCEL noticed. */
@@ -44,6 +44,7 @@ export function callerLeg(srf: Srf, req: Srf.SrfRequest, res: Srf.SrfResponse, l
     onOffer: (h) => install((l) => l.onOffer(h)),
     onDtmf: (h) => install((l) => l.onDtmf(h)),
     onTransfer: (h) => install((l) => l.onTransfer(h)),
+    renegotiate: (answerFor) => (leg ? leg.renegotiate(answerFor) : Promise.reject(new Error('the call is not answered yet'))),
   };
 }
 
@@ -60,12 +61,7 @@ export class SrfOperatorDialer implements OperatorDialer {
   ) {}
 
   async dial(r: DialRequest): Promise<Answered> {
-    const owner = new Map<Binding, string>();
-    for (const id of r.operatorIds) {
-      const user = this.sipUsers.get(id);
-      if (!user) continue;
-      for (const b of await this.registrar.lookup(user)) owner.set(b, id);
-    }
+    const owner = await bindingsOf(this.registrar, this.sipUsers, r.operatorIds);
     if (owner.size === 0) throw new DialError('unreachable', 480, `no registered device for ${r.operatorIds.join(', ')}`);
     const result = await dialBindings(this.srf, [...owner.keys()], {
       headers: r.headers, ringTimeoutMs: r.ringTimeoutMs, signal: r.signal,
@@ -78,6 +74,42 @@ export class SrfOperatorDialer implements OperatorDialer {
       connect: async (answerSdp) => inDialogLeg(await result.ack(answerSdp), this.log),
     };
   }
+
+  async dialWithOffer(r: DialRequest & { sdp: string }): Promise<{ operatorId: string; answerSdp: string; leg: OperatorLeg }> {
+    const owner = await bindingsOf(this.registrar, this.sipUsers, r.operatorIds);
+    if (owner.size === 0) throw new DialError('unreachable', 480, `no registered device for ${r.operatorIds.join(', ')}`);
+    const result = await dialBindings(this.srf, [...owner.keys()], {
+      localSdp: r.sdp, headers: r.headers, ringTimeoutMs: r.ringTimeoutMs, signal: r.signal,
+      onRinging: (b) => r.onRinging(owner.get(b)!),
+    });
+    if (result.kind !== 'dialog') throw new Error('expected a dialog');
+    const remote = (result.dialog as unknown as { remote: { sdp: string } }).remote;
+    return { operatorId: owner.get(result.binding)!, answerSdp: remote.sdp, leg: inDialogLeg(result.dialog, this.log) };
+  }
+}
+
+/** Operator ids → their devices' bindings (the devices of operators not registered are left out). */
+async function bindingsOf(registrar: Registrar, sipUsers: Map<string, string>, operatorIds: string[]): Promise<Map<Binding, string>> {
+  const owner = new Map<Binding, string>();
+  for (const id of operatorIds) {
+    const user = sipUsers.get(id);
+    if (!user) continue;
+    for (const b of await registrar.lookup(user)) owner.set(b, id);
+  }
+  return owner;
+}
+
+/** A call placed by an operator's device, as the calls layer takes it. */
+export function operatorCall(srf: Srf, req: Srf.SrfRequest, res: Srf.SrfResponse, operatorId: string, log?: InDialogLogger): OperatorCall {
+  return {
+    operatorId,
+    target: dialledNumber(req.uri) ?? '',
+    consultFor: req.get('X-Switchboard-Consult') || undefined,
+    sipCallId: req.get('Call-ID'),
+    fromTag: /;\s*tag=([^;\s>]+)/.exec(req.get('From') ?? '')?.[1] ?? '',
+    offerSdp: req.body,
+    leg: callerLeg(srf, req, res, log),
+  };
 }
 
 /** A trunk call as the calls layer takes it. */

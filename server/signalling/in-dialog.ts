@@ -160,5 +160,21 @@ export function inDialogLeg(dialog: Srf.Dialog, log: InDialogLogger): SipLeg & {
     onTransfer: (h) => {
       transferHandler = h;
     },
+    renegotiate: (answerFor) => new Promise<void>((resolve, reject) => {
+      if (gone) return reject(new Error('the leg has ended'));
+      type Ack = (o: { body: string }) => void;
+      // the typings lack the callback form with an ACK: drachtio-srf passes (err, res, ack) for an offerless INVITE with noAck
+      (dialog.request as unknown as (o: object, cb: (err: unknown, res?: Srf.SrfResponse, ack?: Ack) => void) => void)(
+        { method: 'INVITE', noAck: true },
+        (err, res, ack) => {
+          if (err || !res || !ack) return reject(err ?? new Error('no answer to the re-INVITE'));
+          answerFor(res.body).then((sdp) => {
+            (dialog as unknown as { local: { sdp: string } }).local.sdp = sdp;
+            ack({ body: sdp });
+            resolve();
+          }, reject);
+        },
+      );
+    }),
   };
 }

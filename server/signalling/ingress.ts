@@ -26,6 +26,8 @@ export interface IngressOptions {
   log?: { info(obj: object, msg?: string): void };
   /** True while the server drains (shutting down): new calls are refused with 503 and `Retry-After`. */
   draining?: () => boolean;
+  /** Takes an INVITE placed by an operator's device (not to a number); true when it did. */
+  operatorCall?: (req: Srf.SrfRequest, res: Srf.SrfResponse) => boolean;
 }
 
 /** Seconds a trunk is asked to wait before retrying a server that drains (another instance takes the call meanwhile). */
@@ -38,6 +40,8 @@ export const DRAINING_RETRY_AFTER_SECONDS = 30;
 export function installIngress(options: IngressOptions): void {
   const byNumber = new Map(options.numbers.map((n) => [n.number, n]));
   options.srf.invite((req, res) => {
+    const number = dialledNumber(req.uri);
+    if ((number === undefined || !byNumber.has(number)) && options.operatorCall?.(req, res)) return;
     const auth = options.trunks.check('INVITE', req.source_address, req.get('Authorization'));
     if (auth.result === 'challenge') {
       res.send(401, { headers: { 'WWW-Authenticate': auth.challenges.join(', ') } });
@@ -45,7 +49,6 @@ export function installIngress(options: IngressOptions): void {
     }
     if (auth.result === 'forbidden') return refuse(res, 'source-not-allowed', options, req);
     if (options.draining?.()) return refuse(res, 'draining', options, req, { 'Retry-After': String(DRAINING_RETRY_AFTER_SECONDS) });
-    const number = dialledNumber(req.uri);
     const route = number === undefined ? undefined : byNumber.get(number);
     if (!route) return refuse(res, 'unknown-number', options, req);
     options.onCall({ req, res, trunkId: auth.trunkId, number: route.number, queue: route.queue, caller: callerOf(req) });

@@ -4,7 +4,9 @@ import type { BindingStore } from '../store/bindings/binding-store';
 import { StaticCredentials } from './auth/credentials';
 import { DigestAuthenticator } from './auth/digest';
 import { FailureLimiter } from './auth/failure-limiter';
-import { installIngress, type TrunkCall } from './ingress';
+import { installIngress, refuse, type TrunkCall } from './ingress';
+import { operatorCall } from './call-legs';
+import type { OperatorCall } from '../calls/ports';
 import { OperatorAuth } from './operator-auth';
 import { Registrar } from './registrar';
 import { TrunkAuth } from './trunk-auth';
@@ -20,6 +22,8 @@ export interface SignallingOptions {
   drachtio: { host: string; port: number; secret: string };
   bindings: BindingStore;
   onCall: (call: TrunkCall) => void;
+  /** Takes a call placed by an operator's device (a consultation); without it such INVITEs get 480. */
+  onOperatorCall?: (call: OperatorCall) => void;
   /** True while the server drains: the ingress refuses new calls (503, `Retry-After`). */
   draining?: () => boolean;
   log: SignallingLogger;
@@ -40,6 +44,7 @@ export async function startSignalling(o: SignallingOptions): Promise<Signalling>
     if (op.sip.password !== undefined) credentials.addPassword(op.sip.username, op.sip.password);
     else if (op.sip.ha1) credentials.addHa1(op.sip.username, { MD5: op.sip.ha1.md5, 'SHA-256': op.sip.ha1.sha256 });
   }
+  const operatorBySipUser = new Map(config.operators.map((op) => [op.sip.username, op.id]));
   const srf = new Srf();
   await new Promise<void>((resolve, reject) => {
     srf.connect({ host: o.drachtio.host, port: o.drachtio.port, secret: o.drachtio.secret });
@@ -58,6 +63,21 @@ export async function startSignalling(o: SignallingOptions): Promise<Signalling>
     numbers: config.numbers,
     onCall: o.onCall,
     log: o.log,
+    operatorCall: (req, res) => {
+      // an INVITE from one of our operators' SIP users (not to a number): digest-authenticated, then the calls layer's
+      const fromUser = /sips?:([^@;>]+)@/.exec(req.get('From') ?? '')?.[1];
+      const operatorId = fromUser === undefined ? undefined : operatorBySipUser.get(fromUser);
+      if (operatorId === undefined) return false;
+      const user = operatorAuth.check(req, res);
+      if (user === undefined) return true;
+      if (user !== fromUser) {
+        refuse(res, 'source-not-allowed', { log: o.log }, req);
+        return true;
+      }
+      if (!o.onOperatorCall) refuse(res, 'no-route', { log: o.log }, req);
+      else o.onOperatorCall(operatorCall(srf, req, res, operatorId, o.log));
+      return true;
+    },
     ...(o.draining ? { draining: o.draining } : {}),
   });
   return {

@@ -3,6 +3,7 @@ export const SIP_OUTCOMES = {
   'unknown-number': { status: 404, reason: 'Not Found' },
   'source-not-allowed': { status: 403, reason: 'Forbidden' },
   'queue-full': { status: 486, reason: 'Busy Here' },
+  'busy': { status: 486, reason: 'Busy Here' },
   'no-route': { status: 480, reason: 'Temporarily Unavailable' },
   'media-failed': { status: 488, reason: 'Not Acceptable Here' },
   'draining': { status: 503, reason: 'Service Unavailable' },

@@ -41,6 +41,12 @@ export class FakeLeg implements CallerLeg {
     this.transferHandler = h;
   }
 
+  renegotiated: string[] = [];
+
+  async renegotiate(answerFor: (offer: string) => Promise<string>): Promise<void> {
+    this.renegotiated.push(await answerFor('fresh-offer'));
+  }
+
   /** The far end hangs up. */
   farHangUp(): void {
     for (const l of this.hangupListeners) l();
@@ -58,10 +64,10 @@ export class FakeLeg implements CallerLeg {
   }
 
   /** The device sends REFER; returns the NOTIFY statuses it receives. */
-  refer(target: string): number[] {
+  refer(target: string, replaces?: TransferRequest['replaces']): number[] {
     const statuses: number[] = [];
     if (!this.transferHandler) throw new Error('no transfer handler');
-    this.transferHandler({ target, progress: (status) => void statuses.push(status) });
+    this.transferHandler({ target, ...(replaces ? { replaces } : {}), progress: (status) => void statuses.push(status) });
     return statuses;
   }
 }
@@ -93,6 +99,10 @@ export class FakeDialer implements OperatorDialer {
     });
   }
 
+  dialWithOffer(request: DialRequest & { sdp: string }): Promise<{ operatorId: string; answerSdp: string; leg: FakeLeg }> {
+    return this.dial(request).then(async (a) => ({ operatorId: a.operatorId, answerSdp: `answer-from-${a.operatorId}`, leg: (await a.connect('')) as FakeLeg }));
+  }
+
   /** Waits for the n-th dial (1-based). */
   async nth(n: number): Promise<PendingDial> {
     while (this.dials.length < n) await new Promise<void>((r) => this.waiters.push(r));
@@ -121,6 +131,16 @@ export class FakeMedia implements MediaPort {
     if (this.refuseUpdates) throw this.refuseUpdates;
     this.log.push(`update ${o.legTag}`);
     return { sdp: o.sdp.includes('sendonly') ? 'a=recvonly' : 'a=sendrecv' };
+  }
+
+  async offer(o: { callId: string }): Promise<{ sdp: string }> {
+    this.log.push(`offer ${o.callId}`);
+    return { sdp: 'offer-for-target' };
+  }
+
+  async answer(o: { callId: string }): Promise<{ sdp: string }> {
+    this.log.push(`answer ${o.callId}`);
+    return { sdp: 'answer-for-offerer' };
   }
 
   async repark(o: { legTag: string }): Promise<void> {
