@@ -94,7 +94,6 @@ export interface DtmfEvent {
   /** The tag of the leg that sent it. */
   tag: string;
   digit: string;
-  durationMs: number | undefined;
 }
 
 /** The most digits one sendDtmf() request may carry. */

@@ -231,7 +231,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   /** Emits a `dtmf` event for a DTMF report of the relay (see DtmfLog), with the application's tag. */
   reportDtmf(entry: DtmfLogEntry): void {
     if (this.current === 'closed') return;
-    this.emit('dtmf', { callId: entry.callId, tag: this.tags.external(entry.callId, entry.tag), digit: entry.digit, durationMs: entry.durationMs });
+    this.emit('dtmf', { callId: entry.callId, tag: this.tags.external(entry.callId, entry.tag), digit: entry.digit });
   }
 
   async delete(o: DeleteOptions): Promise<void> {
