@@ -94,7 +94,6 @@ export interface DtmfEvent {
   /** The tag of the leg that sent it. */
   tag: string;
   digit: string;
-  durationMs: number | undefined;
 }
 
 /** The most digits one sendDtmf() request may carry. */
@@ -168,7 +167,7 @@ export interface CallStats {
 }
 
 export interface MediaRelayEvents {
-  /** The relay stopped answering (or its process exited); calls on it are lost. */
+  /** The relay stopped answering (or its process exited); calls on it are lost unless it only answered late. */
   down: [error: MediaError];
   /** The relay answers again after being down (a fresh instance holds no calls). */
   up: [];

@@ -7,7 +7,6 @@ export interface DtmfLogEntry {
   callId: string;
   tag: string;
   digit: string;
-  durationMs: number | undefined;
 }
 
 const DIGITS = '0123456789*#ABCD';
@@ -17,7 +16,8 @@ export const MAX_DTMF_LOG_BYTES = 8192;
 
 /**
  * Reads one of rtpengine's DTMF reports: a JSON object with `callid`, `source_tag` and `event`
- * (0–15: 0-9, *, #, A-D), plus `duration` in ms. Undefined for anything else.
+ * (0–15: 0-9, *, #, A-D). Undefined for anything else. (Its `duration` is left out: rtpengine
+ * 10.5 reports it from the event's first packets, not the digit's length.)
  */
 export function parseDtmfLog(payload: Buffer | string): DtmfLogEntry | undefined {
   let json: unknown;
@@ -30,7 +30,7 @@ export function parseDtmfLog(payload: Buffer | string): DtmfLogEntry | undefined
   const o = json as Record<string, unknown>;
   const event = typeof o.event === 'number' ? o.event : typeof o.event === 'string' ? Number(o.event) : NaN;
   if (typeof o.callid !== 'string' || typeof o.source_tag !== 'string' || !Number.isInteger(event) || event < 0 || event > 15) return undefined;
-  return { callId: o.callid, tag: o.source_tag, digit: DIGITS[event], durationMs: typeof o.duration === 'number' ? o.duration : undefined };
+  return { callId: o.callid, tag: o.source_tag, digit: DIGITS[event] };
 }
 
 export interface DtmfLogEvents {

@@ -1,17 +1,19 @@
 import * as dgram from 'node:dgram';
 import { RtpengineRelay } from './rtpengine-relay';
 import { decode, encode } from '../ng/bencode';
-import { MediaErrorCode } from '../errors';
+import { MediaError, MediaErrorCode } from '../errors';
 
-/** A scripted stand-in for rtpengine's ng port that records the commands it gets. */
-async function fakeRtpengine(reply: (cmd: Record<string, unknown>) => object) {
+/** A scripted stand-in for rtpengine's ng port that records the commands it gets (`undefined` reply: silence). */
+async function fakeRtpengine(reply: (cmd: Record<string, unknown>) => object | undefined) {
   const socket = dgram.createSocket('udp4');
   const commands: Record<string, unknown>[] = [];
   socket.on('message', (msg, rinfo) => {
     const space = msg.indexOf(0x20);
     const cmd = decode(msg.subarray(space + 1)) as Record<string, unknown>;
     commands.push(cmd);
-    socket.send(Buffer.concat([msg.subarray(0, space + 1), encode(reply(cmd) as never)]), rinfo.port, rinfo.address);
+    const answer = reply(cmd);
+    if (!answer) return;
+    socket.send(Buffer.concat([msg.subarray(0, space + 1), encode(answer as never)]), rinfo.port, rinfo.address);
   });
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
   return { port: socket.address().port, commands, close: () => new Promise<void>((r) => socket.close(() => r())) };
@@ -87,6 +89,31 @@ describe('RtpengineRelay (against a scripted ng server)', () => {
       ]);
       await expect(relay.repark({ callId: 'c', legTag: 'caller~parked' })).rejects.toMatchObject({ code: MediaErrorCode.NotFound });
       expect(server.commands).toHaveLength(2);
+    } finally {
+      await relay.close();
+      await server.close();
+    }
+  });
+
+  it('keeps its calls when rtpengine only answered late (busy), so a hold still works after up', async () => {
+    let silent = false;
+    const server = await fakeRtpengine((cmd) => {
+      if (cmd.command === 'ping') return silent ? undefined : { result: 'pong' };
+      return { result: 'ok', sdp: String(cmd.sdp ?? trunkSdp) };
+    });
+    const relay = new RtpengineRelay({ host: '127.0.0.1', port: server.port, healthCheckIntervalMs: 50, timeoutMs: 200 });
+    try {
+      await relay.park({ callId: 'c', fromTag: 'caller', sdp: trunkSdp });
+      silent = true;
+      for (let i = 0; i < 250 && relay.state !== 'down'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(relay.state).toBe('down');
+      silent = false;
+      for (let i = 0; i < 250 && relay.state !== 'up'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(relay.state).toBe('up');
+      await expect(relay.updateLeg({ callId: 'c', legTag: 'caller', sdp: trunkSdp, from: 'trunk' })).resolves.toMatchObject({ sdp: expect.any(String) });
+      // The process exited: its calls are gone, and so is what the relay knew of them.
+      relay.markDown(new MediaError(MediaErrorCode.RelayDown, 'process exited'));
+      await expect(relay.updateLeg({ callId: 'c', legTag: 'caller', sdp: trunkSdp, from: 'trunk' })).rejects.toMatchObject({ code: MediaErrorCode.NotFound });
     } finally {
       await relay.close();
       await server.close();

@@ -231,7 +231,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   /** Emits a `dtmf` event for a DTMF report of the relay (see DtmfLog), with the application's tag. */
   reportDtmf(entry: DtmfLogEntry): void {
     if (this.current === 'closed') return;
-    this.emit('dtmf', { callId: entry.callId, tag: this.tags.external(entry.callId, entry.tag), digit: entry.digit, durationMs: entry.durationMs });
+    this.emit('dtmf', { callId: entry.callId, tag: this.tags.external(entry.callId, entry.tag), digit: entry.digit });
   }
 
   async delete(o: DeleteOptions): Promise<void> {
@@ -314,15 +314,21 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     this.client.close();
   }
 
-  /** Marks the relay down from outside (e.g. the local rtpengine process exited). */
-  markDown(cause: MediaError): void {
+  /**
+   * Marks the relay down (e.g. the local rtpengine process exited). `callsLost` (default true)
+   * drops what the relay knows of its calls: a new rtpengine holds none. A relay that only stopped
+   * answering in time keeps them, so calls carry on if it answers again.
+   */
+  markDown(cause: MediaError, callsLost = true): void {
+    if (callsLost) {
+      this.known.clear();
+      this.blocked.clear();
+      this.tags.clear();
+    }
     if (this.current !== 'up') return;
     this.current = 'down';
     this.downError = cause;
-    this.known.clear();
-    this.blocked.clear();
-    this.tags.clear();
-    this.logger.error({ relay: this.client.address, err: cause.message }, 'media relay down');
+    this.logger.error({ relay: this.client.address, err: cause.message, callsLost }, 'media relay down');
     this.emit('down', cause);
   }
 
@@ -342,7 +348,9 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
       this.markUp();
     } catch (err) {
       if (err instanceof MediaError && (err.code === MediaErrorCode.RelayDown || err.code === MediaErrorCode.Timeout)) {
-        this.markDown(new MediaError(MediaErrorCode.RelayDown, `rtpengine at ${this.client.address} stopped answering: ${err.message}`, { cause: err }));
+        // Refused: nothing listens there any more (its calls are gone); a timeout may be a busy relay.
+        this.markDown(new MediaError(MediaErrorCode.RelayDown, `rtpengine at ${this.client.address} stopped answering: ${err.message}`, { cause: err }),
+          err.code === MediaErrorCode.RelayDown);
       }
     } finally {
       this.checking = false;

@@ -5,7 +5,7 @@ import { detectTone } from '../../media/testing/goertzel';
 import { matchFraction } from '../../media/testing/audio-match';
 import { audioDirection, withDirection } from '../../media/sdp/sdp-edit';
 import { activeAudio, summarizeSdp } from '../../media/sdp/sdp-summary';
-import { startTestRelay, type TestRelay } from './relay-fixture';
+import { newCallId, startTestRelay, type TestRelay } from './relay-fixture';
 import { connectOperator, startMicBrowser, trunkHears } from './in-call-helpers';
 
 /**
@@ -116,6 +116,27 @@ describe('hold and resume by re-offer', () => {
       expect(await peer.detectTone(1200, 10000)).toMatchObject({ detected: true });
     } finally {
       await call.end();
+    }
+  });
+
+  it('a queued (parked) caller refreshing its session keeps its port and its music', async () => {
+    const media = relay.relay;
+    const caller = await relay.endpoint({ codec: 'PCMU' });
+    const callId = newCallId('parked-refresh');
+    try {
+      const parked = await media.park({ callId, fromTag: 'caller', sdp: caller.sdp() });
+      const { port } = caller.useRemoteSdp(parked.sdp);
+      caller.startSending(0, 0);
+      await media.playMedia({ callId, tag: 'caller', file: mediaAssetPath('musicOnHold') });
+      const refreshed = await relay.explain(media.updateLeg({ callId, legTag: 'caller', sdp: caller.sdp(), from: 'trunk' }));
+      expect(activeAudio(summarizeSdp(refreshed.sdp))[0]).toMatchObject({ port, direction: 'sendrecv', codecs: [{ name: 'PCMU' }, { name: 'telephone-event' }] });
+      const moh = decodeWav(await readFile(mediaAssetPath('musicOnHold'))).samples;
+      await new Promise((r) => setTimeout(r, 300));
+      caller.clearReceived();
+      const music = await caller.waitForSamples(8000 * 2);
+      expect(matchFraction(music.subarray(4000), moh, { count: 3 })).toBeGreaterThanOrEqual(0.6);
+    } finally {
+      await media.delete({ callId });
     }
   });
 });

@@ -24,7 +24,8 @@ export async function startTestRelay(config: Omit<MediaRelayConfig, 'local'> & {
   const running = await startMediaRelay({
     healthCheckIntervalMs: 250,
     ...config,
-    local: { portMin, portMax: portMin + 199, recordingDir, ...config.local },
+    // The machine running the tests may be busy (browsers start alongside): allow a slow start.
+    local: { portMin, portMax: portMin + 199, recordingDir, startTimeoutMs: 20000, ...config.local },
   });
   const endpoints: RtpEndpoint[] = [];
   return {
