@@ -222,7 +222,14 @@ export const ConfigSchema = z
     operators: z.array(OperatorSchema).default([]),
     logging: z.object({ level: z.enum(LOG_LEVELS).default('info') }).strict().prefault({}),
     /** Running the process: on SIGTERM new calls are refused and active ones get this long to finish. */
-    ops: z.object({ drainTimeoutMs: z.number().int().min(0).max(3_600_000).default(60_000) }).strict().prefault({}),
+    ops: z
+      .object({
+        drainTimeoutMs: z.number().int().min(0).max(3_600_000).default(60_000),
+        /** When set, `GET /metrics` wants `Authorization: Bearer <metricsToken>` (401 otherwise). */
+        metricsToken: z.string({ error: 'expected a string' }).min(16, 'expected at least 16 characters').optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   // runs even when some sections are malformed, so one run lists every problem
