@@ -31,6 +31,8 @@ interface Stack {
   signalling: Signalling;
   calls: TrunkCall[];
   trips: LimitName[];
+  /** Messages logged (info and warn). */
+  logged: string[];
   /** What onCall does with each call; default: refuse with 486. */
   handle: (call: TrunkCall) => void;
   close(): Promise<void>;
@@ -42,12 +44,12 @@ async function startStack(extraYaml: string): Promise<Stack> {
   const engine = new SipEngine({ listen: [{ protocol: 'udp', address: '127.0.0.1', port }], admin: { address: '127.0.0.1', port: 0, secret: 's' } });
   await engine.start();
   const stack = {
-    port, calls: [] as TrunkCall[], trips: [] as LimitName[],
+    port, calls: [] as TrunkCall[], trips: [] as LimitName[], logged: [] as string[],
     handle: (call: TrunkCall) => refuse(call.res, 'queue-full'),
   } as Stack;
   stack.signalling = await startSignalling({
     config, drachtio: { host: '127.0.0.1', port: engine.adminPort, secret: 's' }, bindings: new MemoryBindingStore(),
-    log: { info: () => undefined, warn: () => undefined },
+    log: { info: (_o, msg) => stack.logged.push(msg ?? ''), warn: (_o, msg) => stack.logged.push(msg ?? '') },
     onLimit: (limit) => stack.trips.push(limit),
     onCall: (call) => {
       stack.calls.push(call);
@@ -153,6 +155,24 @@ describe('signalling limits', () => {
         const after = invite();
         await peer.waitFor(isResponse(486, after), 'a call admitted after the BYE');
         expect(stack.trips).toEqual(['trunk-concurrent-calls', 'trunk-concurrent-calls']);
+      } finally {
+        peer.close();
+      }
+    });
+  });
+
+  describe('log lines about bad input (logging.badInputPerMinute)', () => {
+    let stack: Stack;
+    beforeAll(async () => { stack = await startStack('logging: { badInputPerMinute: 2 }'); });
+    afterAll(async () => stack.close());
+
+    it('logs a few refusals per source a minute, not one per message', async () => {
+      const peer = await new UdpPeer().open();
+      try {
+        const invites = Array.from({ length: 20 }, () => rawRequest(peer.port, 'INVITE', { uri: `sip:999@127.0.0.1:${stack.port}` }));
+        for (const invite of invites) peer.send(invite, stack.port);
+        await Promise.all(invites.map((invite) => peer.waitFor(isResponse(404, callIdOf(invite)), '404', 15_000)));
+        expect(stack.logged.filter((m) => m === 'call refused')).toHaveLength(2);
       } finally {
         peer.close();
       }
