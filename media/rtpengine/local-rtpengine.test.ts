@@ -133,6 +133,22 @@ function killIfAlive(pid: number | undefined): void {
     }
   });
 
+  it('leaves the rtpengine of a server that still runs alone', async () => {
+    const options = { portMin: 23600, portMax: 23699, pidFile: join(dir, 'pid') };
+    const running = await startInChild(options);
+    const second = new LocalRtpengine(options);
+    try {
+      await second.start();
+      expect(liveCommandLine(running.rtpengine)).toContain('--port-min=23600');
+      expect(second.pid).not.toBe(running.rtpengine);
+    } finally {
+      await second.stop();
+      process.kill(running.parent, 'SIGKILL');
+      await running.gone;
+      await waitUntil(() => liveCommandLine(running.rtpengine) === undefined, 'the first rtpengine to die with its server');
+    }
+  });
+
   it('leaves a process that is not ours alone (pid reuse)', async () => {
     const pidFile = join(dir, 'pid');
     writeFileSync(pidFile, `${process.pid === 1 ? 2 : 1}\n`);

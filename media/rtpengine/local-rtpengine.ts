@@ -185,11 +185,19 @@ export class LocalRtpengine extends TypedEmitter<LocalRtpengineEvents> {
     const pidFile = this.pidFile;
     if (!pidFile) return;
     const o = this.options;
-    const killed = await killStaleProcess({
-      path: pidFile,
-      mustContain: ['--foreground', `--interface=${this.host}`, `--port-min=${o.portMin ?? 30000}`],
-    });
-    if (killed !== undefined) this.logger.warn({ pid: killed, pidFile }, 'ended an rtpengine left running by a previous run');
+    let outcome;
+    try {
+      outcome = await killStaleProcess({
+        path: pidFile,
+        mustContain: ['--foreground', `--interface=${this.host}`, `--port-min=${o.portMin ?? 30000}`],
+      });
+    } catch (err) {
+      throw new MediaError(MediaErrorCode.RelayDown, (err as Error).message, { cause: err });
+    }
+    if (outcome.result === 'killed') this.logger.warn({ pid: outcome.pid, pidFile }, 'ended an rtpengine left running by a previous run');
+    if (outcome.result === 'owned') {
+      this.logger.warn({ pid: outcome.pid, parent: outcome.parent, pidFile }, 'another running server has an rtpengine on this port range: left alone');
+    }
   }
 
   private async spawnAndWait(binary: string): Promise<void> {
@@ -200,7 +208,13 @@ export class LocalRtpengine extends TypedEmitter<LocalRtpengineEvents> {
     const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.child = child;
     const pidFile = this.pidFile;
-    if (pidFile && child.pid !== undefined) writePidFile(pidFile, child.pid);
+    if (pidFile && child.pid !== undefined) {
+      try {
+        writePidFile(pidFile, child.pid);
+      } catch (err) {
+        this.logger.warn({ err, pidFile }, 'could not write the rtpengine pidfile: a leftover of this run would not be ended by the next one');
+      }
+    }
     if (prefix.length === 0 && (this.options.dieWithParent ?? true)) {
       this.logger.warn({}, 'setpriv --pdeathsig is not available: rtpengine outlives a killed server until the next start');
     }
