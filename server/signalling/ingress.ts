@@ -78,10 +78,13 @@ export function installIngress(options: IngressOptions): void {
         const outcome = admission.limit === 'trunk-calls-per-second' ? 'trunk-rate-limited' : 'trunk-busy';
         return refuse(res, outcome, options, req, { 'Retry-After': String(admission.retryAfterSeconds) });
       }
-      // in progress until a final answer other than 2xx, or (answered) until its dialog ends
+      // in progress until a final answer other than 2xx, a CANCEL (the engine answers 487 itself),
+      // or (answered) until its dialog ends
       (res as unknown as NodeJS.EventEmitter).once('end', (final: { status?: number }) => {
         if ((final.status ?? 0) >= 300) limiter.release(callId);
+        else limiter.answered(callId);
       });
+      req.on('cancel', () => limiter.release(callId));
     }
     options.onCall({ req, res, trunkId: auth.trunkId, number: route.number, queue: route.queue, caller: callerOf(req) });
   });

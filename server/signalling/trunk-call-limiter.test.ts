@@ -37,4 +37,14 @@ describe('TrunkCallLimiter', () => {
     expect(limiter.admit('t', 'a').admitted).toBe(true);
     expect(limiter.active('t')).toBe(1);
   });
+
+  it('stops counting a call left unanswered for 5 minutes, never an answered one', () => {
+    const { limiter, advance } = setup(100, 2);
+    limiter.admit('t', 'ringing');
+    limiter.admit('t', 'talking');
+    limiter.answered('talking');
+    advance(5 * 60_000 + 1);
+    expect(limiter.admit('t', 'new')).toEqual({ admitted: true });
+    expect(limiter.admit('t', 'newer')).toMatchObject({ admitted: false, limit: 'trunk-concurrent-calls' });
+  });
 });

@@ -144,10 +144,18 @@ describe('signalling limits', () => {
         await peer.waitFor(isResponse(486, third), '486 for the third call');
         expect(stack.calls).toHaveLength(2);
 
+        // a CANCEL frees the place too (the engine answers it with 487 on its own)
+        stack.handle = () => undefined;
+        const cancelled = await runSipp({ scenario: 'uac-cancel', remote: `127.0.0.1:${stack.port}`, service: '100', keys: { cancel_after: 100 } });
+        assertSippPassed(await cancelled.done(), 1);
+        stack.handle = (call) => refuse(call.res, 'queue-full');
+        const afterCancel = invite();
+        await peer.waitFor(isResponse(486, afterCancel), '486 after the CANCEL');
+
         // an answered call holds the place until its dialog ends (BYE)
         stack.handle = (call) => void stack.signalling.srf.createUAS(call.req, call.res, { localSdp: SDP });
         const answered = await runSipp({ scenario: 'uac-basic', remote: `127.0.0.1:${stack.port}`, service: '100', keys: { hold_ms: 2000 } });
-        await waitFor(() => stack.calls.length === 3, 'the answered call');
+        await waitFor(() => stack.calls.length === 5, 'the answered call');
         stack.handle = (call) => refuse(call.res, 'queue-full');
         const during = invite();
         await peer.waitFor(isResponse(503, during), '503 during the answered call');
