@@ -15,6 +15,7 @@ COPY config ./config
 COPY media ./media
 COPY server ./server
 COPY softphone ./softphone
+COPY scripts/bin-modes.mjs ./scripts/
 RUN npm run build
 
 # ---- runtime: production dependencies, the compiled app, the embedded rtpengine ---------------

@@ -23,7 +23,7 @@ function errorOf(fn: () => unknown): ConfigError {
 describe('the example configurations', () => {
   it('demo.yaml: trunk local from 127.0.0.1, number 100 → support, alice and bob', () => {
     const c = loadConfig({}, [demo]);
-    expect(c.trunks).toEqual([{ id: 'local', allow: ['127.0.0.1'] }]);
+    expect(c.trunks).toEqual([{ id: 'local', allow: ['127.0.0.1'], maxCallsPerSecond: 50, maxConcurrentCalls: 500 }]);
     expect(c.numbers).toEqual([{ number: '100', queue: 'support', ringback: 'music' }]);
     expect(c.queues).toEqual([expect.objectContaining({ id: 'support', strategy: 'longest-idle', ringTimeoutMs: 15000, wrapUpMs: 10000 })]);
     expect(c.operators.map((o) => [o.id, o.sip.username, o.queues])).toEqual([
@@ -42,6 +42,7 @@ describe('the example configurations', () => {
       engine: { mode: 'embedded', port: 0 },
       registrar: { minExpires: 60, maxExpires: 3600, defaultExpires: 600 },
       authLimiter: { maxFailures: 10, windowMs: 60000, coolDownMs: 300000 },
+      limits: { maxMediaLines: 4, maxContactsPerRegister: 10, maxBindingsPerOperator: 10 },
     });
     expect(c.http).toEqual({ address: '127.0.0.1', port: 8080, sessionTtlMs: 8 * 3600_000 });
     expect(c.media).toEqual({
@@ -51,7 +52,7 @@ describe('the example configurations', () => {
       iceAllow: [],
     });
     expect(c.redis).toBeUndefined();
-    expect(c.logging).toEqual({ level: 'info' });
+    expect(c.logging).toEqual({ level: 'info', badInputPerMinute: 10 });
     expect(c.ops).toEqual({ drainTimeoutMs: 60_000 });
   });
 

@@ -3,7 +3,7 @@ import { setOwn } from './merge';
 /** Secrets never leave the configuration: not in error messages, not in logs of the resolved config. */
 
 /** Fields whose values are secrets wherever they appear (and everything below them). */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'secret', 'ha1']);
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['password', 'secret', 'ha1', 'metricsToken']);
 
 export const REDACTED = '***';
 

@@ -95,6 +95,18 @@ const AuthLimiterSchema = z
   .object({ maxFailures: z.number().int().positive().default(10), windowMs: Ms.default(60_000), coolDownMs: Ms.default(300_000) })
   .strict();
 
+/** Limits on what one SIP request may ask of us; each refusal counts in switchboard_limit_trips_total. */
+const SipLimitsSchema = z
+  .object({
+    /** m-lines in an INVITE's SDP from a trunk; more: 488 before any media is allocated. */
+    maxMediaLines: z.number().int().min(1).max(64).default(4),
+    /** Contacts in one REGISTER; more: 403, nothing stored. */
+    maxContactsPerRegister: z.number().int().min(1).max(100).default(10),
+    /** Live bindings (devices) per operator; a new one beyond it replaces the one expiring soonest. */
+    maxBindingsPerOperator: z.number().int().min(1).max(100).default(10),
+  })
+  .strict();
+
 export const SipConfigSchema = z
   .object({
     listen: z.array(SipContact).min(1).default(['sip:127.0.0.1:5060;transport=udp,tcp']),
@@ -104,6 +116,7 @@ export const SipConfigSchema = z
     engine: EngineSchema,
     registrar: RegistrarSchema.prefault({}),
     authLimiter: AuthLimiterSchema.prefault({}),
+    limits: SipLimitsSchema.prefault({}),
   })
   .strict();
 
@@ -170,6 +183,10 @@ export const TrunkConfigSchema = z
     /** Source IP addresses or CIDR ranges the trunk sends from. */
     allow: z.array(z.string().refine(isAddressOrRange, 'expected an IP address or CIDR range, e.g. 10.1.0.0/16')).optional(),
     digest: z.object({ username: SipUser, password: Secret }).strict().optional(),
+    /** New calls per second from this trunk (a token bucket of this size); beyond: 503 with Retry-After. */
+    maxCallsPerSecond: z.number().int().min(1).max(10_000).default(50),
+    /** Calls from this trunk in progress at once (ringing or connected); beyond: 503 with Retry-After. */
+    maxConcurrentCalls: z.number().int().min(1).max(100_000).default(500),
   })
   .strict()
   .superRefine((t, ctx) => {
@@ -220,9 +237,23 @@ export const ConfigSchema = z
     numbers: z.array(NumberConfigSchema).default([]),
     queues: z.array(QueueSchema).default([]),
     operators: z.array(OperatorSchema).default([]),
-    logging: z.object({ level: z.enum(LOG_LEVELS).default('info') }).strict().prefault({}),
+    logging: z
+      .object({
+        level: z.enum(LOG_LEVELS).default('info'),
+        /** Log lines per minute about refused or bad input from one source and kind; the rest are counted, then summarised. */
+        badInputPerMinute: z.number().int().min(1).max(100_000).default(10),
+      })
+      .strict()
+      .prefault({}),
     /** Running the process: on SIGTERM new calls are refused and active ones get this long to finish. */
-    ops: z.object({ drainTimeoutMs: z.number().int().min(0).max(3_600_000).default(60_000) }).strict().prefault({}),
+    ops: z
+      .object({
+        drainTimeoutMs: z.number().int().min(0).max(3_600_000).default(60_000),
+        /** When set, `GET /metrics` wants `Authorization: Bearer <metricsToken>` (401 otherwise). */
+        metricsToken: z.string({ error: 'expected a string' }).min(16, 'expected at least 16 characters').optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   // runs even when some sections are malformed, so one run lists every problem

@@ -8,20 +8,7 @@ import * as path from 'node:path';
 import pino from 'pino';
 import { loadConfig, readConfigFiles, redactConfig, type Config } from '../config';
 import { createSwitchboard, StartupError, type Switchboard } from './switchboard';
-
-function banner(sb: Switchboard): string {
-  const { config } = sb;
-  const udp = sb.sipListening.find((l) => l.protocol === 'udp' || l.protocol === 'tcp');
-  const sip = sb.engine?.hostports ?? `${config.sip.engine.mode === 'drachtio' ? `${config.sip.engine.host}:${config.sip.engine.port}` : ''} (drachtio-server)`;
-  const operatorsLine = config.operators
-    .map((o) => (o.sip.password !== undefined ? `${o.sip.username} / ${o.sip.password}` : o.sip.username))
-    .join(', ');
-  return `\nSwitchboard is running.\n` +
-    `  Softphone: http://${config.http.address}:${sb.httpPort}/  (operators: ${operatorsLine})\n` +
-    `  SIP: ${sip}\n` +
-    config.numbers.map((n) => `  Call ${udp ? `sip:${n.number}@${udp.address}:${udp.port}` : n.number} → queue ${n.queue}\n`).join('') +
-    '\n';
-}
+import { startupBanner } from './ops/banner';
 
 async function main(): Promise<void> {
   const files = (process.env.SWITCHBOARD_CONFIG ?? path.join(__dirname, '../../config/demo.yaml')).split(',');
@@ -39,12 +26,20 @@ async function main(): Promise<void> {
   try {
     sb = await createSwitchboard(config, { log });
   } catch (err) {
-    if (err instanceof StartupError) log.fatal({ err, part: err.part }, err.message);
-    else log.fatal({ err }, 'Switchboard could not start');
+    if (err instanceof StartupError) {
+      log.fatal({ part: err.part, cause: (err.cause as Error | undefined)?.message }, err.message);
+      process.stderr.write(`switchboard: ${err.message}\n`);
+    } else log.fatal({ err }, 'Switchboard could not start');
     process.exit(1);
   }
   log.info({ sip: sb.engine?.hostports }, 'Switchboard is running');
-  process.stdout.write(banner(sb));
+  const { engine } = sb;
+  const sipAddress = sb.sipListening.find((l) => l.protocol === 'udp' || l.protocol === 'tcp');
+  const sip = engine ? engine.hostports : config.sip.engine.mode === 'drachtio' ? `${config.sip.engine.host}:${config.sip.engine.port} (drachtio-server)` : '';
+  process.stdout.write(startupBanner({
+    config, configFiles: files, sip, http: { address: config.http.address, port: sb.httpPort },
+    ...(sipAddress ? { sipAddress: { address: sipAddress.address, port: sipAddress.port } } : {}),
+  }));
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -30,6 +30,7 @@ import { routingConfig } from './calls/direct-queues';
 import { createApp, createOperatorDirectory, ServerEventBus } from './http';
 import { createReadiness } from './ops/readiness';
 import { meteredRecords, ServerMetrics } from './ops/metrics';
+import { portClashMessage } from './ops/port-clash';
 
 /** Disposition codes offered at the end of wrap-up (configurable later). */
 const DISPOSITIONS = ['resolved', 'callback', 'escalated', 'no-action'];
@@ -142,7 +143,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
           logger: log.child({ component: 'sip-engine' }),
         });
       } catch (err) {
-        throw new StartupError('sip', `the SIP engine could not start: ${(err as Error).message}`, { cause: err });
+        throw new StartupError('sip', portClashMessage(err, config) ?? `the SIP engine could not start: ${(err as Error).message}`, { cause: err });
       }
       const e = engine;
       started.push({ part: 'engine', close: () => e.close() });
@@ -166,7 +167,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
         logger: log.child({ component: 'media' }),
       });
     } catch (err) {
-      throw new StartupError('media', `the media relay could not start: ${(err as Error).message}`, { cause: err });
+      throw new StartupError('media', portClashMessage(err, config) ?? `the media relay could not start: ${(err as Error).message}`, { cause: err });
     }
     started.push({ part: 'media', close: () => media.close() });
 
@@ -191,6 +192,10 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     const acd = new Acd({ store, now, newId: randomUUID, random: Math.random, logger: log.child({ component: 'routing' }) });
     await acd.configure(routingConfig(config));
 
+    const metrics = new ServerMetrics({
+      snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id),
+      ...(engine ? { sipMessages: () => engine.stats().then((s) => s.messages) } : {}),
+    });
     const holder: { center?: CallCenter } = {};
     let draining = false;
     const signalling = await startSignalling({
@@ -199,6 +204,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       onCall: (call) => holder.center!.accept(inboundCall(signalling.srf, call, log.child({ component: 'signalling' }))),
       onOperatorCall: (call) => holder.center!.consult(call),
       draining: () => draining,
+      onLimit: metrics.limitTripped,
     });
     started.push({ part: 'signalling', close: () => signalling.close() });
     let sipConnected = true;
@@ -209,10 +215,6 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     engine?.on('flowClosed', (flow) => void signalling.registrar.flowClosed(flow));
 
     const bus = new ServerEventBus();
-    const metrics = new ServerMetrics({
-      snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id),
-      ...(engine ? { sipMessages: () => engine.stats().then((s) => s.messages) } : {}),
-    });
     media.relay.on('down', () => metrics.relayError());
     const records = meteredRecords(overrides.records ?? new MemoryCallRecordStore(), metrics);
     const center = new CallCenter({
@@ -245,7 +247,10 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       softphoneDir: overrides.softphoneDir ?? path.join(__dirname, '../../softphone/dist'),
       now, newToken: () => randomBytes(24).toString('base64url'), logger: log.child({ component: 'http' }),
       readiness, metrics,
-    }, { sessionTtlMs: config.http.sessionTtlMs, loginLimit: config.sip.authLimiter });
+    }, {
+      sessionTtlMs: config.http.sessionTtlMs, loginLimit: config.sip.authLimiter,
+      ...(config.ops.metricsToken !== undefined ? { metricsToken: config.ops.metricsToken } : {}),
+    });
     const http = web.app.listen(config.http.port, config.http.address);
     try {
       await new Promise<void>((resolve, reject) => {
@@ -253,7 +258,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
         http.once('error', reject);
       });
     } catch (err) {
-      throw new StartupError('http', `the HTTP server could not listen on ${config.http.address}:${config.http.port} (http.port): ${(err as Error).message}`, { cause: err });
+      throw new StartupError('http', portClashMessage(err, config) ?? `the HTTP server could not listen on ${config.http.address}:${config.http.port} (http.port): ${(err as Error).message}`, { cause: err });
     }
     started.push({
       part: 'http',

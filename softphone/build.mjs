@@ -3,9 +3,12 @@
 //
 //   node softphone/build.mjs                 → softphone/dist/
 //   node softphone/build.mjs --outdir DIR    → DIR (tests build into a temporary directory)
-//   node softphone/build.mjs --dev           → not minified
+//   node softphone/build.mjs --dev           → not minified, with a source map (app.js.map)
+//
+// A production build has no source map (and removes one left by an earlier dev build), so the
+// server never serves the sources.
 import { build } from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -23,11 +26,12 @@ const result = await build({
   platform: 'browser',
   target: ['chrome110', 'firefox115', 'safari16'],
   minify: !values.dev,
-  sourcemap: true,
+  sourcemap: values.dev,
   legalComments: 'linked',
   logLevel: 'warning',
   metafile: true,
 });
+if (!values.dev) await rm(join(outdir, 'app.js.map'), { force: true });
 await Promise.all(['index.html', 'style.css'].map((f) => copyFile(join(here, 'src', f), join(outdir, f))));
 const bytes = result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('app.js'))].bytes;
 console.log(`softphone: ${outdir} (app.js ${(bytes / 1024).toFixed(0)} KiB, index.html, style.css)`);

@@ -5,6 +5,8 @@ import { silentLogger, type MediaLogger } from '../logger';
 import { NgClient } from '../ng/ng-client';
 import { TypedEmitter } from '../typed-emitter';
 import { findBinary } from './find-binary';
+import { parentDeathPrefix } from './parent-death';
+import { defaultPidFile, killStaleProcess, removePidFile, writePidFile } from './pid-file';
 
 export interface LocalRtpengineOptions {
   /** Program name or absolute path. Default `rtpengine`. */
@@ -31,6 +33,14 @@ export interface LocalRtpengineOptions {
   startTimeoutMs?: number;
   /** More command-line options, appended as given. */
   extraArgs?: string[];
+  /**
+   * Pidfile naming the running rtpengine; at start a live rtpengine it names (a leftover of a run
+   * that was killed) is ended before the new one binds. Default: one per host and port range in the
+   * temp directory. `false` disables it.
+   */
+  pidFile?: string | false;
+  /** Start rtpengine through `setpriv --pdeathsig KILL`, so it dies with us even on SIGKILL. Default true (when setpriv works). */
+  dieWithParent?: boolean;
   /** PATH used to find the binary; default process.env.PATH read at start(). */
   searchPath?: string;
   logger?: MediaLogger;
@@ -58,6 +68,10 @@ const OUTPUT_KEEP = 64 * 1024;
 /**
  * The embedded media relay: one rtpengine child process in the foreground on 127.0.0.1 with
  * userspace forwarding (no kernel module), its own ng port and a private RTP port range.
+ *
+ * Its lifetime is ours: it runs in its own process group (a Ctrl-C in the terminal reaches only
+ * the server, which drains its calls and then stops it), it gets SIGKILL when our process dies
+ * (setpriv --pdeathsig, when available), and a pidfile lets the next start end a leftover one.
  */
 export class LocalRtpengine extends TypedEmitter<LocalRtpengineEvents> {
   private child: ChildProcess | undefined;
@@ -76,6 +90,13 @@ export class LocalRtpengine extends TypedEmitter<LocalRtpengineEvents> {
 
   get host(): string {
     return this.options.host ?? '127.0.0.1';
+  }
+
+  /** The pidfile in use, or undefined when disabled. */
+  get pidFile(): string | undefined {
+    const o = this.options;
+    if (o.pidFile === false) return undefined;
+    return o.pidFile ?? defaultPidFile(this.host, o.portMin ?? 30000);
   }
 
   /** The ng control port; known once start() resolved. */
@@ -123,6 +144,7 @@ export class LocalRtpengine extends TypedEmitter<LocalRtpengineEvents> {
     }
     this.state = 'starting';
     try {
+      await this.endStaleProcess();
       this.ngPort ??= this.options.ngPort ?? await freeUdpPort(this.host);
       await this.spawnAndWait(binary);
       this.state = 'running';
@@ -158,10 +180,44 @@ export class LocalRtpengine extends TypedEmitter<LocalRtpengineEvents> {
     await this.start();
   }
 
+  /** Ends an rtpengine a previous run left behind on our port range (named by the pidfile). */
+  private async endStaleProcess(): Promise<void> {
+    const pidFile = this.pidFile;
+    if (!pidFile) return;
+    const o = this.options;
+    let outcome;
+    try {
+      outcome = await killStaleProcess({
+        path: pidFile,
+        mustContain: ['--foreground', `--interface=${this.host}`, `--port-min=${o.portMin ?? 30000}`],
+      });
+    } catch (err) {
+      throw new MediaError(MediaErrorCode.RelayDown, (err as Error).message, { cause: err });
+    }
+    if (outcome.result === 'killed') this.logger.warn({ pid: outcome.pid, pidFile }, 'ended an rtpengine left running by a previous run');
+    if (outcome.result === 'owned') {
+      this.logger.warn({ pid: outcome.pid, parent: outcome.parent, pidFile }, 'another running server has an rtpengine on this port range: left alone');
+    }
+  }
+
   private async spawnAndWait(binary: string): Promise<void> {
     this.output = '';
-    const child = spawn(binary, this.args(), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const prefix = (this.options.dieWithParent ?? true) ? parentDeathPrefix(this.options.searchPath ?? process.env.PATH) : [];
+    const [command, ...args] = [...prefix, binary, ...this.args()];
+    // detached: its own session and process group, so the terminal's SIGINT does not reach it
+    const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.child = child;
+    const pidFile = this.pidFile;
+    if (pidFile && child.pid !== undefined) {
+      try {
+        writePidFile(pidFile, child.pid);
+      } catch (err) {
+        this.logger.warn({ err, pidFile }, 'could not write the rtpengine pidfile: a leftover of this run would not be ended by the next one');
+      }
+    }
+    if (prefix.length === 0 && (this.options.dieWithParent ?? true)) {
+      this.logger.warn({}, 'setpriv --pdeathsig is not available: rtpengine outlives a killed server until the next start');
+    }
     const keep = (d: Buffer): void => {
       this.output = (this.output + d.toString()).slice(-OUTPUT_KEEP);
     };
@@ -195,6 +251,14 @@ export class LocalRtpengine extends TypedEmitter<LocalRtpengineEvents> {
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (child !== this.child) return;
     process.off('exit', this.killOnExit);
+    const pidFile = this.pidFile;
+    if (pidFile) {
+      try {
+        removePidFile(pidFile, child.pid);
+      } catch (err) {
+        this.logger.warn({ err, pidFile }, 'could not remove the rtpengine pidfile');
+      }
+    }
     const expected = this.state === 'stopping' || this.state === 'starting' || this.state === 'stopped';
     this.logger[expected ? 'info' : 'error']({ code, signal, expected }, 'rtpengine exited');
     this.emit('exit', { code, signal, expected });

@@ -18,6 +18,7 @@ import { registerOperatorRoutes } from './operator-routes';
 import { registerOpsRoutes } from './ops-routes';
 import { callNoticeJson, stateJson } from './present';
 import { registerReportRoutes } from './report-routes';
+import { securityHeaders } from './security-headers';
 import { SessionStore } from './sessions';
 
 export const DEFAULT_SESSION_TTL_MS = 8 * 3_600_000;
@@ -46,6 +47,7 @@ export function createApp(deps: HttpDeps, options: HttpOptions = {}): HttpApp {
     limiter,
     pendingDispositions: new Map(),
     utcOffsetMs: options.utcOffsetMs ?? 0,
+    ...(options.metricsToken !== undefined ? { metricsToken: options.metricsToken } : {}),
     hub: new EventHub({
       heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
       keepAlive: (token) => sessions.touch(token) !== undefined,
@@ -82,11 +84,7 @@ export function createApp(deps: HttpDeps, options: HttpOptions = {}): HttpApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
-  app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    next();
-  });
+  app.use(securityHeaders({ wsServer: deps.operators.sip.wsServer }));
   app.use('/api', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

@@ -15,6 +15,8 @@ export interface AppContext {
   /** Operator → the call that awaits its disposition (set when a call completes). */
   pendingDispositions: Map<string, string>;
   utcOffsetMs: number;
+  /** Bearer token `/metrics` wants; undefined: open. */
+  metricsToken?: string;
 }
 
 /** The operator's routing view (undefined when the acd does not know them). */

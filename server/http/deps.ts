@@ -143,4 +143,6 @@ export interface HttpOptions {
   utcOffsetMs?: number;
   /** express `trust proxy` (behind a reverse proxy the client address comes from X-Forwarded-For). Default false. */
   trustProxy?: boolean | number | string;
+  /** When set, `GET /metrics` wants `Authorization: Bearer <metricsToken>` (`ops.metricsToken`); else it is open. */
+  metricsToken?: string;
 }

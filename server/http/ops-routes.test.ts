@@ -49,4 +49,21 @@ describe('ops routes', () => {
       http.close();
     }
   });
+
+  it('GET /metrics wants the bearer token when ops.metricsToken is set', async () => {
+    const token = 'a-long-metrics-token-0123456789';
+    const http = createApp({ ...t.deps, metrics: { contentType: 'text/plain', render: async () => 'x_total 1\n' } }, { metricsToken: token });
+    try {
+      const none = await request(http.app).get('/metrics');
+      expect([none.status, none.body.error.code, none.headers['www-authenticate']]).toEqual([401, 'ERR_UNAUTHORIZED', 'Bearer']);
+      expect(none.text).not.toContain('x_total');
+      expect((await request(http.app).get('/metrics').set('Authorization', 'Bearer wrong')).status).toBe(401);
+      expect((await request(http.app).get('/metrics').set('Authorization', `Basic ${token}`)).status).toBe(401);
+      const ok = await request(http.app).get('/metrics').set('Authorization', `Bearer ${token}`);
+      expect([ok.status, ok.text]).toEqual([200, 'x_total 1\n']);
+      expect((await request(http.app).get('/readyz')).status).toBe(200); // probes stay open
+    } finally {
+      http.close();
+    }
+  });
 });

@@ -58,4 +58,16 @@ describe('ServerMetrics', () => {
     m.relayError();
     expect(sample(await m.render(), 'switchboard_media_relay_errors_total')).toBe(2);
   });
+
+  it('counts tripped input limits by name, every limit present from the start', async () => {
+    const m = metrics();
+    const trip = m.limitTripped; // passed around unbound, as signalling's onLimit
+    trip('media-lines');
+    trip('media-lines');
+    trip('trunk-calls-per-second');
+    const text = await m.render();
+    expect(sample(text, 'switchboard_limit_trips_total{limit="media-lines"}')).toBe(2);
+    expect(sample(text, 'switchboard_limit_trips_total{limit="trunk-calls-per-second"}')).toBe(1);
+    expect(sample(text, 'switchboard_limit_trips_total{limit="contacts-per-register"}')).toBe(0);
+  });
 });

@@ -7,6 +7,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { CALL_OUTCOMES, isEnded, type CallRecord, type CallRecordFilter, type CallRecordStore } from '../calls/call-record';
 import { OPERATOR_STATES, type AcdSnapshot } from '../routing';
+import { LIMIT_NAMES, type LimitName } from '../signalling/limits';
 
 export interface MetricsOptions {
   /** The routing snapshot, asked at every scrape. */
@@ -31,6 +32,7 @@ export class ServerMetrics {
   private readonly waits: Histogram<'queue' | 'outcome'>;
   private readonly relayErrors: Counter;
   private readonly setups: Histogram<'queue'>;
+  private readonly limitTrips: Counter<'limit'>;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -61,6 +63,11 @@ export class ServerMetrics {
         },
       });
     }
+    this.limitTrips = new Counter({
+      name: 'switchboard_limit_trips_total', help: 'Requests refused (or bindings replaced) because an input limit was reached, by limit',
+      labelNames: ['limit'], registers,
+    });
+    for (const limit of LIMIT_NAMES) this.limitTrips.inc({ limit }, 0);
     for (const queue of options.queues ?? []) for (const outcome of CALL_OUTCOMES) this.calls.inc({ queue, outcome }, 0);
 
     // gauges read the routing core at scrape time; one snapshot serves both
@@ -104,6 +111,11 @@ export class ServerMetrics {
   relayError(): void {
     this.relayErrors.inc();
   }
+
+  /** An input limit refused a request (signalling's `onLimit`); bound, so it can be passed as is. */
+  readonly limitTripped = (limit: LimitName): void => {
+    this.limitTrips.inc({ limit });
+  };
 
   render(): Promise<string> {
     return this.registry.metrics();

@@ -38,7 +38,7 @@ export class OperatorAuth {
     }
     const ua = req.get('User-Agent') ?? '';
     const md5Only = (this.options.md5OnlyUserAgents ?? [/SIP\.js/]).some((re) => re.test(ua));
-    const outcome = digest.verify(req.method, req.get('Authorization'), md5Only);
+    const outcome = digest.verify(req.method, req.get('Authorization'), md5Only, req.uri);
     if (outcome.result === 'ok') {
       limiter.recordSuccess(address);
       return outcome.username;

@@ -1,6 +1,10 @@
 import type Srf from 'drachtio-srf';
 import type { Binding, BindingStore, Flow } from '../store/bindings/binding-store';
+import type { LimitListener } from './limits';
 import type { OperatorAuth } from './operator-auth';
+
+export const DEFAULT_MAX_CONTACTS_PER_REGISTER = 10;
+export const DEFAULT_MAX_BINDINGS_PER_OPERATOR = 10;
 
 export interface RegistrarOptions {
   srf: Srf;
@@ -10,6 +14,16 @@ export interface RegistrarOptions {
   minExpires?: number;
   maxExpires?: number;
   defaultExpires?: number;
+  /** Contacts one REGISTER may carry (`sip.limits.maxContactsPerRegister`); more: 403, nothing stored. Default 10. */
+  maxContactsPerRegister?: number;
+  /**
+   * Live bindings per operator (`sip.limits.maxBindingsPerOperator`). A REGISTER that adds bindings
+   * beyond it replaces the ones expiring soonest (a device that re-registers after a restart is not
+   * locked out by its own stale bindings); one that alone carries more is refused. Default 10.
+   */
+  maxBindingsPerOperator?: number;
+  /** Told of every tripped limit (metrics). */
+  onLimit?: LimitListener;
   now?: () => number;
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }
@@ -62,6 +76,12 @@ export class Registrar {
     const cseq = parseInt(req.get('CSeq'), 10);
     const expiresHeader = req.has('Expires') ? parseInt(req.get('Expires'), 10) : undefined;
     const contacts = splitContacts(req.get('Contact') ?? '');
+    const maxContacts = this.options.maxContactsPerRegister ?? DEFAULT_MAX_CONTACTS_PER_REGISTER;
+    if (contacts.length > maxContacts) {
+      this.options.onLimit?.('contacts-per-register');
+      res.send(403, `Forbidden (at most ${maxContacts} Contacts per REGISTER)`, {});
+      return;
+    }
     const now = this.now();
     const flow: Flow = { protocol: req.protocol, address: req.source_address, port: Number(req.source_port) };
 
@@ -91,12 +111,44 @@ export class Registrar {
         upsert.push({ aor: username, contact: c.uri, expiresAt: now + seconds * 1000, callId, cseq, flow, userAgent: req.get('User-Agent') });
       }
     }
+    if (upsert.length > 0) {
+      const refused = await this.makeRoom(username, upsert, remove, now);
+      if (refused) {
+        res.send(403, refused, {});
+        return;
+      }
+    }
     const live = contacts.length === 0
       ? await this.options.bindings.lookup(username, now)
       : await this.options.bindings.update(username, { callId, cseq, upsert, remove }, now);
     const contactHeader = live.map((b) => `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`).join(', ');
     res.send(200, { headers: contactHeader ? { Contact: contactHeader } : {} });
     this.options.log?.info({ username, bindings: live.length, flow }, 'registered');
+  }
+
+  /**
+   * Keeps the operator within maxBindingsPerOperator: adds the bindings expiring soonest to `remove`
+   * when the new ones would exceed it; a reason to refuse when the REGISTER alone exceeds it.
+   * (Two REGISTERs of one operator at the same instant may overshoot by one; the next one trims.)
+   */
+  private async makeRoom(username: string, upsert: Binding[], remove: string[], now: number): Promise<string | undefined> {
+    const max = this.options.maxBindingsPerOperator ?? DEFAULT_MAX_BINDINGS_PER_OPERATOR;
+    const adding = new Set(upsert.map((b) => b.contact));
+    if (adding.size > max) {
+      this.options.onLimit?.('bindings-per-operator');
+      return `Forbidden (at most ${max} bindings per operator)`;
+    }
+    const removing = new Set(remove);
+    const others = (await this.options.bindings.lookup(username, now))
+      .filter((b) => !adding.has(b.contact) && !removing.has(b.contact))
+      .sort((a, b) => a.expiresAt - b.expiresAt);
+    const excess = others.length + adding.size - max;
+    if (excess > 0) {
+      this.options.onLimit?.('bindings-per-operator');
+      remove.push(...others.slice(0, excess).map((b) => b.contact));
+      this.options.log?.info({ username, replaced: excess, max }, 'binding limit: replaced the bindings expiring soonest');
+    }
+    return undefined;
   }
 }
 

@@ -7,9 +7,12 @@ import { FailureLimiter } from './auth/failure-limiter';
 import { installIngress, refuse, type TrunkCall } from './ingress';
 import { operatorCall } from './call-legs';
 import type { OperatorCall } from '../calls/ports';
+import type { LimitListener } from './limits';
+import { LogLimiter } from './log-limiter';
 import { OperatorAuth } from './operator-auth';
 import { Registrar } from './registrar';
 import { TrunkAuth } from './trunk-auth';
+import { TrunkCallLimiter } from './trunk-call-limiter';
 
 export interface SignallingLogger {
   info(obj: object, msg?: string): void;
@@ -26,6 +29,8 @@ export interface SignallingOptions {
   onOperatorCall?: (call: OperatorCall) => void;
   /** True while the server drains: the ingress refuses new calls (503, `Retry-After`). */
   draining?: () => boolean;
+  /** Told of every tripped input limit (`switchboard_limit_trips_total{limit}`: pass `metrics.limitTripped`). */
+  onLimit?: LimitListener;
   log: SignallingLogger;
 }
 
@@ -51,12 +56,23 @@ export async function startSignalling(o: SignallingOptions): Promise<Signalling>
     srf.once('connect', (err: Error | null) => (err ? reject(err) : resolve()));
     srf.once('error', reject);
   });
+  // bad input from one source is logged a few times a minute, then counted
+  const logLimiter = new LogLimiter({ perMinute: config.logging.badInputPerMinute });
   const operatorAuth = new OperatorAuth({
     digest: new DigestAuthenticator(credentials, { realm: config.sip.realm }),
     limiter: new FailureLimiter(config.sip.authLimiter),
-    onFailure: (f) => o.log.warn({ address: f.address, username: f.username, reason: f.reason, blocked: f.blocked }, 'authentication failed'),
+    onFailure: (f) => {
+      const admitted = logLimiter.admit(`auth:${f.address}`);
+      if (admitted) o.log.warn({ address: f.address, username: f.username, reason: f.reason, blocked: f.blocked, ...admitted }, 'authentication failed');
+    },
   });
-  const registrar = new Registrar({ srf, bindings: o.bindings, auth: operatorAuth, ...config.sip.registrar, log: o.log });
+  const limits = config.sip.limits;
+  const registrar = new Registrar({
+    srf, bindings: o.bindings, auth: operatorAuth, ...config.sip.registrar, log: o.log,
+    maxContactsPerRegister: limits.maxContactsPerRegister, maxBindingsPerOperator: limits.maxBindingsPerOperator,
+    ...(o.onLimit ? { onLimit: o.onLimit } : {}),
+  });
+  const trunkLimits = new Map(config.trunks.map((t) => [t.id, { maxCallsPerSecond: t.maxCallsPerSecond, maxConcurrentCalls: t.maxConcurrentCalls }]));
   installIngress({
     srf,
     trunks: new TrunkAuth(config.trunks, config.sip.realm),
@@ -78,6 +94,10 @@ export async function startSignalling(o: SignallingOptions): Promise<Signalling>
       else o.onOperatorCall(operatorCall(srf, req, res, operatorId, o.log));
       return true;
     },
+    maxMediaLines: limits.maxMediaLines,
+    callLimiter: new TrunkCallLimiter((trunkId) => trunkLimits.get(trunkId)!),
+    logLimiter,
+    ...(o.onLimit ? { onLimit: o.onLimit } : {}),
     ...(o.draining ? { draining: o.draining } : {}),
   });
   return {

@@ -6,7 +6,10 @@ export const SIP_OUTCOMES = {
   'busy': { status: 486, reason: 'Busy Here' },
   'no-route': { status: 480, reason: 'Temporarily Unavailable' },
   'media-failed': { status: 488, reason: 'Not Acceptable Here' },
+  'too-many-media-lines': { status: 488, reason: 'Not Acceptable Here (too many media streams)' },
   'draining': { status: 503, reason: 'Service Unavailable' },
+  'trunk-rate-limited': { status: 503, reason: 'Service Unavailable (call rate limit)' },
+  'trunk-busy': { status: 503, reason: 'Service Unavailable (too many calls in progress)' },
   'internal-error': { status: 500, reason: 'Server Internal Error' },
 } as const;
 

@@ -32,6 +32,14 @@ describe('TrunkAuth', () => {
     expect(trunks.check('INVITE', '10.99.0.1', answer(ch, 'pbx', 'wrong'))).toEqual({ result: 'forbidden' });
   });
 
+  it('forbids a digest answer computed for another Request-URI', () => {
+    const first = trunks.check('INVITE', '10.99.0.1', undefined, 'sip:200@127.0.0.1');
+    const ch = (first as { challenges: string[] }).challenges[0]!;
+    expect(trunks.check('INVITE', '10.99.0.1', answer(ch, 'pbx', 'pbx-secret'), 'sip:200@127.0.0.1')).toEqual({ result: 'forbidden' });
+    const again = (trunks.check('INVITE', '10.99.0.1', undefined) as { challenges: string[] }).challenges[0]!;
+    expect(trunks.check('INVITE', '10.99.0.1', answer(again, 'pbx', 'pbx-secret'), 'sip:100@127.0.0.1')).toEqual({ result: 'ok', trunkId: 'pbx' });
+  });
+
   it('forbids unknown sources when no trunk uses digest', () => {
     const ipOnly = new TrunkAuth([{ id: 'carrier', allow: ['127.0.0.1'] }], 'r');
     expect(ipOnly.check('INVITE', '127.0.0.2', undefined)).toEqual({ result: 'forbidden' });

@@ -42,11 +42,12 @@ export class TrunkAuth {
     this.digest = this.digestTrunks.size > 0 ? new DigestAuthenticator(creds, { realm, now }) : undefined;
   }
 
-  check(method: string, sourceAddress: string, authorization: string | undefined): TrunkAuthResult {
+  /** `requestUri`: the request's Request-URI, which a digest answer must name. */
+  check(method: string, sourceAddress: string, authorization: string | undefined, requestUri?: string): TrunkAuthResult {
     const family = isIP(sourceAddress) === 6 ? 'ipv6' : 'ipv4';
     for (const { id, list } of this.byAddress) if (list.check(sourceAddress, family)) return { result: 'ok', trunkId: id };
     if (!this.digest) return { result: 'forbidden' };
-    const outcome = this.digest.verify(method, authorization);
+    const outcome = this.digest.verify(method, authorization, false, requestUri);
     if (outcome.result === 'ok') return { result: 'ok', trunkId: this.digestTrunks.get(outcome.username)! };
     if (outcome.result === 'failed' && authorization) return { result: 'forbidden' };
     return { result: 'challenge', challenges: outcome.challenges };

@@ -13,11 +13,17 @@ export interface ServerProcess {
   api<T>(token: string, pathname: string): Promise<T>;
 }
 
+export interface StartServerOptions {
+  /** Run in its own process group, as a shell runs a foreground job (so a test can send the group SIGINT like Ctrl-C). */
+  detached?: boolean;
+}
+
 /** Starts Switchboard as users run it (`node dist/server/main.js`, demo config) on free ports. */
-export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string> = {}, options: StartServerOptions = {}): Promise<ServerProcess> {
   const sipPort = await freeSipPort();
-  const wsPort = await freeSipPort();
-  const httpPort = await freeTcpPort();
+  // ports given in env win (a test restarting a server on the same ports)
+  const wsPort = env.SWITCHBOARD_SIP_WS_PORT ? Number(env.SWITCHBOARD_SIP_WS_PORT) : await freeSipPort();
+  const httpPort = env.SWITCHBOARD_HTTP_PORT ? Number(env.SWITCHBOARD_HTTP_PORT) : await freeTcpPort();
   const portMin = 20000 + ((await freeTcpPort()) % 20000);
   const proc = startProcess('node', [path.join(__dirname, '../../dist/server/main.js')], {
     env: {
@@ -31,6 +37,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
       SWITCHBOARD__media__iceAllow: JSON.stringify(['127.0.0.0/8']),
       ...env,
     },
+    ...(options.detached ? { detached: true } : {}),
   });
   await waitFor(() => proc.output().includes('Switchboard is running') || proc.child.exitCode !== null, 'the server to start', 30_000);
   if (proc.child.exitCode !== null) throw new Error(`the server exited: ${proc.output()}`);

@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { securityHeaders } from '../../server/http/security-headers';
 
 /** One request the stub API saw. */
 export interface ApiRequest {
@@ -36,7 +37,11 @@ export class PageServer {
   wsServer = '';
 
   private constructor(private readonly root: string, private readonly operator: StubOperator) {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    // the page runs under the server's own security headers (CSP with the SIP WebSocket of this test)
+    this.server = http.createServer((req, res) => securityHeaders({ wsServer: this.wsServer || 'ws://127.0.0.1:1' })(req, res, (err) => {
+      if (err) res.writeHead(500).end(String(err));
+      else void this.handle(req, res);
+    }));
   }
 
   static async start(root: string, operator: StubOperator): Promise<PageServer> {

@@ -96,6 +96,8 @@ describe('softphone page in headless Chromium', () => {
     const errors: Error[] = [];
     page.setDefaultTimeout(10000);
     page.on('pageerror', (e) => errors.push(e));
+    // whatever the page's Content-Security-Policy blocks is an error of the page
+    page.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(new Error(m.text())); });
     if (process.env.SOFTPHONE_CONSOLE) page.on('console', (m) => console.log(m.text()));
     await page.goto(server.url);
     return { context, page, errors };

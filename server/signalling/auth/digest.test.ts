@@ -125,4 +125,14 @@ describe('FailureLimiter', () => {
     l.recordFailure('a', 1); // 'a' was forgotten, so this is its first failure again
     expect(l.isBlocked('a', 2)).toBe(false);
   });
+
+  it('wants the digest uri to name the Request-URI when one is given', () => {
+    const { auth } = setup();
+    const ch = auth.challenge()[0]!;
+    const forOther = answer(ch, { user: 'op1', password: 's3cret', method: 'INVITE', uri: 'sip:999@switchboard.test' });
+    expect(auth.verify('INVITE', forOther, false, 'sip:100@switchboard.test'))
+      .toMatchObject({ result: 'failed', reason: 'digest uri does not match the Request-URI', username: 'op1' });
+    const right = answer(auth.challenge()[0]!, { user: 'op1', password: 's3cret', method: 'INVITE', uri: 'sip:100@switchboard.test' });
+    expect(auth.verify('INVITE', right, false, 'SIP:100@switchboard.test').result).toBe('ok');
+  });
 });

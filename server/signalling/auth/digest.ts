@@ -49,8 +49,12 @@ export class DigestAuthenticator {
     return (md5Only ? (['MD5'] as const) : ALGORITHMS).map((a) => `Digest realm="${this.options.realm}", nonce="${nonce}", algorithm=${a}, qop="auth"${stale ? ', stale=true' : ''}`);
   }
 
-  /** Checks the Authorization (or Proxy-Authorization) header of a request. */
-  verify(method: string, authorization: string | undefined, md5Only = false): DigestOutcome {
+  /**
+   * Checks the Authorization (or Proxy-Authorization) header of a request. With `requestUri`, the
+   * digest `uri` must name it (RFC 3261 §22.4, RFC 7616 §3.4.6): an answer computed for another
+   * request cannot be replayed here.
+   */
+  verify(method: string, authorization: string | undefined, md5Only = false, requestUri?: string): DigestOutcome {
     if (!authorization) return { result: 'challenge', challenges: this.challenge(false, md5Only) };
     const p = parseDigest(authorization);
     const fail = (reason: string): DigestOutcome => ({ result: 'failed', reason, username: p?.username, challenges: this.challenge(false, md5Only) });
@@ -59,6 +63,7 @@ export class DigestAuthenticator {
     if (!ALGORITHMS.includes(algorithm)) return fail(`unsupported algorithm ${p.algorithm}`);
     if (p.realm !== this.options.realm) return fail('wrong realm');
     if (!p.username || !p.nonce || !p.uri || !p.response) return fail('missing digest parameters');
+    if (requestUri !== undefined && !sameUri(p.uri, requestUri)) return fail('digest uri does not match the Request-URI');
     const age = this.nonceAge(p.nonce);
     if (age === undefined) return fail('nonce not issued by this server');
     const ha1 = this.credentials.lookup(p.username)?.[algorithm];
@@ -132,6 +137,11 @@ export function parseDigest(header: string): DigestParams | undefined {
   let part: RegExpExecArray | null;
   while ((part = re.exec(m[1]!)) !== null) out[part[1]!.toLowerCase()] = part[2] !== undefined ? part[2].replace(/\\(.)/g, '$1') : part[3]!;
   return out as DigestParams;
+}
+
+/** The digest `uri` and the Request-URI name the same resource: equal but for case and surrounding space. */
+function sameUri(digestUri: string, requestUri: string): boolean {
+  return digestUri.trim().toLowerCase() === requestUri.trim().toLowerCase();
 }
 
 function safeEqual(a: string, b: string): boolean {

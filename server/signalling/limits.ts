@@ -1,0 +1,13 @@
+/** The input limits signalling enforces; each refusal is reported by name (switchboard_limit_trips_total{limit}). */
+export const LIMIT_NAMES = [
+  'media-lines',
+  'contacts-per-register',
+  'bindings-per-operator',
+  'trunk-calls-per-second',
+  'trunk-concurrent-calls',
+] as const;
+
+export type LimitName = (typeof LIMIT_NAMES)[number];
+
+/** Called once per tripped limit (wire it to the metrics). */
+export type LimitListener = (limit: LimitName) => void;
