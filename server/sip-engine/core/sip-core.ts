@@ -45,6 +45,10 @@ export interface OutboundRecord {
 
 /** Methods that, arriving with an unknown To tag, are still offered to apps as new requests. */
 const ROUTE_AS_NEW = new Set(['OPTIONS', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'PUBLISH']);
+/** Methods of RFC 3261 and its extensions; another method no app routes gets 501, not 503. */
+const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'INFO', 'REFER', 'MESSAGE', 'UPDATE']);
+/** Request-URI schemes offered to apps; anything else gets 416. */
+const ROUTABLE_SCHEME = /^(sips?|tel|urn):/i;
 /** Option tags the engine implements (everything else in Require gets 420). */
 const SUPPORTED_OPTIONS = new Set<string>([]);
 /** How long an app may leave a non-INVITE request unanswered before the engine answers 500. */
@@ -90,6 +94,8 @@ export class SipCore implements TransactionLayerUser {
   onRequest(txn: ServerTransaction): void {
     const req = txn.request;
     if (req.method === 'CANCEL') return this.onCancel(txn);
+    // a Request-URI the engine cannot route (RFC 3261 §8.2.2.1; RFC 4475 §3.3.2, §3.3.3)
+    if (!ROUTABLE_SCHEME.test(req.uri)) return this.reject(txn, 416);
     const unsupported = unsupportedOptions(req);
     if (unsupported.length > 0) {
       const res = makeResponse(req, 420, newTag());
@@ -103,7 +109,7 @@ export class SipCore implements TransactionLayerUser {
       if (!ROUTE_AS_NEW.has(req.method)) return this.reject(txn, 481);
     }
     const conn = this.apps.pick(req.method);
-    if (!conn) return this.reject(txn, 503);
+    if (!conn) return this.reject(txn, KNOWN_METHODS.has(req.method) ? 503 : 501);
     const rec = this.track(txn, conn, undefined);
     conn.send(sipEvent('network', req, txn.source, rec.txnId, '', { address: txn.source.localAddress, port: txn.source.localPort }));
   }

@@ -141,7 +141,8 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
     try {
       msg = parseMessage(bytes, isReliable(source.protocol));
     } catch (err) {
-      this.onBad(err instanceof SipParseError ? err.message : String(err), bytes, source, err instanceof SipParseError ? err.request : undefined);
+      if (err instanceof SipParseError) this.onBad(err.message, bytes, source, err.request, err.status);
+      else this.onBad(String(err), bytes, source);
       return;
     }
     if (msg.kind === 'request') {
@@ -152,18 +153,21 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
     }
   }
 
-  private onBad(reason: string, bytes: Buffer, source: Source, request?: SipRequest): void {
+  private onBad(reason: string, bytes: Buffer, source: Source, request?: SipRequest, status = 400): void {
     let req = request;
     if (!req && bytes.length > 0) {
       try {
         parseMessage(bytes.subarray(0, Math.min(bytes.length, 65535)), false);
       } catch (err) {
-        if (err instanceof SipParseError) req = err.request;
+        if (err instanceof SipParseError) {
+          req = err.request;
+          status = err.status;
+        }
       }
     }
     if (req) {
       stampVia(req, source);
-      const res = makeResponse(req, 400, 'bad');
+      const res = makeResponse(req, status, 'bad');
       res.append('Warning', `399 switchboard "${reason.replace(/["\\\r\n]/g, ' ').slice(0, 120)}"`);
       this.send(res, this.responseDestination(res, source));
     }
