@@ -11,6 +11,7 @@ import { sipEvent } from './report';
 import { TwoXxRetransmitter } from './retransmitter';
 import type { EngineLogger } from '../logger';
 import { SipCounters } from '../sip-counters';
+import { parseRAck, UasReliableProvisionals } from './reliable-provisionals';
 
 /** A request delivered to an app, waiting for the app's response. */
 export interface InboundRecord {
@@ -20,6 +21,10 @@ export interface InboundRecord {
   /** Our To tag for this transaction, fixed by the first response that carries one. */
   toTag: string | undefined;
   dialog: Dialog | undefined;
+  /** For an initial INVITE answered 101-199: the early dialog, confirmed by a 2xx. */
+  early?: Dialog;
+  /** For an initial INVITE: its reliable provisional responses (RFC 3262). */
+  reliable?: UasReliableProvisionals;
   /** Guards against an app that never answers a non-INVITE request. */
   timer?: unknown;
 }
@@ -36,6 +41,9 @@ export interface OutboundRecord {
   /** For an initial INVITE: the id of the dialog its 2xx creates, and that dialog once created. */
   uacDialogId: string | undefined;
   created: Dialog | undefined;
+  /** The early dialog a reliable provisional opened (the app's PRACK goes in it), and its last RSeq. */
+  early: Dialog | undefined;
+  lastRSeq: number | undefined;
   /** A CANCEL the app asked for before any provisional response arrived (RFC 3261 §9.1). */
   pendingCancel: SipRequest | undefined;
   final: boolean;
@@ -50,7 +58,7 @@ const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REG
 /** Request-URI schemes offered to apps; anything else gets 416. */
 const ROUTABLE_SCHEME = /^(sips?|tel|urn):/i;
 /** Option tags the engine implements (everything else in Require gets 420). */
-const SUPPORTED_OPTIONS = new Set<string>([]);
+const SUPPORTED_OPTIONS = new Set<string>(['100rel']);
 /** How long an app may leave a non-INVITE request unanswered before the engine answers 500. */
 const APP_ANSWER_LIMIT_MS = 32_000;
 
@@ -66,6 +74,8 @@ export class SipCore implements TransactionLayerUser {
   readonly inboundByTxn = new WeakMap<ServerTransaction, InboundRecord>();
   readonly outbound = new Map<string, OutboundRecord>();
   readonly retransmitters = new Map<string, TwoXxRetransmitter>();
+  /** Initial INVITEs in progress by the id of their early dialog (for PRACK). */
+  readonly earlyInvites = new Map<string, InboundRecord>();
   readonly transactions: TransactionLayer;
   readonly counters = new SipCounters();
   private closed = false;
@@ -146,6 +156,13 @@ export class SipCore implements TransactionLayerUser {
       const contact = req.get('contact');
       if (contact) d.remoteTarget = parseNameAddr(contact).uri;
     }
+    if (req.method === 'PRACK') {
+      // RFC 3262 §3: a PRACK must acknowledge the reliable provisional response in flight
+      const invite = this.earlyInvites.get(d.id);
+      const rack = parseRAck(req.get('rack'));
+      const matches = invite?.reliable && rack && rack.method === 'INVITE' && rack.cseq === invite.txn.request.cseq.seq && invite.reliable.acknowledge(rack.rseq);
+      if (!matches) return this.reject(txn, 481);
+    }
     if (req.method === 'BYE') this.endDialog(d);
     const rec = this.track(txn, conn, d);
     rec.toTag = d.localTag;
@@ -196,6 +213,37 @@ export class SipCore implements TransactionLayerUser {
   untrack(rec: InboundRecord): void {
     if (rec.timer !== undefined) this.transactions.clock.clearTimeout(rec.timer);
     this.inbound.delete(rec.txnId);
+    rec.reliable?.stop();
+    if (rec.early) {
+      // never confirmed: the early dialog ends with the INVITE
+      this.earlyInvites.delete(rec.early.id);
+      this.dialogs.delete(rec.early);
+      rec.early = undefined;
+    }
+  }
+
+  /** Registers the early dialog of an initial INVITE. */
+  addEarly(rec: InboundRecord, d: Dialog): Dialog {
+    this.earlyInvites.set(d.id, rec);
+    return d;
+  }
+
+  /** The 2xx confirms the early dialog: it becomes the call's dialog. */
+  confirmEarly(rec: InboundRecord): Dialog {
+    const d = rec.early!;
+    this.earlyInvites.delete(d.id);
+    rec.early = undefined;
+    return d;
+  }
+
+  /** Reliable provisional responses of an initial INVITE; with no PRACK in 64*T1 the INVITE gets 504. */
+  reliableFor(rec: InboundRecord): UasReliableProvisionals {
+    return new UasReliableProvisionals(this.transactions.clock, this.transactions.timers, (b, e) => this.transport.sendBytes(b, e), () => {
+      if (this.inbound.get(rec.txnId) !== rec) return;
+      this.log.warn({ callId: rec.txn.request.callId }, 'no PRACK for a reliable provisional response; rejecting the INVITE');
+      this.untrack(rec);
+      if (rec.txn.finalStatus === undefined) rec.txn.respond(makeResponse(rec.txn.request, 504, rec.toTag, 'Reliable Response Time-Out'));
+    });
   }
 
   reject(txn: ServerTransaction, status: number, reason?: string): void {
