@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import Srf from 'drachtio-srf';
 import { SipEngine } from '../../server/sip-engine/engine';
 import { startEngineWorker, type EngineWorker } from '../../server/sip-engine/worker';
 import type { TimerValues } from '../../server/sip-engine/transaction/clock';
+import type { SessionTimerOptions } from '../../server/sip-engine/core/session-timer';
 import type { Protocol } from '../../server/sip-engine/transport/types';
 import { freeSipPort, freeTcpPort } from '../support/ports';
 
@@ -19,6 +21,7 @@ export interface FixtureOptions {
   /** Run the engine in a worker thread, as the server does. Default false (in-process). */
   worker?: boolean;
   timers?: Partial<TimerValues>;
+  sessionTimers?: Partial<SessionTimerOptions>;
   protocols?: Protocol[];
   /** Connect a drachtio-srf app. Default true. */
   connectApp?: boolean;
@@ -38,7 +41,7 @@ export async function startEngine(options: FixtureOptions = {}): Promise<EngineF
     stats = () => w.stats();
     closeEngine = () => w.close();
   } else {
-    const engine = new SipEngine({ listen, admin, timers: options.timers });
+    const engine = new SipEngine({ listen, admin, timers: options.timers, sessionTimers: options.sessionTimers });
     await engine.start();
     adminPort = engine.adminPort;
     stats = async () => engine.stats();
@@ -71,4 +74,9 @@ export const SDP = (port = 6000, extra = '') =>
 /** drachtio-srf's typings omit the reason argument of a dialog's `destroy` event. */
 export function onDestroy(dialog: object, listener: (msg: unknown, reason: string) => void): void {
   (dialog as import('node:events').EventEmitter).on('destroy', listener);
+}
+
+/** A SIPp scenario of scripts/sipp/engine/ (one side of an extension, played against the engine), by path. */
+export function engineScenario(name: string): string {
+  return path.resolve(__dirname, '../../scripts/sipp/engine', `${name}.xml`);
 }

@@ -9,7 +9,7 @@ import type Srf from 'drachtio-srf';
 import type { SipResponse } from '../../server/sip-engine/message/message';
 import { assertSippPassed, runSipp, type SippTransport } from '../support/sipp';
 import { stopAll } from '../support/processes';
-import { SDP, startEngine, type EngineFixture } from './fixture';
+import { engineScenario, SDP, startEngine, type EngineFixture } from './fixture';
 import { rawRequest, UdpPeer } from './udp-peer';
 
 /** srf's Response.send takes a fifth argument, called on the PRACK; its typings omit it. */
@@ -39,7 +39,7 @@ describe.each(transports)('100rel and PRACK with drachtio-srf over %s', (name, t
         void fx.srf.createUAS(req, res, { localSdp: SDP() });
       });
     });
-    const uac = await runSipp({ scenario: 'uac-100rel', remote: fx.target, transport, calls: 2, keys: { hold_ms: 100 } });
+    const uac = await runSipp({ scenario: engineScenario('uac-100rel'), remote: fx.target, transport, calls: 2, keys: { hold_ms: 100 } });
     assertSippPassed(await uac.done(), 2);
     expect(pracks).toHaveLength(2);
     expect(pracks[0]).toMatch(/^\d+ 1 INVITE$/);
@@ -47,7 +47,7 @@ describe.each(transports)('100rel and PRACK with drachtio-srf over %s', (name, t
   });
 
   it('an app calling out PRACKs a reliable 180, then the call goes on in the same dialog', async () => {
-    const uas = await runSipp({ scenario: 'uas-100rel', transport, calls: 1 });
+    const uas = await runSipp({ scenario: engineScenario('uas-100rel'), transport, calls: 1 });
     await uas.ready();
     const provisional: Array<[number, string | undefined]> = [];
     const uri = `sip:service@127.0.0.1:${uas.port}${name === 'TCP' ? ';transport=tcp' : ''}`;

@@ -85,6 +85,13 @@ export class AppSide {
         dialogId = dialog.id;
       }
     }
+    if (req.method === 'INVITE' && status >= 200 && status < 300 && dialog) {
+      if (res.body.length > 0) {
+        dialog.localBody = res.body;
+        dialog.localContentType = res.get('content-type');
+      }
+      if (status === 200) core.uasSessionTimer(req, res, dialog);
+    }
     const dest = core.transport.responseDestination(res, rec.txn.source);
     if (reliable) {
       rec.reliable ??= core.reliableFor(rec);
@@ -145,6 +152,10 @@ export class AppSide {
     }
     const req = d.createRequest(appReq.method);
     if (appReq.method === 'INVITE') d.lastInviteSeq = d.localSeq;
+    if ((appReq.method === 'INVITE' || appReq.method === 'UPDATE') && appReq.body.length > 0) {
+      d.localBody = appReq.body;
+      d.localContentType = appReq.get('content-type');
+    }
     // a PRACK goes to the target the reliable provisional gave (RFC 3262 §7.1), whatever URI the app wrote
     if (!appReq.uri.includes('placeholder') && appReq.method !== 'PRACK') req.uri = appReq.uri;
     this.copyHeaders(req, appReq, DIALOG_FIXED, d.flow.protocol);
@@ -238,14 +249,21 @@ export class AppSide {
         if (d.lastAck?.seq === res.cseq.seq) core.transport.sendBytes(d.lastAck.bytes, d.lastAck.dest);
         return;
       }
-      if (rec.dialog) rec.dialog.outgoingInvitePending = false;
-      else {
+      if (rec.dialog) {
+        rec.dialog.outgoingInvitePending = false;
+        core.uacSessionTimer(res, rec.dialog);
+      } else {
         const early = rec.early;
         if (early) core.dialogs.delete(early);
         rec.created = this.uacDialog(rec, res);
         // requests sent in the early dialog (PRACK) used CSeq numbers the dialog goes on from
         if (early) rec.created.localSeq = Math.max(rec.created.localSeq, early.localSeq);
         rec.early = undefined;
+        if (rec.request.body.length > 0) {
+          rec.created.localBody = rec.request.body;
+          rec.created.localContentType = rec.request.get('content-type');
+        }
+        core.uacSessionTimer(res, rec.created);
       }
       rec.pendingCancel = undefined;
     } else if (isInvite && status >= 300 && rec.dialog) {
@@ -266,20 +284,22 @@ export class AppSide {
   }
 
   /**
-   * A provisional response to an INVITE the app sent. A reliable one (RSeq, RFC 3262 §4) opens the
-   * early dialog the app's PRACK is sent in; its retransmissions are absorbed (returns false).
+   * A provisional response to an INVITE the app sent. One with a To tag opens the early dialog
+   * (the app's PRACK goes in it, the callee's UPDATE arrives in it); retransmissions of a reliable
+   * one (RSeq, RFC 3262 §4) are absorbed (returns false).
    */
   private onUacProvisional(rec: OutboundRecord, res: SipResponse): boolean {
-    const rseq = rseqOf(res);
     const toTag = tagOf(res.get('to'));
-    if (rseq === undefined || !toTag) return true;
+    if (!toTag) return true;
+    const rseq = rseqOf(res);
     if (rec.early?.remoteTag === toTag) {
-      if (rec.lastRSeq !== undefined && rseq <= rec.lastRSeq) return false;
+      if (rseq !== undefined && rec.lastRSeq !== undefined && rseq <= rec.lastRSeq) return false;
     } else {
       if (rec.early) this.core.dialogs.delete(rec.early);
       rec.early = this.uacDialog(rec, res);
+      rec.lastRSeq = undefined;
     }
-    rec.lastRSeq = rseq;
+    if (rseq !== undefined) rec.lastRSeq = rseq;
     return true;
   }
 

@@ -12,6 +12,7 @@ import { TwoXxRetransmitter } from './retransmitter';
 import type { EngineLogger } from '../logger';
 import { SipCounters } from '../sip-counters';
 import { parseRAck, UasReliableProvisionals } from './reliable-provisionals';
+import { DEFAULT_SESSION_TIMERS, parseSessionExpires, SessionTimers, type SessionTimerOptions } from './session-timer';
 
 /** A request delivered to an app, waiting for the app's response. */
 export interface InboundRecord {
@@ -58,7 +59,7 @@ const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REG
 /** Request-URI schemes offered to apps; anything else gets 416. */
 const ROUTABLE_SCHEME = /^(sips?|tel|urn):/i;
 /** Option tags the engine implements (everything else in Require gets 420). */
-const SUPPORTED_OPTIONS = new Set<string>(['100rel']);
+const SUPPORTED_OPTIONS = new Set<string>(['100rel', 'timer']);
 /** How long an app may leave a non-INVITE request unanswered before the engine answers 500. */
 const APP_ANSWER_LIMIT_MS = 32_000;
 
@@ -78,6 +79,8 @@ export class SipCore implements TransactionLayerUser {
   readonly earlyInvites = new Map<string, InboundRecord>();
   readonly transactions: TransactionLayer;
   readonly counters = new SipCounters();
+  readonly sessionTimers: SessionTimers;
+  readonly sessionOptions: SessionTimerOptions;
   private closed = false;
 
   constructor(
@@ -85,8 +88,15 @@ export class SipCore implements TransactionLayerUser {
     readonly apps: AdminServer,
     readonly log: EngineLogger,
     options: TransactionLayerOptions = {},
+    sessionOptions: Partial<SessionTimerOptions> = {},
   ) {
     this.transactions = new TransactionLayer(transport, this, { ...options, sent: (msg) => this.counters.count('out', msg) });
+    this.sessionOptions = { ...DEFAULT_SESSION_TIMERS, ...sessionOptions };
+    this.sessionTimers = new SessionTimers(
+      this.transactions.clock,
+      (d) => this.safely(() => void this.refreshSession(d).catch((err: unknown) => this.log.warn({ err, dialogId: d.id }, 'session refresh failed'))),
+      (d) => this.safely(() => void this.hangUp(d, 'Session timer expired', true).catch((err: unknown) => this.log.warn({ err, dialogId: d.id }, 'BYE after session expiry failed'))),
+    );
     transport.on('request', (req, source) => {
       this.counters.count('in', req);
       this.safely(() => this.transactions.handleRequest(req, source));
@@ -163,6 +173,7 @@ export class SipCore implements TransactionLayerUser {
       const matches = invite?.reliable && rack && rack.method === 'INVITE' && rack.cseq === invite.txn.request.cseq.seq && invite.reliable.acknowledge(rack.rseq);
       if (!matches) return this.reject(txn, 481);
     }
+    if ((req.method === 'INVITE' || req.method === 'UPDATE') && !this.sessionRefreshed(txn, d)) return;
     if (req.method === 'BYE') this.endDialog(d);
     const rec = this.track(txn, conn, d);
     rec.toTag = d.localTag;
@@ -187,6 +198,7 @@ export class SipCore implements TransactionLayerUser {
     this.closed = true;
     for (const r of this.retransmitters.values()) r.stop();
     this.retransmitters.clear();
+    this.sessionTimers.clear();
     for (const rec of [...this.inbound.values()]) this.untrack(rec);
     for (const rec of this.outbound.values()) if (rec.expiry !== undefined) this.transactions.clock.clearTimeout(rec.expiry);
     this.outbound.clear();
@@ -272,7 +284,100 @@ export class SipCore implements TransactionLayerUser {
 
   endDialog(d: Dialog): void {
     this.stopRetransmitting(d.id);
+    this.sessionTimers.cancel(d);
     this.dialogs.delete(d);
+  }
+
+  // ---- session timers (RFC 4028, as drachtio-server runs them) ----------------------------------
+
+  /**
+   * A re-INVITE or UPDATE from the peer refreshes the session: 422 when it asks for less than
+   * Min-SE; otherwise the timer restarts with its Session-Expires (none: no timer any more).
+   * Returns false when the request was answered here.
+   */
+  private sessionRefreshed(txn: ServerTransaction, d: Dialog): boolean {
+    const se = parseSessionExpires(txn.request.get('session-expires'));
+    if (se && se.delta < this.sessionOptions.minSE) {
+      const res = makeResponse(txn.request, 422, d.localTag);
+      res.append('Min-SE', String(this.sessionOptions.minSE));
+      txn.respond(res);
+      return false;
+    }
+    const weWere = this.sessionTimers.cancel(d);
+    if (se) this.sessionTimers.arm(d, se.delta, !((!se.refresher && weWere) || se.refresher === 'uac'));
+    return true;
+  }
+
+  /**
+   * The 200 we send to an INVITE: the app's Session-Expires rules if it wrote one; otherwise the
+   * caller's offer is echoed with its refresher (or the configured default), and the timer starts.
+   */
+  uasSessionTimer(req: SipRequest, res: SipResponse, d: Dialog): void {
+    const min = this.sessionOptions.minSE;
+    const fromApp = parseSessionExpires(res.get('session-expires'));
+    if (fromApp) {
+      this.sessionTimers.arm(d, Math.max(min, fromApp.delta), fromApp.refresher === 'uas');
+      return;
+    }
+    const offered = parseSessionExpires(req.get('session-expires'));
+    if (!offered) return;
+    const required = req.getAll('require').some((o) => o.toLowerCase() === 'timer');
+    const fallback = this.sessionOptions.defaultRefresher === 'none' && required ? 'uac' : this.sessionOptions.defaultRefresher;
+    const refresher = offered.refresher ?? fallback;
+    if (refresher === 'none') return;
+    const interval = Math.max(min, offered.delta);
+    res.set('Session-Expires', `${interval};refresher=${refresher}`);
+    if (refresher === 'uac' && req.getAll('supported').concat(req.getAll('require')).some((o) => o.toLowerCase() === 'timer')) res.append('Require', 'timer');
+    this.sessionTimers.arm(d, interval, refresher === 'uas');
+  }
+
+  /** A 2xx to an INVITE we sent: its Session-Expires starts the timer (refresher uac or unnamed: us). */
+  uacSessionTimer(res: SipResponse, d: Dialog): void {
+    const se = parseSessionExpires(res.get('session-expires'));
+    if (se) this.sessionTimers.arm(d, se.delta, !se.refresher || se.refresher === 'uac');
+  }
+
+  /** We are the refresher and half the interval has gone: a re-INVITE with our last SDP, not shown to the app. */
+  private async refreshSession(d: Dialog): Promise<void> {
+    if (this.closed || this.dialogs.get(d.id) !== d) return;
+    const secs = d.sessionExpires ?? this.sessionOptions.minSE;
+    if (d.outgoingInvitePending || d.incomingInvitePending) {
+      this.sessionTimers.arm(d, secs, true); // an offer is in progress: try again next time
+      return;
+    }
+    const req = d.createRequest('INVITE');
+    req.append('Contact', `<${d.localContact}>`);
+    req.append('Session-Expires', `${secs};refresher=uac`);
+    req.append('Min-SE', String(this.sessionOptions.minSE));
+    req.append('Supported', 'timer');
+    if (d.localBody && d.localBody.length > 0) {
+      req.body = d.localBody;
+      req.append('Content-Type', d.localContentType ?? 'application/sdp');
+    }
+    d.outgoingInvitePending = true;
+    const dest = await this.dialogDestination(d);
+    if (this.closed) return;
+    req.prepend('Via', this.transport.viaFor(dest.protocol, newBranch()));
+    this.log.info({ dialogId: d.id, secs }, 'refreshing the session');
+    this.transactions.sendRequest(req, dest, {
+      onResponse: (res) => this.safely(() => {
+        if (res.status < 200) return;
+        d.outgoingInvitePending = false;
+        if (this.dialogs.get(d.id) !== d) return;
+        if (res.status < 300) {
+          const ack = d.createRequest('ACK', req.cseq.seq);
+          ack.prepend('Via', this.transport.viaFor(dest.protocol, newBranch()));
+          const bytes = ack.toBuffer();
+          d.lastAck = { seq: req.cseq.seq, bytes, dest };
+          this.transport.sendBytes(bytes, dest);
+          this.uacSessionTimer(res, d);
+        } else if (res.status === 491) {
+          this.sessionTimers.arm(d, secs, true);
+        } else {
+          void this.hangUp(d, 'Session timer expired', true).catch((err: unknown) => this.log.warn({ err }, 'BYE after a failed refresh failed'));
+        }
+      }),
+    });
   }
 
   /** Where requests in a dialog go: over its connection while open, otherwise to the resolved next hop. */
