@@ -11,6 +11,8 @@ export interface EngineFixture {
   srf: Srf;
   sipPort: number;
   adminPort: number;
+  /** The tls listener's port (0 when there is none). */
+  tlsPort: number;
   /** `127.0.0.1:<port>` for SIPp to call. */
   target: string;
   stats(): Promise<{ dialogs: number; badMessages: number }>;
@@ -25,18 +27,24 @@ export interface FixtureOptions {
   protocols?: Protocol[];
   /** Connect a drachtio-srf app. Default true. */
   connectApp?: boolean;
+  /** Certificate and key (PEM file paths) for a tls listener, which gets its own port (`tlsPort`). */
+  tls?: { cert: string; key: string; ca?: string; verifyPeer?: boolean; noVerify?: string[] };
 }
 
 /** Starts a SIP engine on free 127.0.0.1 ports and connects an unmodified drachtio-srf to it. */
 export async function startEngine(options: FixtureOptions = {}): Promise<EngineFixture> {
   const sipPort = await freeSipPort();
-  const listen = (options.protocols ?? ['udp', 'tcp']).map((protocol) => ({ protocol, address: '127.0.0.1', port: sipPort }));
+  const protocols = options.protocols ?? ['udp', 'tcp'];
+  const tlsPort = protocols.includes('tls') ? await freeTcpPort() : 0;
+  const listen = protocols.map((protocol) => protocol === 'tls'
+    ? { protocol, address: '127.0.0.1', port: tlsPort, tls: options.tls }
+    : { protocol, address: '127.0.0.1', port: sipPort });
   const admin = { address: '127.0.0.1', port: options.worker ? await freeTcpPort() : 0, secret: 'test-secret' };
   let adminPort: number;
   let stats: EngineFixture['stats'];
   let closeEngine: () => Promise<void>;
   if (options.worker) {
-    const w: EngineWorker = await startEngineWorker({ listen, admin, timers: options.timers });
+    const w: EngineWorker = await startEngineWorker({ listen, admin, timers: options.timers, sessionTimers: options.sessionTimers });
     adminPort = w.adminPort;
     stats = () => w.stats();
     closeEngine = () => w.close();
@@ -56,7 +64,7 @@ export async function startEngine(options: FixtureOptions = {}): Promise<EngineF
     });
   }
   return {
-    srf, sipPort, adminPort, target: `127.0.0.1:${sipPort}`, stats,
+    srf, sipPort, adminPort, tlsPort, target: `127.0.0.1:${sipPort}`, stats,
     async close() {
       try {
         if (options.connectApp !== false) srf.disconnect();

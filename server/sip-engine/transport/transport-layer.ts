@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import * as dns from 'node:dns/promises';
 import * as net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { SipRequest, SipResponse, makeResponse, type AnySipMessage } from '../message/message';
 import { parseMessage, SipParseError } from '../message/parser';
 import { parseUri } from '../message/uri';
@@ -117,7 +118,7 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
     const host = stripBrackets(uri.params.get('maddr') ?? uri.host);
     const address = net.isIP(host) ? host : (await dns.lookup(host, { family: 4 })).address;
     const port = uri.port ?? (tp === 'tls' || tp === 'wss' ? 5061 : 5060);
-    return { protocol: tp, address, port };
+    return net.isIP(host) ? { protocol: tp, address, port } : { protocol: tp, address, port, hostname: host };
   }
 
   private get(protocol: Protocol): Transport {
@@ -129,6 +130,13 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   private create(spec: ListenSpec): Transport {
     if (spec.protocol === 'udp') return new UdpTransport(spec.address, spec.port);
     if (spec.protocol === 'tcp') return new TcpTransport(spec.address, spec.port);
+    if (spec.protocol === 'tls') {
+      if (!spec.tls) throw new Error('a tls transport needs tls.cert and tls.key');
+      const { cert, key, ca, verifyPeer, noVerify } = spec.tls;
+      return new TcpTransport(spec.address, spec.port, {
+        tls: { cert: readFileSync(cert), key: readFileSync(key), ca: ca ? readFileSync(ca) : undefined, verifyPeer, noVerify },
+      });
+    }
     if (spec.protocol === 'ws' || spec.protocol === 'wss') {
       return new WsTransport({ secure: spec.protocol === 'wss', address: spec.address, port: spec.port, tls: spec.tls });
     }
