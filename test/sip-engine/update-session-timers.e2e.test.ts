@@ -7,7 +7,8 @@
  */
 import type Srf from 'drachtio-srf';
 import { assertSippPassed, runSipp, type SippTransport } from '../support/sipp';
-import { stopAll } from '../support/processes';
+import { stopAll, waitFor } from '../support/processes';
+import type { SipEngineStats } from '../../server/sip-engine/engine';
 import { engineScenario, onDestroy, SDP, startEngine, type EngineFixture } from './fixture';
 
 const transports: Array<[string, SippTransport]> = [['UDP', 'u1'], ['TCP', 't1']];
@@ -106,6 +107,17 @@ describe('session timers (RFC 4028)', () => {
     dlg.on('modify', () => events.push('modify')); // the refresh is the engine's, not shown to the app
     assertSippPassed(await uac.done(), 1);
     expect(events).toEqual([]);
+  });
+
+  it('an app calling out whose callee makes it the refresher: the engine refreshes with a re-INVITE', async () => {
+    const uas = await runSipp({ scenario: engineScenario('uas-session-refresh'), transport: 'u1', calls: 1, keys: { se: 2 } });
+    await uas.ready();
+    const dlg = await fx.srf.createUAC(`sip:service@127.0.0.1:${uas.port}`, { localSdp: SDP(), headers: { Supported: 'timer' } });
+    const invitesSent = async () => ((await fx.stats()) as unknown as SipEngineStats).messages.out['request:INVITE'] ?? 0;
+    // the callee checks that the refresh (about 1 s in) comes before our BYE, with refresher=uac and our SDP
+    await waitFor(async () => (await invitesSent()) >= 2, 'the refreshing re-INVITE', 5000);
+    dlg.destroy();
+    assertSippPassed(await uas.done(), 1);
   });
 
   it('a re-INVITE or UPDATE asking less than Min-SE gets 422 with Min-SE', async () => {
