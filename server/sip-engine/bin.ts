@@ -13,6 +13,10 @@ const USAGE = `usage: switchboard-sip-engine [options]
   --address ADDR      admin socket address (default 127.0.0.1)
   --port N            admin socket port for drachtio-srf apps (default 9022)
   --secret S          shared secret apps authenticate with (default cymru)
+  --tls-cert FILE     PEM certificate for transport=tls and wss contacts
+  --tls-key FILE      PEM private key for transport=tls and wss contacts
+  --tls-ca FILE       PEM certificates trusted when verifying servers reached over TLS
+  --tls-no-verify H   do not verify the certificate of host H (or H:port), repeatable
   --loglevel LEVEL    debug | info | warn | error (default info)
   --version           print the version`;
 
@@ -27,6 +31,7 @@ export interface BinOptions {
 export function parseArgs(argv: string[]): BinOptions | 'help' | 'version' {
   const contacts: string[] = [];
   const opts = { adminAddress: '127.0.0.1', adminPort: 9022, secret: 'cymru', logLevel: 'info' };
+  const tls: { cert?: string; key?: string; ca?: string; noVerify: string[] } = { noVerify: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === '--help' || flag === '-h') return 'help';
@@ -44,6 +49,10 @@ export function parseArgs(argv: string[]): BinOptions | 'help' | 'version' {
         break;
       }
       case '--secret': opts.secret = value; break;
+      case '--tls-cert': tls.cert = value; break;
+      case '--tls-key': tls.key = value; break;
+      case '--tls-ca': tls.ca = value; break;
+      case '--tls-no-verify': tls.noVerify.push(value); break;
       case '--loglevel':
         if (!['debug', 'info', 'warn', 'error'].includes(value)) throw new Error(`--loglevel: expected debug, info, warn or error, got "${value}"`);
         opts.logLevel = value;
@@ -52,6 +61,11 @@ export function parseArgs(argv: string[]): BinOptions | 'help' | 'version' {
     }
   }
   const listen = (contacts.length ? contacts : ['sip:127.0.0.1:5060;transport=udp,tcp']).flatMap(parseContact);
+  for (const spec of listen) {
+    if (spec.protocol !== 'tls' && spec.protocol !== 'wss') continue;
+    if (!tls.cert || !tls.key) throw new Error(`a ${spec.protocol} contact needs --tls-cert and --tls-key`);
+    spec.tls = { cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca } : {}), noVerify: tls.noVerify };
+  }
   return { ...opts, listen };
 }
 

@@ -6,6 +6,7 @@ import { TransportLayer } from './transport/transport-layer';
 import type { ListenSpec, Protocol } from './transport/types';
 import type { TimerValues } from './transaction/clock';
 import { silentLogger, type EngineLogger } from './logger';
+import type { SessionTimerOptions } from './core/session-timer';
 
 export const ENGINE_VERSION = 'v0.9.2-switchboard';
 
@@ -15,6 +16,8 @@ export interface SipEngineOptions {
   /** The drachtio admin socket apps connect to. */
   admin: { address: string; port: number; secret: string };
   timers?: Partial<TimerValues>;
+  /** Session timers (RFC 4028): Min-SE and the default refresher. */
+  sessionTimers?: Partial<SessionTimerOptions>;
   logger?: EngineLogger;
 }
 
@@ -58,7 +61,7 @@ export class SipEngine extends EventEmitter<SipEngineEvents> {
       version: ENGINE_VERSION,
       hostports: () => this.hostports(),
     });
-    this.core = new SipCore(this.transport, this.admin, log, { timers: options.timers });
+    this.core = new SipCore(this.transport, this.admin, log, { timers: options.timers }, options.sessionTimers);
     const appSide = new AppSide(this.core);
     this.admin.on('sip', (conn, msgId, tokens, text) => void appSide.handle(conn, msgId, tokens, text));
     this.admin.on('protocolError', (remote, reason) => log.warn({ remote, reason }, 'bad message on the admin socket'));

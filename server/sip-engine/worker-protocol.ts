@@ -1,5 +1,6 @@
 import type { FlowInfo, SipEngineStats } from './engine';
 import type { TimerValues } from './transaction/clock';
+import type { SessionTimerOptions } from './core/session-timer';
 import type { ListenSpec, Protocol } from './transport/types';
 
 /** What the parent gives the engine worker (plain data: it crosses the thread boundary). */
@@ -7,6 +8,7 @@ export interface WorkerData {
   listen: ListenSpec[];
   admin: { address: string; port: number; secret: string };
   timers?: Partial<TimerValues>;
+  sessionTimers?: Partial<SessionTimerOptions>;
   logLevel?: string;
 }
 

@@ -27,11 +27,11 @@ describe('engine behaviours apps rely on (raw SIP over UDP)', () => {
     await peer.waitFor(isStatus(503, 'OPTIONS'), '503 to OPTIONS');
   });
 
-  it('refuses Require: 100rel with 420 and an Unsupported header', async () => {
+  it('refuses an option tag it does not implement with 420 and an Unsupported header', async () => {
     fx.srf.invite((_req, res) => res.send(200));
-    peer.send(rawRequest(peer.port, 'INVITE', { headers: 'Require: 100rel\r\n' }), fx.sipPort);
+    peer.send(rawRequest(peer.port, 'INVITE', { headers: 'Require: 100rel, foo-extension\r\n' }), fx.sipPort);
     const res = (await peer.waitFor(isStatus(420), '420')) as SipResponse;
-    expect(res.get('unsupported')).toBe('100rel');
+    expect(res.get('unsupported')).toBe('foo-extension');
   });
 
   it('answers 481 to a BYE or re-INVITE for a dialog it does not know', async () => {

@@ -7,6 +7,7 @@ import type { AppConnection } from '../drachtio/app-connection';
 import type { Endpoint, Source } from '../transport/types';
 import { rewriteLocalhost, sentReply, sipEvent } from './report';
 import type { OutboundRecord, SipCore } from './sip-core';
+import { hasOption, rseqOf } from './reliable-provisionals';
 
 /** Headers the engine owns: an app's values for these are ignored. */
 const ENGINE_HEADERS = new Set(['via', 'record-route', 'content-length', 'rseq']);
@@ -50,6 +51,11 @@ export class AppSide {
     if (!rec || rec.txn.finalStatus !== undefined) throw new Nok('Response not sent due to unknown transaction');
     const req = rec.txn.request;
     const status = appRes.status;
+    const initialInvite = req.method === 'INVITE' && !rec.dialog;
+    // RFC 3262: a provisional goes reliably when the app asks (Require: 100rel, as with drachtio-server)
+    // or the INVITE requires it; the caller must have said it supports 100rel
+    const reliable = initialInvite && status > 100 && status < 200 && (hasOption(appRes, '100rel', ['require']) || hasOption(req, '100rel', ['require']));
+    if (reliable && !hasOption(req, '100rel')) throw new Nok('Remote endpoint does not support 100rel');
     if (status > 100) rec.toTag ??= tagOf(appRes.get('to')) ?? newTag();
     const res = makeResponse(req, status, status > 100 ? rec.toTag : undefined, appRes.reason || undefined);
     const hostport = this.hostport(rec.txn.source.protocol);
@@ -61,18 +67,43 @@ export class AppSide {
     }
     const createsDialog = (req.method === 'INVITE' || req.method === 'SUBSCRIBE') && status > 100 && status < 300;
     if (createsDialog && !res.has('contact')) res.append('Contact', `<${core.transport.contactFor(rec.txn.source.protocol)}>`);
+    if (reliable && !hasOption(res, '100rel', ['require'])) res.append('Require', '100rel');
     this.setBody(res, appRes, false);
 
     let dialogId = rec.dialog?.id ?? '';
     let dialog = rec.dialog;
+    if (initialInvite && status > 100 && status < 200) {
+      // the early dialog (RFC 3261 §12.1.1): PRACK and UPDATE from the caller arrive in it
+      rec.early ??= core.addEarly(rec, this.uasDialog(conn, rec.txn.source, req, res, rec.toTag!));
+      dialogId = rec.early.id;
+    }
     if (req.method === 'INVITE' && status >= 200) {
+      rec.reliable?.stop();
       if (dialog) dialog.incomingInvitePending = false;
       else if (status < 300) {
-        dialog = this.uasDialog(conn, rec.txn.source, req, res, rec.toTag!);
+        dialog = rec.early ? core.confirmEarly(rec) : this.uasDialog(conn, rec.txn.source, req, res, rec.toTag!);
         dialogId = dialog.id;
       }
     }
+    if (req.method === 'INVITE' && status >= 200 && status < 300 && dialog) {
+      if (res.body.length > 0) {
+        dialog.localBody = res.body;
+        dialog.localContentType = res.get('content-type');
+      }
+      if (status === 200) core.uasSessionTimer(req, res, dialog);
+    }
     const dest = core.transport.responseDestination(res, rec.txn.source);
+    if (reliable) {
+      rec.reliable ??= core.reliableFor(rec);
+      rec.reliable.stamp(res);
+      conn.reply(msgId, sentReply(res, dest, txnId, dialogId));
+      rec.reliable.send(res, (r) => {
+        if (rec.txn.finalStatus !== undefined) return undefined;
+        rec.txn.respond(r);
+        return { bytes: r.toBuffer(), dest };
+      });
+      return;
+    }
     conn.reply(msgId, sentReply(res, dest, txnId, dialogId));
     rec.txn.respond(res);
     if (status >= 200) core.untrack(rec);
@@ -115,14 +146,18 @@ export class AppSide {
     const core = this.core;
     const d = core.dialogs.get(dialogId);
     if (!d) throw new Nok('Server error: unable to find dialog for dialog id provided');
-    if (appReq.method === 'PRACK') throw new Nok('Server error: reliable provisional responses are not supported');
     if (appReq.method === 'INVITE') {
       if (d.outgoingInvitePending || d.incomingInvitePending) throw new Nok('Server error: an INVITE is already in progress in this dialog');
       d.outgoingInvitePending = true;
     }
     const req = d.createRequest(appReq.method);
     if (appReq.method === 'INVITE') d.lastInviteSeq = d.localSeq;
-    if (!appReq.uri.includes('placeholder')) req.uri = appReq.uri;
+    if ((appReq.method === 'INVITE' || appReq.method === 'UPDATE') && appReq.body.length > 0) {
+      d.localBody = appReq.body;
+      d.localContentType = appReq.get('content-type');
+    }
+    // a PRACK goes to the target the reliable provisional gave (RFC 3262 §7.1), whatever URI the app wrote
+    if (!appReq.uri.includes('placeholder') && appReq.method !== 'PRACK') req.uri = appReq.uri;
     this.copyHeaders(req, appReq, DIALOG_FIXED, d.flow.protocol);
     if (NEEDS_CONTACT.has(req.method) && !req.has('contact')) req.append('Contact', `<${d.localContact}>`);
     this.setBody(req, appReq, true);
@@ -191,7 +226,7 @@ export class AppSide {
     const core = this.core;
     const rec: OutboundRecord = {
       txnId: newTxnId(), txn: undefined, conn: conn.id, request: req, dest,
-      dialog: where.dialog, uacDialogId: where.uacDialogId, created: undefined, pendingCancel: undefined, final: false,
+      dialog: where.dialog, uacDialogId: where.uacDialogId, created: undefined, early: undefined, lastRSeq: undefined, pendingCancel: undefined, final: false,
     };
     core.outbound.set(rec.txnId, rec);
     conn.reply(msgId, sentReply(req, dest, rec.txnId, where.dialog?.id ?? ''));
@@ -206,6 +241,7 @@ export class AppSide {
       this.sendCancel(rec.pendingCancel, rec.dest);
       rec.pendingCancel = undefined;
     }
+    if (isInvite && !rec.dialog && status > 100 && status < 200 && !this.onUacProvisional(rec, res)) return;
     if (isInvite && status >= 200 && status < 300) {
       const d = rec.dialog ?? rec.created;
       if (rec.final && d) {
@@ -213,11 +249,28 @@ export class AppSide {
         if (d.lastAck?.seq === res.cseq.seq) core.transport.sendBytes(d.lastAck.bytes, d.lastAck.dest);
         return;
       }
-      if (rec.dialog) rec.dialog.outgoingInvitePending = false;
-      else rec.created = this.uacDialog(rec, res);
+      if (rec.dialog) {
+        rec.dialog.outgoingInvitePending = false;
+        core.uacSessionTimer(res, rec.dialog);
+      } else {
+        const early = rec.early;
+        if (early) core.dialogs.delete(early);
+        rec.created = this.uacDialog(rec, res);
+        // requests sent in the early dialog (PRACK) used CSeq numbers the dialog goes on from
+        if (early) rec.created.localSeq = Math.max(rec.created.localSeq, early.localSeq);
+        rec.early = undefined;
+        if (rec.request.body.length > 0) {
+          rec.created.localBody = rec.request.body;
+          rec.created.localContentType = rec.request.get('content-type');
+        }
+        core.uacSessionTimer(res, rec.created);
+      }
       rec.pendingCancel = undefined;
     } else if (isInvite && status >= 300 && rec.dialog) {
       rec.dialog.outgoingInvitePending = false;
+    } else if (isInvite && status >= 300 && rec.early) {
+      core.dialogs.delete(rec.early);
+      rec.early = undefined;
     }
     const dialogId = rec.dialog?.id ?? rec.created?.id ?? rec.uacDialogId ?? '';
     if (status >= 200) {
@@ -228,6 +281,26 @@ export class AppSide {
     }
     const conn = core.apps.get(rec.conn);
     conn?.send(sipEvent('network', res, source ?? rec.dest, rec.txnId, dialogId));
+  }
+
+  /**
+   * A provisional response to an INVITE the app sent. One with a To tag opens the early dialog
+   * (the app's PRACK goes in it, the callee's UPDATE arrives in it); retransmissions of a reliable
+   * one (RSeq, RFC 3262 §4) are absorbed (returns false).
+   */
+  private onUacProvisional(rec: OutboundRecord, res: SipResponse): boolean {
+    const toTag = tagOf(res.get('to'));
+    if (!toTag) return true;
+    const rseq = rseqOf(res);
+    if (rec.early?.remoteTag === toTag) {
+      if (rseq !== undefined && rec.lastRSeq !== undefined && rseq <= rec.lastRSeq) return false;
+    } else {
+      if (rec.early) this.core.dialogs.delete(rec.early);
+      rec.early = this.uacDialog(rec, res);
+      rec.lastRSeq = undefined;
+    }
+    if (rseq !== undefined) rec.lastRSeq = rseq;
+    return true;
   }
 
   private uacDialog(rec: OutboundRecord, res: SipResponse): Dialog {

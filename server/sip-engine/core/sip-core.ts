@@ -11,6 +11,8 @@ import { sipEvent } from './report';
 import { TwoXxRetransmitter } from './retransmitter';
 import type { EngineLogger } from '../logger';
 import { SipCounters } from '../sip-counters';
+import { parseRAck, UasReliableProvisionals } from './reliable-provisionals';
+import { DEFAULT_SESSION_TIMERS, parseSessionExpires, SessionTimers, type SessionTimerOptions } from './session-timer';
 
 /** A request delivered to an app, waiting for the app's response. */
 export interface InboundRecord {
@@ -20,6 +22,10 @@ export interface InboundRecord {
   /** Our To tag for this transaction, fixed by the first response that carries one. */
   toTag: string | undefined;
   dialog: Dialog | undefined;
+  /** For an initial INVITE answered 101-199: the early dialog, confirmed by a 2xx. */
+  early?: Dialog;
+  /** For an initial INVITE: its reliable provisional responses (RFC 3262). */
+  reliable?: UasReliableProvisionals;
   /** Guards against an app that never answers a non-INVITE request. */
   timer?: unknown;
 }
@@ -36,6 +42,9 @@ export interface OutboundRecord {
   /** For an initial INVITE: the id of the dialog its 2xx creates, and that dialog once created. */
   uacDialogId: string | undefined;
   created: Dialog | undefined;
+  /** The early dialog a reliable provisional opened (the app's PRACK goes in it), and its last RSeq. */
+  early: Dialog | undefined;
+  lastRSeq: number | undefined;
   /** A CANCEL the app asked for before any provisional response arrived (RFC 3261 §9.1). */
   pendingCancel: SipRequest | undefined;
   final: boolean;
@@ -45,8 +54,12 @@ export interface OutboundRecord {
 
 /** Methods that, arriving with an unknown To tag, are still offered to apps as new requests. */
 const ROUTE_AS_NEW = new Set(['OPTIONS', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'PUBLISH']);
+/** Methods of RFC 3261 and its extensions; another method no app routes gets 501, not 503. */
+const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'INFO', 'REFER', 'MESSAGE', 'UPDATE']);
+/** Request-URI schemes offered to apps; anything else gets 416. */
+const ROUTABLE_SCHEME = /^(sips?|tel|urn):/i;
 /** Option tags the engine implements (everything else in Require gets 420). */
-const SUPPORTED_OPTIONS = new Set<string>([]);
+const SUPPORTED_OPTIONS = new Set<string>(['100rel', 'timer']);
 /** How long an app may leave a non-INVITE request unanswered before the engine answers 500. */
 const APP_ANSWER_LIMIT_MS = 32_000;
 
@@ -62,8 +75,12 @@ export class SipCore implements TransactionLayerUser {
   readonly inboundByTxn = new WeakMap<ServerTransaction, InboundRecord>();
   readonly outbound = new Map<string, OutboundRecord>();
   readonly retransmitters = new Map<string, TwoXxRetransmitter>();
+  /** Initial INVITEs in progress by the id of their early dialog (for PRACK). */
+  readonly earlyInvites = new Map<string, InboundRecord>();
   readonly transactions: TransactionLayer;
   readonly counters = new SipCounters();
+  readonly sessionTimers: SessionTimers;
+  readonly sessionOptions: SessionTimerOptions;
   private closed = false;
 
   constructor(
@@ -71,8 +88,15 @@ export class SipCore implements TransactionLayerUser {
     readonly apps: AdminServer,
     readonly log: EngineLogger,
     options: TransactionLayerOptions = {},
+    sessionOptions: Partial<SessionTimerOptions> = {},
   ) {
     this.transactions = new TransactionLayer(transport, this, { ...options, sent: (msg) => this.counters.count('out', msg) });
+    this.sessionOptions = { ...DEFAULT_SESSION_TIMERS, ...sessionOptions };
+    this.sessionTimers = new SessionTimers(
+      this.transactions.clock,
+      (d) => this.safely(() => void this.refreshSession(d).catch((err: unknown) => this.log.warn({ err, dialogId: d.id }, 'session refresh failed'))),
+      (d) => this.safely(() => void this.hangUp(d, 'Session timer expired', true).catch((err: unknown) => this.log.warn({ err, dialogId: d.id }, 'BYE after session expiry failed'))),
+    );
     transport.on('request', (req, source) => {
       this.counters.count('in', req);
       this.safely(() => this.transactions.handleRequest(req, source));
@@ -90,6 +114,8 @@ export class SipCore implements TransactionLayerUser {
   onRequest(txn: ServerTransaction): void {
     const req = txn.request;
     if (req.method === 'CANCEL') return this.onCancel(txn);
+    // a Request-URI the engine cannot route (RFC 3261 §8.2.2.1; RFC 4475 §3.3.2, §3.3.3)
+    if (!ROUTABLE_SCHEME.test(req.uri)) return this.reject(txn, 416);
     const unsupported = unsupportedOptions(req);
     if (unsupported.length > 0) {
       const res = makeResponse(req, 420, newTag());
@@ -103,7 +129,7 @@ export class SipCore implements TransactionLayerUser {
       if (!ROUTE_AS_NEW.has(req.method)) return this.reject(txn, 481);
     }
     const conn = this.apps.pick(req.method);
-    if (!conn) return this.reject(txn, 503);
+    if (!conn) return this.reject(txn, KNOWN_METHODS.has(req.method) ? 503 : 501);
     const rec = this.track(txn, conn, undefined);
     conn.send(sipEvent('network', req, txn.source, rec.txnId, '', { address: txn.source.localAddress, port: txn.source.localPort }));
   }
@@ -140,6 +166,14 @@ export class SipCore implements TransactionLayerUser {
       const contact = req.get('contact');
       if (contact) d.remoteTarget = parseNameAddr(contact).uri;
     }
+    if (req.method === 'PRACK') {
+      // RFC 3262 §3: a PRACK must acknowledge the reliable provisional response in flight
+      const invite = this.earlyInvites.get(d.id);
+      const rack = parseRAck(req.get('rack'));
+      const matches = invite?.reliable && rack && rack.method === 'INVITE' && rack.cseq === invite.txn.request.cseq.seq && invite.reliable.acknowledge(rack.rseq);
+      if (!matches) return this.reject(txn, 481);
+    }
+    if ((req.method === 'INVITE' || req.method === 'UPDATE') && !this.sessionRefreshed(txn, d)) return;
     if (req.method === 'BYE') this.endDialog(d);
     const rec = this.track(txn, conn, d);
     rec.toTag = d.localTag;
@@ -164,6 +198,7 @@ export class SipCore implements TransactionLayerUser {
     this.closed = true;
     for (const r of this.retransmitters.values()) r.stop();
     this.retransmitters.clear();
+    this.sessionTimers.clear();
     for (const rec of [...this.inbound.values()]) this.untrack(rec);
     for (const rec of this.outbound.values()) if (rec.expiry !== undefined) this.transactions.clock.clearTimeout(rec.expiry);
     this.outbound.clear();
@@ -190,6 +225,37 @@ export class SipCore implements TransactionLayerUser {
   untrack(rec: InboundRecord): void {
     if (rec.timer !== undefined) this.transactions.clock.clearTimeout(rec.timer);
     this.inbound.delete(rec.txnId);
+    rec.reliable?.stop();
+    if (rec.early) {
+      // never confirmed: the early dialog ends with the INVITE
+      this.earlyInvites.delete(rec.early.id);
+      this.dialogs.delete(rec.early);
+      rec.early = undefined;
+    }
+  }
+
+  /** Registers the early dialog of an initial INVITE. */
+  addEarly(rec: InboundRecord, d: Dialog): Dialog {
+    this.earlyInvites.set(d.id, rec);
+    return d;
+  }
+
+  /** The 2xx confirms the early dialog: it becomes the call's dialog. */
+  confirmEarly(rec: InboundRecord): Dialog {
+    const d = rec.early!;
+    this.earlyInvites.delete(d.id);
+    rec.early = undefined;
+    return d;
+  }
+
+  /** Reliable provisional responses of an initial INVITE; with no PRACK in 64*T1 the INVITE gets 504. */
+  reliableFor(rec: InboundRecord): UasReliableProvisionals {
+    return new UasReliableProvisionals(this.transactions.clock, this.transactions.timers, (b, e) => this.transport.sendBytes(b, e), () => {
+      if (this.inbound.get(rec.txnId) !== rec) return;
+      this.log.warn({ callId: rec.txn.request.callId }, 'no PRACK for a reliable provisional response; rejecting the INVITE');
+      this.untrack(rec);
+      if (rec.txn.finalStatus === undefined) rec.txn.respond(makeResponse(rec.txn.request, 504, rec.toTag, 'Reliable Response Time-Out'));
+    });
   }
 
   reject(txn: ServerTransaction, status: number, reason?: string): void {
@@ -218,7 +284,100 @@ export class SipCore implements TransactionLayerUser {
 
   endDialog(d: Dialog): void {
     this.stopRetransmitting(d.id);
+    this.sessionTimers.cancel(d);
     this.dialogs.delete(d);
+  }
+
+  // ---- session timers (RFC 4028, as drachtio-server runs them) ----------------------------------
+
+  /**
+   * A re-INVITE or UPDATE from the peer refreshes the session: 422 when it asks for less than
+   * Min-SE; otherwise the timer restarts with its Session-Expires (none: no timer any more).
+   * Returns false when the request was answered here.
+   */
+  private sessionRefreshed(txn: ServerTransaction, d: Dialog): boolean {
+    const se = parseSessionExpires(txn.request.get('session-expires'));
+    if (se && se.delta < this.sessionOptions.minSE) {
+      const res = makeResponse(txn.request, 422, d.localTag);
+      res.append('Min-SE', String(this.sessionOptions.minSE));
+      txn.respond(res);
+      return false;
+    }
+    const weWere = this.sessionTimers.cancel(d);
+    if (se) this.sessionTimers.arm(d, se.delta, !((!se.refresher && weWere) || se.refresher === 'uac'));
+    return true;
+  }
+
+  /**
+   * The 200 we send to an INVITE: the app's Session-Expires rules if it wrote one; otherwise the
+   * caller's offer is echoed with its refresher (or the configured default), and the timer starts.
+   */
+  uasSessionTimer(req: SipRequest, res: SipResponse, d: Dialog): void {
+    const min = this.sessionOptions.minSE;
+    const fromApp = parseSessionExpires(res.get('session-expires'));
+    if (fromApp) {
+      this.sessionTimers.arm(d, Math.max(min, fromApp.delta), fromApp.refresher === 'uas');
+      return;
+    }
+    const offered = parseSessionExpires(req.get('session-expires'));
+    if (!offered) return;
+    const required = req.getAll('require').some((o) => o.toLowerCase() === 'timer');
+    const fallback = this.sessionOptions.defaultRefresher === 'none' && required ? 'uac' : this.sessionOptions.defaultRefresher;
+    const refresher = offered.refresher ?? fallback;
+    if (refresher === 'none') return;
+    const interval = Math.max(min, offered.delta);
+    res.set('Session-Expires', `${interval};refresher=${refresher}`);
+    if (refresher === 'uac' && req.getAll('supported').concat(req.getAll('require')).some((o) => o.toLowerCase() === 'timer')) res.append('Require', 'timer');
+    this.sessionTimers.arm(d, interval, refresher === 'uas');
+  }
+
+  /** A 2xx to an INVITE we sent: its Session-Expires starts the timer (refresher uac or unnamed: us). */
+  uacSessionTimer(res: SipResponse, d: Dialog): void {
+    const se = parseSessionExpires(res.get('session-expires'));
+    if (se) this.sessionTimers.arm(d, se.delta, !se.refresher || se.refresher === 'uac');
+  }
+
+  /** We are the refresher and half the interval has gone: a re-INVITE with our last SDP, not shown to the app. */
+  private async refreshSession(d: Dialog): Promise<void> {
+    if (this.closed || this.dialogs.get(d.id) !== d) return;
+    const secs = d.sessionExpires ?? this.sessionOptions.minSE;
+    if (d.outgoingInvitePending || d.incomingInvitePending) {
+      this.sessionTimers.arm(d, secs, true); // an offer is in progress: try again next time
+      return;
+    }
+    const req = d.createRequest('INVITE');
+    req.append('Contact', `<${d.localContact}>`);
+    req.append('Session-Expires', `${secs};refresher=uac`);
+    req.append('Min-SE', String(this.sessionOptions.minSE));
+    req.append('Supported', 'timer');
+    if (d.localBody && d.localBody.length > 0) {
+      req.body = d.localBody;
+      req.append('Content-Type', d.localContentType ?? 'application/sdp');
+    }
+    d.outgoingInvitePending = true;
+    const dest = await this.dialogDestination(d);
+    if (this.closed) return;
+    req.prepend('Via', this.transport.viaFor(dest.protocol, newBranch()));
+    this.log.info({ dialogId: d.id, secs }, 'refreshing the session');
+    this.transactions.sendRequest(req, dest, {
+      onResponse: (res) => this.safely(() => {
+        if (res.status < 200) return;
+        d.outgoingInvitePending = false;
+        if (this.dialogs.get(d.id) !== d) return;
+        if (res.status < 300) {
+          const ack = d.createRequest('ACK', req.cseq.seq);
+          ack.prepend('Via', this.transport.viaFor(dest.protocol, newBranch()));
+          const bytes = ack.toBuffer();
+          d.lastAck = { seq: req.cseq.seq, bytes, dest };
+          this.transport.sendBytes(bytes, dest);
+          this.uacSessionTimer(res, d);
+        } else if (res.status === 491) {
+          this.sessionTimers.arm(d, secs, true);
+        } else {
+          void this.hangUp(d, 'Session timer expired', true).catch((err: unknown) => this.log.warn({ err }, 'BYE after a failed refresh failed'));
+        }
+      }),
+    });
   }
 
   /** Where requests in a dialog go: over its connection while open, otherwise to the resolved next hop. */

@@ -21,6 +21,12 @@ export class Dialog {
   lastAck: { seq: number; bytes: Buffer; dest: Endpoint } | undefined;
   /** CSeq of the latest INVITE we sent here, whose 2xx the app will ACK. */
   lastInviteSeq: number;
+  /** The session interval in force (RFC 4028), in seconds, and whether we refresh it. */
+  sessionExpires: number | undefined;
+  weRefresh: boolean | undefined;
+  /** Our latest session description, offered again in a refreshing re-INVITE. */
+  localBody: Buffer | undefined;
+  localContentType: string | undefined;
 
   constructor(
     readonly id: string,

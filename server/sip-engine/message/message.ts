@@ -78,7 +78,7 @@ export abstract class SipMessage {
   get cseq(): { seq: number; method: string } {
     const v = this.get('cseq') ?? '';
     const sp = v.trim().split(/\s+/);
-    return { seq: Number(sp[0]), method: (sp[1] ?? '').toUpperCase() };
+    return { seq: Number(sp[0]), method: sp[1] ?? '' };
   }
 
   /** The top Via, parsed. Throws SipSyntaxError when absent or malformed. */
@@ -138,7 +138,7 @@ export const REASONS: Record<number, string> = {
   480: 'Temporarily Unavailable', 481: 'Call/Transaction Does Not Exist', 482: 'Loop Detected',
   483: 'Too Many Hops', 486: 'Busy Here', 487: 'Request Terminated', 488: 'Not Acceptable Here',
   491: 'Request Pending', 500: 'Server Internal Error', 501: 'Not Implemented', 503: 'Service Unavailable',
-  513: 'Message Too Large',
+  505: 'Version Not Supported', 513: 'Message Too Large', 415: 'Unsupported Media Type', 422: 'Session Interval Too Small',
 };
 
 /**

@@ -23,10 +23,15 @@ export function parseNameAddr(value: string): NameAddr {
     let display = v.slice(0, lt).trim();
     if (display.startsWith('"')) {
       if (!display.endsWith('"') || display.length < 2) throw new SipSyntaxError(`bad display name in ${v}`);
-      display = display.slice(1, -1).replace(/\\(.)/g, '$1');
+      display = display.slice(1, -1).replace(/\\([\s\S])/g, '$1');
+    } else if (display && !DISPLAY_TOKENS.test(display)) {
+      // an unquoted display name is tokens separated by LWS (RFC 3261 §25.1; RFC 4475 §3.1.2.15)
+      throw new SipSyntaxError(`display name must be quoted in ${v}`);
     }
-    const uri = v.slice(lt + 1, gt).trim();
+    const uri = v.slice(lt + 1, gt);
     if (!uri) throw new SipSyntaxError(`empty URI in ${v}`);
+    // nothing but the addr-spec between < and > (RFC 4475 §3.1.2.14)
+    if (/\s/.test(uri)) throw new SipSyntaxError(`white space inside <> in ${v}`);
     const rest = v.slice(gt + 1).trim();
     if (rest && !rest.startsWith(';')) throw new SipSyntaxError(`unexpected text after > in ${v}`);
     const na: NameAddr = { uri, params: parseParams(splitParams(rest).slice(1)), angle: true };
@@ -37,8 +42,13 @@ export function parseNameAddr(value: string): NameAddr {
   const parts = splitParams(v);
   const uri = (parts[0] ?? '').trim();
   if (!uri || uri.indexOf(':') === -1 || /\s/.test(uri)) throw new SipSyntaxError(`invalid address: ${v}`);
+  // a URI with headers must be written inside <> (RFC 3261 §20.10; RFC 4475 §3.1.2.13)
+  if (uri.indexOf('?') !== -1) throw new SipSyntaxError(`a URI with headers must be enclosed in <>: ${v}`);
   return { uri, params: parseParams(parts.slice(1)), angle: false };
 }
+
+/** Unquoted display name: tokens separated by white space (non-ASCII letters tolerated, as phones send them). */
+const DISPLAY_TOKENS = /^[A-Za-z0-9\-.!%*_+`'~\u0080-\uffff]+(?:[ \t]+[A-Za-z0-9\-.!%*_+`'~\u0080-\uffff]+)*$/;
 
 /** Index of the `<` that opens the URI, skipping a quoted display name. */
 function findAngle(v: string): number {

@@ -24,25 +24,36 @@ export function parseUri(text: string): SipUri {
     if (!rest) throw new SipSyntaxError(`invalid URI: ${s}`);
     return { scheme, host: '', params: new Map(), opaque: rest };
   }
-  let hostPart = rest;
-  let headers: string | undefined;
-  const q = hostPart.indexOf('?');
-  if (q !== -1) {
-    headers = hostPart.slice(q + 1);
-    hostPart = hostPart.slice(0, q);
+  // the userinfo may hold ';', '?' and '/' (RFC 3261 §25.1 user-unreserved) but never a raw '@';
+  // a header value written with a raw '@' (seen in Replaces) is tolerated by the second reading
+  try {
+    return splitSipUri(scheme, rest, rest.indexOf('@'), s);
+  } catch (err) {
+    const q = rest.indexOf('?');
+    if (q === -1) throw err;
+    return splitSipUri(scheme, rest, rest.lastIndexOf('@', q), s);
   }
+}
+
+function splitSipUri(scheme: string, rest: string, at: number, s: string): SipUri {
   let user: string | undefined;
   let password: string | undefined;
-  const at = hostPart.lastIndexOf('@');
+  let hostPart = rest;
   if (at !== -1) {
-    const userinfo = hostPart.slice(0, at);
-    hostPart = hostPart.slice(at + 1);
+    const userinfo = rest.slice(0, at);
+    hostPart = rest.slice(at + 1);
     const pc = userinfo.indexOf(':');
     if (pc === -1) user = userinfo;
     else {
       user = userinfo.slice(0, pc);
       password = userinfo.slice(pc + 1);
     }
+  }
+  let headers: string | undefined;
+  const q = hostPart.indexOf('?');
+  if (q !== -1) {
+    headers = hostPart.slice(q + 1);
+    hostPart = hostPart.slice(0, q);
   }
   const parts = splitParams(hostPart);
   const hostport = parts[0] ?? '';

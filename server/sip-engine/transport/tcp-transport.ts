@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { EventEmitter } from 'node:events';
 import { StreamFramer } from '../message/stream-framer';
 import { listenOn } from './listen';
@@ -14,14 +15,27 @@ interface Connection {
 export interface TcpTransportOptions {
   /** Close a connection with no traffic for this long (ms). Default 10 minutes. */
   idleTimeoutMs?: number;
+  /** SIP over TLS (RFC 3261 §26): our certificate and key (PEM), and how peers' certificates are checked. */
+  tls?: TlsCredentials;
+}
+
+export interface TlsCredentials {
+  cert: Buffer | string;
+  key: Buffer | string;
+  /** Certificates (PEM) trusted besides the system's, to verify the servers we connect to. */
+  ca?: Buffer | string;
+  /** Verify the certificate of a server we connect to (name and chain). Default true. */
+  verifyPeer?: boolean;
+  /** Hosts (`host` or `host:port`) whose certificate is not verified — a per-trunk override. */
+  noVerify?: string[];
 }
 
 /**
- * SIP over TCP: accepts connections and opens them on demand; a message to an address reuses the
- * open connection to it (RFC 3261 §18), so responses and later requests follow the flow.
+ * SIP over TCP, or TLS: accepts connections and opens them on demand; a message to an address
+ * reuses the open connection to it (RFC 3261 §18), so responses and later requests follow the flow.
  */
 export class TcpTransport extends EventEmitter<TransportEvents> implements Transport {
-  readonly protocol = 'tcp' as const;
+  readonly protocol: 'tcp' | 'tls';
   private readonly server: net.Server;
   private readonly byId = new Map<string, Connection>();
   private readonly byRemote = new Map<string, Connection>();
@@ -30,7 +44,11 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
 
   constructor(private readonly address: string, private readonly port: number, private readonly options: TcpTransportOptions = {}) {
     super();
-    this.server = net.createServer((socket) => this.adopt(socket));
+    const creds = options.tls;
+    this.protocol = creds ? 'tls' : 'tcp';
+    this.server = creds
+      ? tls.createServer({ cert: creds.cert, key: creds.key }, (socket) => this.adopt(socket))
+      : net.createServer((socket) => this.adopt(socket));
   }
 
   get local() {
@@ -44,9 +62,10 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
   send(dest: Endpoint, bytes: Buffer, onError?: (err: Error) => void): void {
     let conn = dest.connectionId ? this.byId.get(dest.connectionId) : undefined;
     conn ??= this.byRemote.get(`${dest.address}:${dest.port}`);
+    let fresh = false;
     if (!conn) {
-      const socket = net.connect({ host: dest.address, port: dest.port });
-      conn = this.adopt(socket, dest);
+      conn = this.adopt(this.connect(dest), dest);
+      fresh = true;
     }
     const c = conn;
     c.socket.write(bytes, (err) => {
@@ -55,9 +74,27 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
     if (onError) {
       const failed = (err: Error) => onError(err);
       c.socket.once('error', failed);
-      // the listener is only for this write's immediate outcome
-      setImmediate(() => c.socket.off('error', failed));
+      // the listener is for this write's outcome: a new connection's until it is up (a refused
+      // connection, a failed TLS handshake or certificate check), otherwise the immediate one
+      if (fresh) c.socket.once(this.protocol === 'tls' ? 'secureConnect' : 'connect', () => c.socket.off('error', failed));
+      else setImmediate(() => c.socket.off('error', failed));
     }
+  }
+
+  private connect(dest: Endpoint): net.Socket {
+    const creds = this.options.tls;
+    if (!creds) return net.connect({ host: dest.address, port: dest.port });
+    const name = dest.hostname ?? dest.address;
+    const skip = creds.noVerify?.some((h) => h === name || h === `${name}:${dest.port}` || h === dest.address || h === `${dest.address}:${dest.port}`);
+    const options: tls.ConnectionOptions = {
+      host: dest.address, port: dest.port, cert: creds.cert, key: creds.key,
+      rejectUnauthorized: (creds.verifyPeer ?? true) && !skip,
+      // the certificate must name the host of the URI we resolved, not only its address
+      checkServerIdentity: (_host, cert) => tls.checkServerIdentity(name, cert),
+    };
+    if (creds.ca) options.ca = [...tls.rootCertificates, creds.ca.toString()];
+    if (dest.hostname && !net.isIP(dest.hostname)) options.servername = dest.hostname;
+    return tls.connect(options);
   }
 
   hasConnection(connectionId: string): boolean {
@@ -79,7 +116,7 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
 
   private adopt(socket: net.Socket, dest?: Endpoint): Connection {
     socket.setNoDelay(true);
-    const id = `tcp-${this.nextId++}`;
+    const id = `${this.protocol}-${this.nextId++}`;
     const remoteAddress = dest?.address ?? stripV4Mapped(socket.remoteAddress ?? '');
     const remotePort = dest?.port ?? socket.remotePort ?? 0;
     const conn: Connection = {
@@ -87,7 +124,7 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
       socket,
       framer: new StreamFramer(),
       source: {
-        protocol: 'tcp', address: remoteAddress, port: remotePort, connectionId: id,
+        protocol: this.protocol, address: remoteAddress, port: remotePort, connectionId: id,
         localAddress: this.bound.address, localPort: this.bound.port,
       },
     };

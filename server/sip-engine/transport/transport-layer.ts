@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import * as dns from 'node:dns/promises';
 import * as net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { SipRequest, SipResponse, makeResponse, type AnySipMessage } from '../message/message';
 import { parseMessage, SipParseError } from '../message/parser';
 import { parseUri } from '../message/uri';
@@ -117,7 +118,7 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
     const host = stripBrackets(uri.params.get('maddr') ?? uri.host);
     const address = net.isIP(host) ? host : (await dns.lookup(host, { family: 4 })).address;
     const port = uri.port ?? (tp === 'tls' || tp === 'wss' ? 5061 : 5060);
-    return { protocol: tp, address, port };
+    return net.isIP(host) ? { protocol: tp, address, port } : { protocol: tp, address, port, hostname: host };
   }
 
   private get(protocol: Protocol): Transport {
@@ -129,6 +130,13 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   private create(spec: ListenSpec): Transport {
     if (spec.protocol === 'udp') return new UdpTransport(spec.address, spec.port);
     if (spec.protocol === 'tcp') return new TcpTransport(spec.address, spec.port);
+    if (spec.protocol === 'tls') {
+      if (!spec.tls) throw new Error('a tls transport needs tls.cert and tls.key');
+      const { cert, key, ca, verifyPeer, noVerify } = spec.tls;
+      return new TcpTransport(spec.address, spec.port, {
+        tls: { cert: readFileSync(cert), key: readFileSync(key), ca: ca ? readFileSync(ca) : undefined, verifyPeer, noVerify },
+      });
+    }
     if (spec.protocol === 'ws' || spec.protocol === 'wss') {
       return new WsTransport({ secure: spec.protocol === 'wss', address: spec.address, port: spec.port, tls: spec.tls });
     }
@@ -141,7 +149,8 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
     try {
       msg = parseMessage(bytes, isReliable(source.protocol));
     } catch (err) {
-      this.onBad(err instanceof SipParseError ? err.message : String(err), bytes, source, err instanceof SipParseError ? err.request : undefined);
+      if (err instanceof SipParseError) this.onBad(err.message, bytes, source, err.request, err.status);
+      else this.onBad(String(err), bytes, source);
       return;
     }
     if (msg.kind === 'request') {
@@ -152,18 +161,21 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
     }
   }
 
-  private onBad(reason: string, bytes: Buffer, source: Source, request?: SipRequest): void {
+  private onBad(reason: string, bytes: Buffer, source: Source, request?: SipRequest, status = 400): void {
     let req = request;
     if (!req && bytes.length > 0) {
       try {
         parseMessage(bytes.subarray(0, Math.min(bytes.length, 65535)), false);
       } catch (err) {
-        if (err instanceof SipParseError) req = err.request;
+        if (err instanceof SipParseError) {
+          req = err.request;
+          status = err.status;
+        }
       }
     }
     if (req) {
       stampVia(req, source);
-      const res = makeResponse(req, 400, 'bad');
+      const res = makeResponse(req, status, 'bad');
       res.append('Warning', `399 switchboard "${reason.replace(/["\\\r\n]/g, ' ').slice(0, 120)}"`);
       this.send(res, this.responseDestination(res, source));
     }

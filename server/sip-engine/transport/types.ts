@@ -8,6 +8,8 @@ export interface Endpoint {
   address: string;
   port: number;
   connectionId?: string;
+  /** The host name the address was resolved from (TLS checks the certificate against it). */
+  hostname?: string;
 }
 
 /** Where a message came from and which local socket received it. */
@@ -20,8 +22,11 @@ export interface ListenSpec {
   protocol: Protocol;
   address: string;
   port: number;
-  /** PEM certificate and key file paths, for wss (and tls). */
-  tls?: { cert: string; key: string };
+  /**
+   * PEM certificate and key file paths, for wss and tls; for tls also the CA file trusted when
+   * verifying servers we connect to, whether to verify them (default true), and hosts not verified.
+   */
+  tls?: { cert: string; key: string; ca?: string; verifyPeer?: boolean; noVerify?: string[] };
 }
 
 export interface TransportEvents {
