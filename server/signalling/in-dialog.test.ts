@@ -26,6 +26,7 @@ describe('parseReferTo', () => {
       '<sip:bob@h?Replaces=abc%40host%3Bto-tag%3Dt1%3Bfrom-tag%3Df1>',
       { target: 'bob', replaces: { callId: 'abc@host', toTag: 't1', fromTag: 'f1' } },
     ],
+    ['<sip:127.0.0.1:5060;transport=ws?Replaces=k1%3Bto-tag%3Dt%3Bfrom-tag%3Df>', { target: '', replaces: { callId: 'k1', toTag: 't', fromTag: 'f' } }],
     ['<sip:switchboard.local>', undefined],
     ['<tel:+4930123>', undefined],
     ['', undefined],

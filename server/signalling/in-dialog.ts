@@ -42,17 +42,21 @@ export function parseDtmfInfo(contentType: string, body: string): DtmfSignal | u
 export function parseReferTo(referTo: string): { target: string; replaces?: TransferRequest['replaces'] } | undefined {
   const uri = /<([^>]*)>/.exec(referTo)?.[1] ?? referTo.trim();
   const m = /^sips?:(?:([^@;?]+)@)?[^;?]+/i.exec(uri);
-  if (!m || !m[1]) return undefined;
-  const target = decodeURIComponent(m[1]);
-  const replacesRaw = /[?&]replaces=([^&]+)/i.exec(uri)?.[1];
-  if (!replacesRaw) return { target };
-  const replaces = decodeURIComponent(replacesRaw);
-  const [callId, ...params] = replaces.split(';');
+  if (!m) return undefined;
+  const target = m[1] === undefined ? '' : decodeURIComponent(m[1]);
+  const replaces = parseReplaces(/[?&]replaces=([^&]+)/i.exec(uri)?.[1]);
+  // an attended transfer names the dialog to replace (its URI is that dialog's contact, often with no user part)
+  if (replaces) return { target, replaces };
+  return target ? { target } : undefined;
+}
+
+function parseReplaces(raw: string | undefined): TransferRequest['replaces'] {
+  if (!raw) return undefined;
+  const [callId, ...params] = decodeURIComponent(raw).split(';');
   const param = (name: string) => params.map((p) => p.split('=')).find(([k]) => k?.trim().toLowerCase() === name)?.[1]?.trim();
   const toTag = param('to-tag');
   const fromTag = param('from-tag');
-  if (!callId || !toTag || !fromTag) return { target };
-  return { target, replaces: { callId, toTag, fromTag } };
+  return callId && toTag && fromTag ? { callId, toTag, fromTag } : undefined;
 }
 
 /**
