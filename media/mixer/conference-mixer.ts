@@ -93,7 +93,7 @@ export class ConferenceMixer extends TypedEmitter<ConferenceMixerEvents> {
     }
     this.binder = new PortBinder(this.bindAddress, portMin !== undefined && portMax !== undefined ? { portMin, portMax } : undefined);
     this.logger = options.logger ?? silentLogger;
-    this.ticker = new FrameTicker(() => this.tick(), {
+    this.ticker = new FrameTicker((skipped) => this.tick(skipped), {
       clock: options.clock,
       onError: (err) => this.logger.error({ err }, 'conference mixer tick failed'),
     });
@@ -151,9 +151,9 @@ export class ConferenceMixer extends TypedEmitter<ConferenceMixerEvents> {
     return this.closing;
   }
 
-  /** Mixes one frame for every conference (exposed for tests driving a fake clock). */
-  private tick(): void {
-    for (const conference of this.open.values()) conference.tick();
+  /** Mixes one frame for every conference. */
+  private tick(skippedBefore: number): void {
+    for (const conference of this.open.values()) conference.tick(skippedBefore);
   }
 
   private forget(conference: Conference): void {

@@ -113,11 +113,15 @@ export class Conference extends TypedEmitter<ConferenceEvents> {
     return this.closing;
   }
 
-  /** One 20 ms frame: pull every participant's frame, mix the others for each, send. */
-  tick(): void {
+  /**
+   * One 20 ms frame: pull every participant's frame, mix the others for each, send.
+   * `skippedBefore` frames were skipped just before this one (the event loop stalled).
+   */
+  tick(skippedBefore = 0): void {
     const members = this.members;
     const n = members.length;
     if (n === 0) return;
+    if (skippedBefore > 0) for (const p of members) p.skipFrames(skippedBefore);
     this.inputs.length = n;
     for (let i = 0; i < n; i++) this.inputs[i] = members[i].pullFrame(this.frames[i]) ? this.frames[i] : undefined;
     const outputs = n === this.outputs.length ? this.outputs : this.outputs.slice(0, n);

@@ -51,7 +51,8 @@ describe('FrameTicker', () => {
   it('catches up after a stall, then skips what is older than maxCatchUp frames', () => {
     const clock = new FakeClock();
     let ticks = 0;
-    const ticker = new FrameTicker(() => ticks++, { clock, maxCatchUp: 5 });
+    const skips: number[] = [];
+    const ticker = new FrameTicker((skipped) => { ticks++; if (skipped) skips.push(skipped); }, { clock, maxCatchUp: 5 });
     ticker.start();
     clock.advanceTo(1000 + 100); // ticks 0..5
     expect(ticks).toBe(6);
@@ -62,6 +63,7 @@ describe('FrameTicker', () => {
     clock.time += 1000; // a long stall: 50 ticks due, 5 run, 45 skipped
     clock.advanceTo(clock.time);
     expect(ticker.stats()).toMatchObject({ ticks: 14, skipped: 45 });
+    expect(skips).toEqual([45]); // told to the first tick after the gap
     clock.advanceTo(clock.time + 20);
     expect(ticks).toBe(15); // back on the original grid
     ticker.stop();

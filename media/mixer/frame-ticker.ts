@@ -1,7 +1,8 @@
 /**
  * Runs a callback every frame (20 ms) against a monotonic clock: tick n is due at
  * start + n × frame, so late wake-ups never shift later ticks (no drift accumulates). After a
- * stall it catches up at most `maxCatchUp` ticks and skips the rest (counted).
+ * stall it catches up at most `maxCatchUp` ticks and skips the rest (counted, and told to the
+ * next tick so that RTP timestamps and jitter buffers can jump over the skipped time).
  */
 
 /** Ticks run back to back after a stall before the rest are skipped (5 × 20 ms = 100 ms). */
@@ -59,7 +60,7 @@ export class FrameTicker {
   private cancel: (() => void) | undefined;
   private readonly counters: FrameTickerStats = { ticks: 0, caughtUp: 0, skipped: 0, errors: 0 };
 
-  constructor(private readonly onTick: () => void, private readonly options: FrameTickerOptions = {}) {
+  constructor(private readonly onTick: (skippedBefore: number) => void, private readonly options: FrameTickerOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.frameMs = options.frameMs ?? 20;
     this.maxCatchUp = options.maxCatchUp ?? DEFAULT_MAX_CATCH_UP_TICKS;
@@ -89,10 +90,11 @@ export class FrameTicker {
   private run(): void {
     const now = this.clock.now();
     const due = Math.floor((now - this.startedAt) / this.frameMs) + 1; // ticks due by now, counting from 0
+    let skipped = 0;
     if (due - this.index > this.maxCatchUp) {
-      const skip = due - this.index - this.maxCatchUp;
-      this.counters.skipped += skip;
-      this.index += skip;
+      skipped = due - this.index - this.maxCatchUp;
+      this.counters.skipped += skipped;
+      this.index += skipped;
     }
     let ran = 0;
     while (this.index < due && this.cancel) {
@@ -101,7 +103,7 @@ export class FrameTicker {
       ran++;
       this.counters.ticks++;
       try {
-        this.onTick();
+        this.onTick(ran === 1 ? skipped : 0);
       } catch (err) {
         this.counters.errors++;
         this.options.onError?.(err);

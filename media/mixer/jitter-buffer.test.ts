@@ -44,6 +44,16 @@ describe('JitterBuffer', () => {
     expect(popped.filter((f) => f !== undefined)).toEqual([0, 1, 3, 4, 5, 6]);
   });
 
+  it('drops the frames of ticks the mixer skipped, keeping newer ones', () => {
+    const jb = new JitterBuffer<number>({ capacity: 5, prefetch: 2 });
+    for (let seq = 1; seq <= 5; seq++) jb.push(1, seq, seq);
+    jb.skip(3);
+    expect(jb.pop()).toBe(4);
+    expect(jb.stats()).toMatchObject({ discarded: 3 });
+    jb.skip(10); // more than is buffered: stops when empty
+    expect(jb.size).toBe(0);
+  });
+
   it('rejects a prefetch larger than the capacity', () => {
     expect(() => new JitterBuffer({ capacity: 2, prefetch: 3 })).toThrow(RangeError);
     expect(() => new JitterBuffer({ capacity: 0 })).toThrow(RangeError);

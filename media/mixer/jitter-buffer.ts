@@ -35,6 +35,8 @@ export interface JitterBufferStats {
   concealed: number;
   /** Ticks where the buffer ran empty after playing (playout waits for `prefetch` frames again). */
   underruns: number;
+  /** Frames dropped because the mixer skipped their ticks (after a long stall). */
+  discarded: number;
   /** Times a new SSRC restarted the buffer. */
   resets: number;
 }
@@ -51,7 +53,7 @@ export class JitterBuffer<T> {
   private primed = false;
   private deepTicks = 0;
   private readonly counters: JitterBufferStats = {
-    stored: 0, played: 0, late: 0, duplicate: 0, overflow: 0, trimmed: 0, concealed: 0, underruns: 0, resets: 0,
+    stored: 0, played: 0, late: 0, duplicate: 0, overflow: 0, trimmed: 0, concealed: 0, underruns: 0, discarded: 0, resets: 0,
   };
 
   constructor(options: JitterBufferOptions = {}) {
@@ -138,6 +140,14 @@ export class JitterBuffer<T> {
     this.next++;
     this.counters.played++;
     return frame;
+  }
+
+  /** The mixer skipped `frames` ticks: drop the frames that were due then, keeping what is newer. */
+  skip(frames: number): void {
+    for (let i = 0; i < frames && this.next !== undefined && this.slots.size > 0; i++) {
+      if (this.slots.delete(this.next)) this.counters.discarded++;
+      this.next++;
+    }
   }
 
   private trimIfDeep(): void {

@@ -177,6 +177,12 @@ export class MixerParticipant extends TypedEmitter<MixerParticipantEvents> {
     return true;
   }
 
+  /** The mixer skipped `frames` ticks (a stall): the timestamps jump over them, their input is dropped. */
+  skipFrames(frames: number): void {
+    this.timestamp = (this.timestamp + frames * FRAME_SAMPLES) >>> 0;
+    this.jitter.skip(frames);
+  }
+
   /** Encodes and sends one mixed frame (timestamps advance even before the remote is known). */
   sendFrame(samples: Int16Array): void {
     const seq = this.sequence;
