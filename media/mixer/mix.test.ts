@@ -1,9 +1,8 @@
 import { LIMITER_KNEE, mixOthers, softLimit } from './mix';
 
 const frame = (...values: number[]): Int16Array => Int16Array.from(values);
-const run = (inputs: (number[] | undefined)[]): number[][] => {
+const run = (inputs: (number[] | undefined)[], len = inputs.find((v) => v)?.length ?? 2): number[][] => {
   const ins = inputs.map((v) => (v ? frame(...v) : undefined));
-  const len = inputs.find((v) => v)?.length ?? 2;
   const outs = inputs.map(() => new Int16Array(len));
   mixOthers(ins, outs, new Int32Array(len));
   return outs.map((o) => [...o]);
@@ -61,5 +60,24 @@ describe('softLimit', () => {
       previous = y;
     }
     expect(softLimit(65534)).toBeGreaterThan(32000); // two full-scale talkers stay loud
+  });
+});
+
+describe('mixOthers (properties)', () => {
+  const fc = require('fast-check') as typeof import('fast-check');
+  const sample = fc.integer({ min: -32768, max: 32767 });
+  const frameOf = (n: number) => fc.option(fc.array(sample, { minLength: n, maxLength: n }), { nil: undefined });
+
+  it('each output is the limited sum of the other inputs, within 16 bits', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 6 }).chain((parties) => fc.array(frameOf(4), { minLength: parties, maxLength: parties })), (inputs) => {
+      const outs = run(inputs, 4);
+      inputs.forEach((_, i) => {
+        for (let s = 0; s < 4; s++) {
+          const others = inputs.reduce((sum, f, j) => (j === i || !f ? sum : sum + f[s]), 0);
+          expect(outs[i][s]).toBe(softLimit(others) + 0); // + 0: no -0
+          expect(Math.abs(outs[i][s])).toBeLessThanOrEqual(32767);
+        }
+      });
+    }), { numRuns: 300 });
   });
 });

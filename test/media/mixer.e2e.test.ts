@@ -1,8 +1,8 @@
 import * as dgram from 'node:dgram';
-import { ConferenceMixer, isMixerError, MixerErrorCode, type Conference, type MixerParticipant, type TelephoneEvent } from '../../media/mixer';
+import { ConferenceMixer, isMixerError, MixerErrorCode, type Conference, type MixerClock, type MixerParticipant, type TelephoneEvent } from '../../media/mixer';
 import { RtpEndpoint } from '../../media/testing/rtp-endpoint';
 import { rms, toneRatio } from '../../media/testing/goertzel';
-import { buildRtp } from '../../media/testing/rtp-packet';
+import { buildRtp, parseRtp, type RtpPacket } from '../../media/testing/rtp-packet';
 import { g711Encode } from '../../media/testing/g711';
 
 /** Real UDP sockets on 127.0.0.1: Node RTP endpoints sending tones through the mixer. */
@@ -211,5 +211,49 @@ describe('conference mixer over real sockets', () => {
     const again = dgram.createSocket('udp4');
     await new Promise<void>((resolve, reject) => { again.once('error', reject); again.bind(port, '127.0.0.1', () => resolve()); });
     await new Promise<void>((r) => again.close(() => r()));
+  });
+
+  it('sends one packet per tick of its clock, and moves the timestamps over ticks skipped after a stall', async () => {
+    let time = 0;
+    const timers: { at: number; cb: () => void }[] = [];
+    const clock: MixerClock = {
+      now: () => time,
+      schedule(cb, delayMs) {
+        const t = { at: time + delayMs, cb };
+        timers.push(t);
+        return () => void timers.splice(timers.indexOf(t), 1);
+      },
+    };
+    const advanceTo = (to: number): void => {
+      for (let t = timers.find((x) => x.at <= to); t; t = timers.find((x) => x.at <= to)) {
+        timers.splice(timers.indexOf(t), 1);
+        time = Math.max(time, t.at);
+        t.cb();
+      }
+      time = to;
+    };
+    const clocked = new ConferenceMixer({ clock });
+    const receiver = dgram.createSocket('udp4');
+    sockets.push(receiver);
+    await new Promise<void>((r) => receiver.bind(0, '127.0.0.1', () => r()));
+    const packets: RtpPacket[] = [];
+    receiver.on('message', (msg) => packets.push(parseRtp(msg)!));
+    try {
+      const conference = clocked.createConference();
+      const p = await conference.addParticipant({ codec: 'PCMA' });
+      p.setRemote('127.0.0.1', receiver.address().port);
+      advanceTo(80); // ticks 0–4
+      time = 280; // a 200 ms stall: the timer due at 100 fires at 280; ticks 5–9 are skipped, 10–14 caught up
+      advanceTo(280);
+      while (packets.length < 10) await new Promise((r) => setTimeout(r, 10));
+      const ts0 = packets[0].timestamp;
+      expect(packets.map((x) => ((x.timestamp - ts0) >>> 0) / 160)).toEqual([0, 1, 2, 3, 4, 10, 11, 12, 13, 14]);
+      expect(packets.map((x) => (x.sequence - packets[0].sequence) & 0xffff)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(packets.every((x) => x.payloadType === 8 && x.payload.length === 160 && x.ssrc === packets[0].ssrc)).toBe(true);
+      expect(packets[0].marker).toBe(true);
+      expect(clocked.stats().ticker).toMatchObject({ ticks: 10, skipped: 5, caughtUp: 4 });
+    } finally {
+      await clocked.close();
+    }
   });
 });
