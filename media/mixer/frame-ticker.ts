@@ -5,8 +5,8 @@
  * next tick so that RTP timestamps and jitter buffers can jump over the skipped time).
  */
 
-/** Ticks run back to back after a stall before the rest are skipped (5 × 20 ms = 100 ms). */
-export const DEFAULT_MAX_CATCH_UP_TICKS = 5;
+/** Ticks run back to back after a stall before the rest are skipped (8 × 20 ms = 160 ms, as deep as the jitter buffer). */
+export const DEFAULT_MAX_CATCH_UP_TICKS = 8;
 
 export interface MixerClock {
   /** Milliseconds from an arbitrary origin, monotonic (performance.now()). */

@@ -5,12 +5,12 @@
  * sender whose clock runs a little fast does not add latency for ever.
  */
 
-/** Frames the buffer holds at most (5 × 20 ms = 100 ms). */
-export const DEFAULT_JITTER_CAPACITY = 5;
+/** Frames the buffer holds at most (8 × 20 ms = 160 ms): enough to ride out a stall the ticker catches up. */
+export const DEFAULT_JITTER_CAPACITY = 8;
 /** Frames buffered before playout starts (and after an underrun): 2 × 20 ms. */
 export const DEFAULT_JITTER_PREFETCH = 2;
-/** Consecutive ticks with more than `prefetch` frames left before the oldest is dropped (1 s). */
-export const DEFAULT_JITTER_TRIM_AFTER = 50;
+/** Consecutive ticks with more than `prefetch` frames buffered before the oldest is dropped (0.5 s). */
+export const DEFAULT_JITTER_TRIM_AFTER = 25;
 
 export interface JitterBufferOptions {
   capacity?: number;

@@ -1,5 +1,5 @@
 import * as dgram from 'node:dgram';
-import { ConferenceMixer, isMixerError, MixerErrorCode, type Conference, type MixerClock, type MixerParticipant, type TelephoneEvent } from '../../media/mixer';
+import { ConferenceMixer, DEFAULT_MAX_CATCH_UP_TICKS, isMixerError, MixerErrorCode, type Conference, type MixerClock, type MixerParticipant, type TelephoneEvent } from '../../media/mixer';
 import { RtpEndpoint } from '../../media/testing/rtp-endpoint';
 import { rms, toneRatio } from '../../media/testing/goertzel';
 import { buildRtp, parseRtp, type RtpPacket } from '../../media/testing/rtp-packet';
@@ -243,15 +243,19 @@ describe('conference mixer over real sockets', () => {
       const p = await conference.addParticipant({ codec: 'PCMA' });
       p.setRemote('127.0.0.1', receiver.address().port);
       advanceTo(80); // ticks 0–4
-      time = 280; // a 200 ms stall: the timer due at 100 fires at 280; ticks 5–9 are skipped, 10–14 caught up
-      advanceTo(280);
-      while (packets.length < 10) await new Promise((r) => setTimeout(r, 10));
+      // A stall of 20 frames: the timer due at 100 fires at 480; ticks 5–24 are due, the last
+      // DEFAULT_MAX_CATCH_UP_TICKS of them run back to back, the ones before are skipped.
+      time = 480;
+      advanceTo(480);
+      const caughtUp = Array.from({ length: DEFAULT_MAX_CATCH_UP_TICKS }, (_, i) => 25 - DEFAULT_MAX_CATCH_UP_TICKS + i);
+      const expected = [0, 1, 2, 3, 4, ...caughtUp];
+      while (packets.length < expected.length) await new Promise((r) => setTimeout(r, 10));
       const ts0 = packets[0].timestamp;
-      expect(packets.map((x) => ((x.timestamp - ts0) >>> 0) / 160)).toEqual([0, 1, 2, 3, 4, 10, 11, 12, 13, 14]);
-      expect(packets.map((x) => (x.sequence - packets[0].sequence) & 0xffff)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(packets.map((x) => ((x.timestamp - ts0) >>> 0) / 160)).toEqual(expected);
+      expect(packets.map((x) => (x.sequence - packets[0].sequence) & 0xffff)).toEqual(expected.map((_, i) => i));
       expect(packets.every((x) => x.payloadType === 8 && x.payload.length === 160 && x.ssrc === packets[0].ssrc)).toBe(true);
       expect(packets[0].marker).toBe(true);
-      expect(clocked.stats().ticker).toMatchObject({ ticks: 10, skipped: 5, caughtUp: 4 });
+      expect(clocked.stats().ticker).toMatchObject({ ticks: expected.length, skipped: 20 - DEFAULT_MAX_CATCH_UP_TICKS, caughtUp: DEFAULT_MAX_CATCH_UP_TICKS - 1 });
     } finally {
       await clocked.close();
     }
