@@ -12,7 +12,8 @@
 //     a party was sending (concealed gaps, underruns), from its jitter-buffer counters;
 //   - added jitter: per packet, arrival time minus the RTP clock of the mix stream, above the stream's
 //     minimum (the mixer's tick timing plus delivery), p50/p99/max;
-//   - a check that the mix is right: party 1 of conference 1 hears 1000 and 1600 Hz, not 440 Hz.
+//   - a check that the mix is right: party 1 of conference 1 hears 1000 and 1600 Hz, not 440 Hz (about
+//     0.5 of the energy each when no frame was lost).
 // Bounded: each phase runs --duration seconds (default 10; the first 2 s are warm-up); the whole run
 // stops after --max-seconds (default 200).
 //   npm run bench:mixer -- --conferences 1,10,50 --duration 10
@@ -184,7 +185,9 @@ async function phase(child, n, durationS, lib) {
   const jitter = parties.flatMap((p) => { const min = Math.min(...p.delays); return p.delays.map((x) => x - min); }).sort((a, b) => a - b);
   const heard = lib.g711Decode('PCMU', Buffer.concat(parties[0].capture.slice(50)));
   const shares = Object.fromEntries(tones.map((f) => [f, +lib.toneRatio(heard, 8000, f).toFixed(2)]));
-  const mixOk = shares[1000] > 0.3 && shares[1600] > 0.3 && shares[440] < 0.03;
+  // Both other tones and not its own; dropped or concealed frames break the sines' phase and spread
+  // energy over other frequencies, so the shares fall below 0.5 each when frames were lost.
+  const mixOk = shares[1000] > 0.15 && shares[1600] > 0.15 && shares[440] < 0.03;
   const inFrames = d('stored') + d('late') + d('badLength');
   const out = {
     conferences: n, participants: 3 * n, loadAverageBefore: loadBefore,
