@@ -49,7 +49,8 @@ describe('conference mixer behind rtpengine', () => {
   }
 
   async function hear(endpoint: RtpEndpoint): Promise<Record<number, number>> {
-    await endpoint.waitForSamples(4000, 20000);
+    endpoint.clearReceived();
+    await endpoint.waitForSamples(4000, 20000); // half a second for packets in flight to drain
     endpoint.clearReceived();
     const samples = await endpoint.waitForSamples(8000, 20000);
     expect(rms(samples)).toBeGreaterThan(500);

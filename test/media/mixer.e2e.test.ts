@@ -17,7 +17,8 @@ interface Party {
 
 /** What an endpoint hears over one second, after the stream has settled. */
 async function hear(endpoint: RtpEndpoint): Promise<Int16Array> {
-  await endpoint.waitForSamples(8000 * 0.5, 20000); // let a change (someone leaving) reach the ear
+  endpoint.clearReceived();
+  await endpoint.waitForSamples(8000 * 0.5, 20000); // let a change (someone leaving) reach the ear: packets in flight drain
   endpoint.clearReceived();
   return endpoint.waitForSamples(8000, 20000);
 }
