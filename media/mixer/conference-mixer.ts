@@ -10,7 +10,7 @@ import { PortBinder } from './port-binder';
 
 /** Address the participants' sockets bind to. */
 export const DEFAULT_MIXER_BIND_ADDRESS = '127.0.0.1';
-/** Conferences open at once (bench:mixer: 50 three-party conferences use about a third of a core). */
+/** Conferences open at once (bench:mixer: 50 three-party conferences take about a fifth of a core). */
 export const DEFAULT_MAX_CONFERENCES = 50;
 /** Participants in one conference. */
 export const DEFAULT_MAX_PARTICIPANTS = 5;
