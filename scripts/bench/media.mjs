@@ -12,11 +12,14 @@
 // jitter, shown beside it), and the CPU of rtpengine and of this load generator.
 // The load generator (and the rtpengine it spawns) run at nice -10 when permitted, so that other work
 // on the machine disturbs the timing less; the 1-minute load average before each phase is reported.
+//   3. conferences of three on our G.711 mixer (media/mixer), run by scripts/bench/mixer.mjs in its own
+//      process: --conferences 1,10,50 (0 skips them), --conference-duration 10 (seconds each).
 // Bounded: each phase runs --duration seconds (default 20); the whole run stops after --max-seconds (default 300).
-//   npm run bench:media -- --calls 300 --transcoded 100 --duration 20
+//   npm run bench:media -- --calls 300 --transcoded 100 --duration 20 --conferences 1,10,50
 import * as dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
 import { cpus, loadavg, setPriority } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 
@@ -32,6 +35,8 @@ const TRANSCODED = Number(args.transcoded ?? 100);
 const DURATION_S = Number(args.duration ?? 20);
 const WARMUP_S = 2;
 const MAX_S = Number(args['max-seconds'] ?? 300);
+const CONFERENCES = String(args.conferences ?? '1,10,50');
+const CONFERENCE_DURATION_S = Number(args['conference-duration'] ?? 10);
 const OPUS = args.opus ?? 'opus'; // the transcode spec, e.g. opus/48000/2/24000
 const HOST = '127.0.0.1';
 const PTIME = 20;
@@ -230,6 +235,18 @@ async function phase(ng, rtpenginePid, name, calls, bCodec, opusPayloads) {
   return out;
 }
 
+/** Conferences on the G.711 mixer: scripts/bench/mixer.mjs in a child process (it prints its own summary). */
+function mixerPhases() {
+  const script = new URL('./mixer.mjs', import.meta.url).pathname;
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, [script, '--conferences', CONFERENCES, '--duration', String(CONFERENCE_DURATION_S)], { maxBuffer: 1 << 24 }, (err, stdout) => {
+      if (err) return reject(err);
+      resolve(JSON.parse(stdout).results.map((r) => ({ phase: 'g711-conference-mixer', ...r })));
+    });
+    child.stderr.pipe(process.stderr);
+  });
+}
+
 async function main() {
   // The receivers' timestamps are taken in this process: run it ahead of rtpengine's threads so that
   // scheduler waits of the load generator don't pass for jitter added by the relay (needs root; skipped otherwise).
@@ -249,9 +266,10 @@ async function main() {
       const opus = await captureOpus(ng);
       results.push(await phase(ng, local.pid, 'opus-g711-transcoded', TRANSCODED, 'opus', opus));
     }
+    if (CONFERENCES !== '0') results.push(...await mixerPhases());
     console.log(JSON.stringify({ machine, durationS: DURATION_S, warmupS: WARMUP_S, results }, null, 2));
     for (const r of results) {
-      for (const [dir, d] of Object.entries(r.directions)) {
+      for (const [dir, d] of Object.entries(r.directions ?? {})) {
         console.error(`${r.phase.padEnd(22)} ${String(r.calls).padStart(4)} calls ${dir}: loss ${d.lossPct}% (${d.received}/${d.sent} received; sequence gaps ${d.seqGapLossPct}%; missing per stream ${d.missingPerStream}), ` +
           `added jitter p50 ${d.jitterP50Ms} ms p99 ${d.jitterP99Ms} ms max ${d.jitterMaxMs} ms (sender timer p99 ${d.senderTimerP99Ms} ms), ` +
           `rtpengine CPU ${r.rtpengineCpuPct}% load generator CPU ${r.loadGenCpuPct}% event loop delay p99 ${r.eventLoopDelayP99Ms} ms, load average before ${r.loadAverageBefore}`);
