@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { createClient } from 'redis';
 import type { Config } from '../config';
 import { mediaAssetPath, startMediaRelay, type RunningMediaRelay } from '../media';
+import { ConferenceMixer } from '../media/mixer';
 import { parseContact, startEngineWorker, type EngineWorker, type ListenSpec } from './sip-engine';
 import { startSignalling, type Signalling } from './signalling/signalling';
 import { SrfOperatorDialer, inboundCall } from './signalling/call-legs';
@@ -217,7 +218,11 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     const bus = new ServerEventBus();
     media.relay.on('down', () => metrics.relayError());
     const records = meteredRecords(overrides.records ?? new MemoryCallRecordStore(), metrics);
+    // three-way conferences: a G.711 mixer beside the relay, on ports the OS picks on 127.0.0.1
+    const mixer = new ConferenceMixer({ bindAddress: '127.0.0.1', logger: log.child({ component: 'mixer' }) });
+    started.push({ part: 'mixer', close: () => mixer.close() });
     const center = new CallCenter({
+      mixer,
       acd, media: media.relay, records, now, log: log.child({ component: 'calls' }),
       notify: (notice) => bus.emit('call', notice),
       browserOffer: iceCandidateFilter(mc.iceAllow),

@@ -87,6 +87,12 @@ export class CallCenter {
     void call.consult(opCall).catch((err) => this.deps.log.warn({ err, callId: call.callId }, 'consultation failed'));
   }
 
+  /** The operator's consultation becomes a conference of the caller, the operator and the colleague. */
+  async conference(operatorId: string): Promise<'ok' | 'not-talking' | 'no-consultation' | 'unavailable'> {
+    const call = [...this.calls.values()].find((c) => c.view()?.operatorId === operatorId);
+    return call ? call.conference(operatorId) : 'not-talking';
+  }
+
   live(): LiveCallView[] {
     return [...this.calls.values()].map((c) => c.view()).filter((v): v is LiveCallView => v !== undefined);
   }

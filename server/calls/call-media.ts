@@ -54,13 +54,13 @@ export class CallMedia {
    * Connects an operator's leg (its SDP offer) to the caller, detaching the operator connected
    * before, if any; returns the SDP answer for the leg.
    */
-  async connect(legTag: string, offer: string): Promise<string> {
+  async connect(legTag: string, offer: string, from: 'browser' | 'trunk' = 'browser'): Promise<string> {
     this.check();
     if (this.connectedTag && this.connectedTag !== legTag) {
       await this.o.media.repark({ callId: this.o.callId, legTag: this.connectedTag });
       this.connectedTag = undefined;
     }
-    const { sdp } = await this.o.media.connectParked({ callId: this.o.callId, legTag, sdp: offer, from: 'browser' });
+    const { sdp } = await this.o.media.connectParked({ callId: this.o.callId, legTag, sdp: offer, from });
     this.connectedTag = legTag;
     return sdp;
   }

@@ -12,6 +12,7 @@ import type { CallOutcome } from '../records/model';
 import { CallMedia, type MediaPort } from './call-media';
 import { nextPhase, type CallPhase } from './call-state';
 import { directQueueId } from './direct-queues';
+import { ConferenceRoom, type MixerPort } from './conference-room';
 import { Consultation } from './consultation';
 import {
   OfferRefusedError, isDialFailure, type CallRecordSink, type Directory, type InboundCall, type OperatorCall, type OperatorDialer,
@@ -59,6 +60,8 @@ export interface CallDeps {
   /** A fresh unique id (routing ids of calls whose SIP Call-ID cannot be one). */
   newId: () => string;
   log: CallLogger;
+  /** The conference mixer; without it conferences are refused. */
+  mixer?: MixerPort;
   /** Absolute path of what the caller hears while queued or held. */
   holdMusic: string;
   /** Which Switchboard instance runs the call (written in its record). */
@@ -106,6 +109,8 @@ export class Call {
   private saving: Promise<void> = Promise.resolve();
   private routingBase: string | undefined;
   private consultation: { c: Consultation; segment: number } | undefined;
+  /** A conference of the caller and the operators in `parties`. */
+  private room: { r: ConferenceRoom; segment: number; parties: Map<string, Talking> } | undefined;
   /** The caller has gone (or the call is being ended): nothing may start or report an offer any more. */
   private ending = false;
 
@@ -305,6 +310,7 @@ export class Call {
   /** A new offer from a leg in the call: answered by the media relay; an operator's hold plays music to the caller. */
   private async newOffer(legTag: string, sdp: string, from: 'trunk' | 'browser', by?: Talking): Promise<string> {
     if (this.current === 'ended') throw new OfferRefusedError('the call has ended');
+    if (this.room && by && this.room.parties.has(by.operatorId)) return this.conferenceOffer(by.operatorId, sdp);
     let answer: string;
     try {
       answer = await this.media.update(legTag, from === 'browser' && this.deps.browserOffer ? this.deps.browserOffer(sdp) : sdp, from);
@@ -327,6 +333,15 @@ export class Call {
     return answer;
   }
 
+  private async conferenceOffer(operatorId: string, sdp: string): Promise<string> {
+    try {
+      return await this.room!.r.update(operatorId, sdp);
+    } catch (err) {
+      if (isMediaError(err) && err.isSdpRejection) throw new OfferRefusedError(err.message, { cause: err });
+      throw err;
+    }
+  }
+
   private endHold(): void {
     if (!this.hold) return;
     this.record.end(this.hold.segment, this.deps.now());
@@ -337,6 +352,7 @@ export class Call {
 
   private async transferRequested(by: Talking, request: TransferRequest): Promise<void> {
     if (this.current !== 'connected' || this.talking !== by) return request.progress(491, 'Request Pending');
+    if (this.room) return request.progress(403, 'Forbidden'); // leave the conference instead
     if (request.replaces) return this.completeAttended(by, request, request.replaces);
     const target = resolveTransferTarget(request.target, this.deps.directory);
     if (target.kind === 'unknown') return request.progress(404, 'Not Found');
@@ -432,6 +448,71 @@ export class Call {
     t.leg.hangUp();
     void this.deps.acd.onHangup(t.visitId).catch((err) => this.log.warn({ err, operatorId: t.operatorId }, 'routing hang-up failed'));
     this.deps.route(t.visitId, undefined);
+  }
+
+  /**
+   * The talking operator turns their consultation into a conference: the caller, they and the
+   * colleague each join the mixer and hear the other two.
+   */
+  async conference(operatorId: string): Promise<'ok' | 'not-talking' | 'no-consultation' | 'unavailable'> {
+    const by = this.talking;
+    if (this.current !== 'connected' || !by || by.operatorId !== operatorId || this.room) return 'not-talking';
+    if (!this.deps.mixer) return 'unavailable';
+    const consultation = this.consultation;
+    const handed = await consultation?.c.handOver();
+    if (!consultation || !handed) return 'no-consultation';
+    const { now } = this.deps;
+    this.consultation = undefined;
+    this.record.end(consultation.segment, now(), 'conference');
+    const r = new ConferenceRoom(this.callId, {
+      mixer: this.deps.mixer, media: this.deps.media, log: this.log,
+      ...(this.deps.browserOffer ? { browserOffer: this.deps.browserOffer } : {}),
+    });
+    const colleague: Talking = {
+      operatorId: handed.operatorId, leg: handed.leg, visitId: handed.visitId,
+      segment: this.record.begin('answered', now(), { operatorId: handed.operatorId }),
+    };
+    this.room = {
+      r, segment: this.record.begin('conference', now(), { operatorId: by.operatorId, target: `operator:${handed.operatorId}` }),
+      parties: new Map([[by.operatorId, by], [colleague.operatorId, colleague]]),
+    };
+    handed.leg.onHangup(() => void this.operatorHungUp(colleague));
+    handed.leg.onOffer((sdp) => this.newOffer('', sdp, 'browser', colleague));
+    try {
+      await r.joinCaller((offer) => this.media.connect('mixer', offer, 'trunk'));
+      if (this.hold) this.endHold(); // the caller hears the conference, not the music
+      await r.joinOperator(by.operatorId, by.leg);
+      await r.joinOperator(colleague.operatorId, colleague.leg);
+    } catch (err) {
+      // the parties could not all be joined: end the call rather than leave anyone in silence
+      this.log.warn({ err }, 'the conference could not be set up');
+      this.inbound.leg.hangUp();
+      await this.callerHungUp();
+      return 'unavailable';
+    }
+    this.notify('answered', colleague.operatorId);
+    this.log.info({ operators: [...this.room.parties.keys()] }, 'conference started');
+    this.save();
+    return 'ok';
+  }
+
+  /** An operator left the conference: the others stay; when no operator is left the call ends. */
+  private async partyLeft(t: Talking): Promise<void> {
+    const room = this.room;
+    if (!room || !room.parties.delete(t.operatorId)) return;
+    const { now } = this.deps;
+    this.record.end(t.segment, now());
+    await room.r.leave(t.operatorId);
+    await this.deps.acd.onHangup(t.visitId).catch((err) => this.log.warn({ err }, 'routing hang-up failed'));
+    this.deps.route(t.visitId, undefined);
+    if (this.talking === t) this.talking = room.parties.values().next().value;
+    if (room.parties.size > 0) {
+      this.save();
+      return;
+    }
+    this.record.end(room.segment, now());
+    this.inbound.leg.hangUp();
+    await this.finish('answered');
   }
 
   /** The routing core took the offer back (the caller left, the operator logged out…). */
@@ -544,7 +625,10 @@ export class Call {
     if (this.transfer?.visitId) await acd.onAbandoned(this.transfer.visitId).catch(warn('routing abandon failed'));
     this.transfer?.request.progress(487, 'Request Terminated');
     await this.consultation?.c.end('the caller hung up');
-    if (this.talking) {
+    if (this.room) {
+      for (const p of this.room.parties.values()) await acd.onHangup(p.visitId).catch(warn('routing hang-up failed'));
+      await this.room.r.close();
+    } else if (this.talking) {
       this.talking.leg.hangUp();
       await acd.onHangup(this.talking.visitId).catch(warn('routing hang-up failed'));
     } else if ((phase === 'queued' || phase === 'offering') && this.visit) {
@@ -554,7 +638,9 @@ export class Call {
   }
 
   private async operatorHungUp(t: Talking): Promise<void> {
-    if (this.phase === 'ended' || this.talking !== t) return;
+    if (this.phase === 'ended') return;
+    if (this.room?.parties.has(t.operatorId)) return this.partyLeft(t);
+    if (this.talking !== t) return;
     this.record.end(t.segment, this.deps.now());
     this.talking = undefined;
     if (this.hold) this.endHold();
@@ -570,6 +656,7 @@ export class Call {
     this.to('ended');
     const endedAt = this.deps.now();
     await this.consultation?.c.end('the call ended');
+    await this.room?.r.close();
     this.transfer = undefined;
     this.talking = undefined;
     for (let n = 1; n <= this.visits; n++) this.deps.route(this.visitId(n), undefined);

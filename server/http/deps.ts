@@ -49,6 +49,8 @@ export type LiveCallState = LiveCallView['state'];
 /** The calls in progress. */
 export interface LiveCalls {
   live(): LiveCallView[];
+  /** Makes the operator's consultation a conference (absent: conferences are not available). */
+  conference?(operatorId: string): Promise<'ok' | 'not-talking' | 'no-consultation' | 'unavailable'>;
 }
 
 /** Finished calls; `query` answers newest first (by `arrivedAt`). */
