@@ -159,6 +159,11 @@ export async function answer(page: Page, queue: string): Promise<void> {
   await page.getByTestId('call-queue').filter({ hasText: queue }).waitFor({ timeout: LONG });
   await page.getByTestId('answer').click();
   await page.getByTestId('hangup').waitFor({ timeout: LONG });
+  // the headset speaker really plays the call (not only a stream that Web Audio could read)
+  await page.waitForFunction(() => {
+    const speaker = document.getElementById('remote-audio') as HTMLAudioElement | null;
+    return speaker !== null && !speaker.paused && speaker.readyState >= 2 && speaker.currentTime > 0;
+  }, undefined, { timeout: LONG });
 }
 
 /**
