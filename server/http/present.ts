@@ -33,6 +33,18 @@ export function liveCallJson(c: LiveCallView) {
   };
 }
 
+/** One step of a call's life, as the API shows it (times in ISO 8601). */
+export function segmentJson(s: CallRecord['segments'][number]) {
+  return {
+    seq: s.seq, kind: s.kind, startedAt: iso(s.startedAt),
+    ...(s.endedAt !== undefined ? { endedAt: iso(s.endedAt) } : {}),
+    ...(s.queue !== undefined ? { queue: s.queue } : {}),
+    ...(s.operatorId !== undefined ? { operatorId: s.operatorId } : {}),
+    ...(s.result !== undefined ? { result: s.result } : {}),
+    ...(s.target !== undefined ? { target: s.target } : {}),
+  };
+}
+
 export function recordJson(r: CallRecord) {
   return {
     callId: r.callId, queue: r.queue, trunkId: r.trunkId, caller: r.caller, number: r.number,
@@ -43,6 +55,8 @@ export function recordJson(r: CallRecord) {
     endedAt: iso(r.endedAt),
     waitSeconds: r.waitSeconds,
     talkSeconds: r.talkSeconds,
+    holdSeconds: r.holdSeconds,
+    segments: r.segments.map(segmentJson),
     ...(r.disposition !== undefined ? { disposition: r.disposition } : {}),
     ...(r.notes !== undefined ? { notes: r.notes } : {}),
   };

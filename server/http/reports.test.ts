@@ -79,6 +79,7 @@ describe('reports, the softphone page and the probe', () => {
       expect(res.body.records[0]).toEqual({
         callId: 'c', queue: 'support', trunkId: 'pstn', caller: '+4930111', number: '100', outcome: 'abandoned',
         arrivedAt: '2025-01-15T00:00:03.000Z', endedAt: '2025-01-15T00:01:05.000Z', waitSeconds: 5, talkSeconds: 0,
+        holdSeconds: 0, segments: [],
       });
     });
 

@@ -275,8 +275,11 @@ export class CallController {
         view.call.setElapsed((this.now() - this.startedAt) / 1000);
         if (this.heldSince !== undefined) view.call.setHeldSeconds((this.now() - this.heldSince) / 1000);
       }, 250);
-      const stream = this.call?.remoteStream;
-      if (stream) this.o.speaker.play(stream).catch(() => view.showMessage('The browser did not start the call audio.'));
+      const call = this.call;
+      const stream = call?.remoteStream;
+      // play() stays pending until audio plays; the call ending (speaker.stop()) rejects it, which is no failure
+      const live = () => this.call === call && (this.machine.state === 'on-call' || this.machine.state === 'held');
+      if (stream) this.o.speaker.play(stream).catch(() => live() && view.showMessage('The browser did not start the call audio.'));
     }
     if (to === 'wrap-up') {
       this.stopTicker();

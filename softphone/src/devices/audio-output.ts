@@ -6,6 +6,8 @@ type SinkElement = HTMLMediaElement & { setSinkId?: (id: string) => Promise<void
 /** One audio element bound to one output device via `HTMLMediaElement.setSinkId`. */
 export class AudioOutput {
   private readonly element: SinkElement;
+  /** The stream last asked for (until stop()). */
+  private pending: MediaStream | undefined;
 
   constructor(element: HTMLMediaElement) {
     this.element = element;
@@ -26,12 +28,21 @@ export class AudioOutput {
     if (this.element.setSinkId && this.element.sinkId !== (deviceId ?? '')) await this.element.setSinkId(deviceId ?? '');
   }
 
+  /**
+   * Plays `stream`. A stream without audio yet is attached when its first track arrives: Chromium
+   * never plays a track added to a stream already attached (sip.js adds the remote track when it
+   * applies the answer, which for an offerless INVITE comes with the ACK, after the call is up).
+   */
   async play(stream: MediaStream): Promise<void> {
+    this.pending = stream;
+    if (stream.getAudioTracks().length === 0) await new Promise<void>((resolve) => stream.addEventListener('addtrack', () => resolve(), { once: true }));
+    if (this.pending !== stream) return; // stopped or replaced meanwhile
     this.element.srcObject = stream;
     await this.element.play();
   }
 
   stop(): void {
+    this.pending = undefined;
     this.element.pause();
     this.element.srcObject = null;
   }

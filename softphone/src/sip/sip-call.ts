@@ -155,7 +155,9 @@ export class SipCall {
     if (!/^[0-9A-D#*]$/.test(tone)) throw new SoftphoneError('ERR_BAD_DTMF', `not a DTMF tone: ${tone}`);
     if (this.invitation.state !== SessionState.Established) throw new InvalidStateError('DTMF needs an established call');
     const sdh = this.invitation.sessionDescriptionHandler;
-    if (sdh?.sendDtmf(tone, { duration: DTMF_DURATION, interToneGap: DTMF_GAP })) return 'rtp';
+    // insertDTMF replaces the tones not yet played (sip.js uses the first sender): keep them, or quick presses drop digits
+    const queued = this.sdh()?.peerConnection?.getSenders()[0]?.dtmf?.toneBuffer ?? '';
+    if (sdh?.sendDtmf(queued + tone, { duration: DTMF_DURATION, interToneGap: DTMF_GAP })) return 'rtp';
     await this.invitation.info({
       requestOptions: {
         body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: `Signal=${tone}\r\nDuration=${DTMF_DURATION}\r\n` },
