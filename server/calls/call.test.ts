@@ -6,7 +6,7 @@ import { CallCenter } from './call-center';
 import { MemoryCallRecordStore } from './call-record';
 import { routingConfig } from './direct-queues';
 import type { Call } from './call';
-import { FakeDialer, FakeLeg, FakeMedia } from './testing/fakes';
+import { FakeDialer, FakeLeg, FakeMedia, FakeMixer } from './testing/fakes';
 
 const quiet = { info: () => undefined, warn: () => undefined, child: () => quiet };
 
@@ -37,7 +37,9 @@ operators:
   const media = new FakeMedia();
   const dialer = new FakeDialer();
   const records = new MemoryCallRecordStore();
+  const mixer = new FakeMixer();
   const center = new CallCenter({
+    mixer,
     acd, media, dialer, records, now: Date.now, log: quiet, holdMusic: '/music.wav', tickMs: 60_000,
     directory: { operatorBySipUser: (u) => (u === 'ann' || u === 'bob' ? u : undefined), hasQueue: (q) => q === 'support' || q === 'sales' },
   });
@@ -45,7 +47,7 @@ operators:
   const call = (): Call => center.accept({ callId: 'c1', fromTag: 'caller-tag', trunkId: 'local', number: '100', queue: 'support', caller: '4930111', offerSdp: 'v=0', leg: caller });
   const opState = async (id: string) => (await acd.snapshot()).operators.find((x) => x.id === id)?.state;
   const ended = async () => (await records.query({}))[0];
-  return { acd, media, dialer, records, center, caller, call, opState, ended };
+  return { acd, media, dialer, records, center, caller, call, opState, ended, mixer };
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -247,5 +249,37 @@ describe('Call: every exit path releases legs, media and routing, and records th
     const stranger = new FakeLeg();
     s.center.consult({ operatorId: 'bob', target: 'ann', consultFor: 'c1', sipCallId: 'k2', fromTag: 'ft', offerSdp: 'o', leg: stranger });
     expect(stranger.refused).toBe('source-not-allowed');
+  });
+
+  it('a consultation becomes a conference; an operator leaving leaves the other two; the last one ends it', async () => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    expect(await s.center.conference('ann')).toBe('no-consultation');
+    await s.acd.operatorLogin('bob');
+    const consultLeg = new FakeLeg();
+    s.center.consult({ operatorId: 'ann', target: 'bob', consultFor: 'c1', sipCallId: 'k1', fromTag: 'ft', offerSdp: 'o', leg: consultLeg });
+    const bob = (await s.dialer.nth(2)).answer('bob');
+    await until(() => consultLeg.answered, 'the consultation to connect');
+    expect(await s.center.conference('bob')).toBe('not-talking');
+    expect(await s.center.conference('ann')).toBe('ok');
+    expect(s.mixer.log.filter((l) => l.startsWith('join'))).toEqual(['join caller#1', 'join ann#2', 'join bob#3']);
+    expect(s.media.log).toEqual(expect.arrayContaining(['repark op-ann-1', 'connect mixer', 'delete consult-k1', 'offer conf-ann-c1', 'offer conf-bob-c1']));
+    expect(ann.renegotiated).toHaveLength(1);
+    expect(bob.renegotiated).toHaveLength(1);
+    expect(consultLeg.hungUp).toBe(true);
+    expect(ann.refer('queue-sales')).toEqual([403]); // no transfers from a conference
+    ann.farHangUp();
+    await until(async () => (await s.opState('ann')) === 'available', 'ann freed');
+    expect(s.mixer.log).toContain('leave ann#2');
+    expect(s.media.log).toContain('delete conf-ann-c1');
+    expect(s.caller.hungUp).toBe(false);
+    expect(s.center.live()[0]).toMatchObject({ state: 'connected', operatorId: 'bob' });
+    bob.farHangUp();
+    await until(async () => (await s.ended()) !== undefined, 'the record');
+    expect(s.caller.hungUp).toBe(true);
+    expect(s.mixer.log.at(-1)).toBe('close');
+    const kinds = (await s.ended())!.segments.map((x) => `${x.kind}:${x.result ?? ''}`);
+    expect(kinds).toEqual(expect.arrayContaining(['consult:conference', 'conference:']));
+    expect(await s.opState('bob')).toBe('available');
   });
 });

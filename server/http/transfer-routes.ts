@@ -32,8 +32,8 @@ export function registerTransferRoutes(app: Express, ctx: AppContext): void {
    */
   app.post('/api/operators/me/conference', requireSession(ctx), async (_req, res) => {
     const me = sessionOf(res).operatorId;
-    const conference = ctx.deps.calls.conference;
-    const outcome = conference ? await conference(me) : 'unavailable';
+    const { calls } = ctx.deps;
+    const outcome = calls.conference ? await calls.conference(me) : 'unavailable';
     if (outcome === 'ok') return void res.json({ conference: true });
     const [code, message] = CONFERENCE_ERRORS[outcome];
     throw new AppError(code, message);

@@ -111,4 +111,33 @@ describe('attended transfer from a SIP phone (consultation, REFER with Replaces)
     await inv.bye();
     assertSippPassed(await trunk.done(), 1);
   });
+
+  it('a consultation becomes a three-way conference; one operator leaving leaves the caller with the other', async () => {
+    const { alice, bob, inv, trunk } = await setUp();
+    expect(await hold(inv, alice)).toBe(200);
+    const consultation = await consult(alice, stack.center.live()[0]!.callId);
+    await waitFor(() => consultation.state === SessionState.Established, 'the consultation to connect');
+    const base = `http://127.0.0.1:${stack.sb.httpPort}`;
+    const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'alice', password: 'pw-alice' }) });
+    const { token } = (await login.json()) as { token: string };
+    const bobAnswers = bob.answers.length;
+    const res = await fetch(`${base}/api/operators/me/conference`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    // both devices were moved by a re-INVITE without SDP; the consultation dialog is gone
+    await waitFor(() => bob.answers.length > bobAnswers && consultation.state === SessionState.Terminated, 'the conference to be set up');
+    expect(stack.center.live()[0]?.held).toBeUndefined();
+    // the caller now hears the mixer (the relay forwards its packets to the trunk)
+    trunkMedia!.clearReceived();
+    await trunkMedia!.waitForSamples(8000, 10_000);
+
+    await inv.bye();
+    await waitFor(async () => (await stack.acd.snapshot()).operators.find((o) => o.id === 'alice')?.state === 'available', 'alice free again');
+    expect(stack.center.live()[0]).toMatchObject({ state: 'connected', operatorId: 'bob' });
+    await bob.invitations[0]!.bye();
+    assertSippPassed(await trunk.done(), 1);
+    await waitFor(async () => (await stack.records.query({})).length === 1, 'the call record');
+    const [record] = await stack.records.query({});
+    expect(record!.segments.map((s) => s.kind)).toEqual(expect.arrayContaining(['consult', 'conference']));
+    await waitFor(async () => (await stack.media.relay.listCalls()).length === 0, 'every relay session to be deleted');
+  });
 });

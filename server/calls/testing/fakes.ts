@@ -166,3 +166,26 @@ export class FakeMedia implements MediaPort {
 }
 
 export type { SipLeg };
+
+/** A mixer that records who joins and leaves. */
+export class FakeMixer {
+  readonly log: string[] = [];
+  private n = 0;
+
+  createConference() {
+    const log = this.log;
+    const next = () => ++this.n;
+    return {
+      async addParticipant(o: { label?: string }) {
+        const id = `${o.label ?? 'p'}#${next()}`;
+        log.push(`join ${id}`);
+        return {
+          sdp: () => `mixer-sdp-${id}`,
+          setRemoteSdp: (sdp: string) => void log.push(`remote ${id} ${sdp}`),
+          close: async () => void log.push(`leave ${id}`),
+        };
+      },
+      close: async () => void log.push('close'),
+    };
+  }
+}
