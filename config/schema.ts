@@ -162,6 +162,43 @@ export const RedisConfigSchema = z
   .strict();
 
 // ---------------------------------------------------------------------------------------------
+// records (call history, operator activity, customers: PostgreSQL)
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const RecordsConfigSchema = z
+  .object({
+    /** Embedded PostgreSQL (PGlite) data directory; absent (and no url): in memory, lost at exit. */
+    dir: FilePath.optional(),
+    /** A PostgreSQL server (shared by several instances); replaces the embedded database. */
+    url: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// or postgresql:// URL' }).optional(),
+    /** Calls and activity older than this are deleted (checked every hour). */
+    retentionDays: z.number().int().min(1).max(36_500).default(400),
+    /** Writes waiting for the database at most (while it is down); beyond, new ones are dropped and counted. */
+    bufferMax: z.number().int().min(10).max(10_000_000).default(10_000),
+    /** The centre's IANA time zone: report buckets and days. */
+    timeZone: z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Berlin').default('UTC'),
+    /** Abandons after less than this wait are counted apart (not against the service level). */
+    shortAbandonSeconds: z.number().int().min(0).max(3600).default(5),
+    /** Country code for national numbers (`030 …` → `+4930 …`) of customers' phones. */
+    defaultCountryCode: z.string().regex(/^[1-9][0-9]{0,2}$/, 'expected 1-3 digits, e.g. "49"').optional(),
+    /** Wrap-up codes operators pick from (empty: any code). */
+    dispositions: z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 characters: letters, digits, _ . -')).max(100)
+      .default(['resolved', 'callback', 'escalated', 'no-action']),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.dir !== undefined && r.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'expected dir (embedded) or url (server), not both' });
+  });
+
+// ---------------------------------------------------------------------------------------------
 // trunks and numbers
 
 export const TrunkConfigSchema = z
@@ -202,7 +239,15 @@ const OperatorSipSchema = z
     if ((s.password === undefined) === (s.ha1 === undefined)) ctx.addIssue({ code: 'custom', message: 'expected exactly one of password or ha1' });
   });
 
-export const OperatorSchema = OperatorConfigSchema.safeExtend({ name: z.string().min(1).max(100), sip: OperatorSipSchema });
+export const ROLES = ['operator', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const OperatorSchema = OperatorConfigSchema.safeExtend({
+  name: z.string().min(1).max(100),
+  sip: OperatorSipSchema,
+  /** What the API lets them read: own calls (operator), their queues' records and reports (supervisor), everything (admin). */
+  role: z.enum(ROLES).default('operator'),
+});
 
 // ---------------------------------------------------------------------------------------------
 // the whole
@@ -220,6 +265,7 @@ export const ConfigSchema = z
     numbers: z.array(NumberConfigSchema).default([]),
     queues: z.array(QueueSchema).default([]),
     operators: z.array(OperatorSchema).default([]),
+    records: RecordsConfigSchema.prefault({}),
     logging: z.object({ level: z.enum(LOG_LEVELS).default('info') }).strict().prefault({}),
     /** Running the process: on SIGTERM new calls are refused and active ones get this long to finish. */
     ops: z.object({ drainTimeoutMs: z.number().int().min(0).max(3_600_000).default(60_000) }).strict().prefault({}),
@@ -240,4 +286,5 @@ export type TrunkConfig = Config['trunks'][number];
 export type NumberConfig = Config['numbers'][number];
 export type QueueSettings = Config['queues'][number];
 export type OperatorSettings = Config['operators'][number];
+export type RecordsConfig = Config['records'];
 export type LogLevel = (typeof LOG_LEVELS)[number];
