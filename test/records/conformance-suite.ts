@@ -3,6 +3,8 @@
  * Each `create()` gives a fresh, empty, migrated store.
  */
 import { isAppError } from '../../server/routing';
+import { exportCustomersCsv, importCustomersCsv } from '../../server/records/customer-csv';
+import { parseCsv } from '../../server/records/csv';
 import { LATEST_SCHEMA_VERSION, migrate, MIGRATIONS } from '../../server/records/migrations';
 import type { CallRecord } from '../../server/records/model';
 import type { SqlRecordStore } from '../../server/records/sql-record-store';
@@ -197,6 +199,38 @@ export function describeRecordStoreConformance(name: string, factory: RecordStor
         expect(await store.findCustomerByPhone('+442079460003')).toBeUndefined();
         // the number is free again
         await store.createCustomer({ phones: ['+442079460003'] }, T0);
+      });
+
+      it('imports CSV (matching by id, then by phone), reports bad rows by line, and exports what it imported', async () => {
+        const own = await factory.create();
+        try {
+          const known = await own.createCustomer({ name: 'Known', phones: ['+4930555001'] }, T0, 'known-1');
+          const csv = [
+            'id,name,company,phones,tags,notes,field.account',
+            ',Grace Hopper,Navy,+1 202 555 0101;+1 202 555 0102,vip;tech,"likes ""bugs"", nanoseconds",N-7',
+            ',Known Again,,0049 30 555001,,,',
+            'known-1,,ACME,,,,',
+            ',Bad Number,,12345,,,',
+            'new-id,Ada,,+44 20 7946 0009,,"=2+2",',
+          ].join('\n');
+          const result = await importCustomersCsv(own, csv, T0 + 5);
+          expect(result).toEqual({ created: 2, updated: 2, errors: [{ line: 5, code: 'ERR_BAD_PHONE', message: expect.stringContaining('12345') }] });
+          expect(await own.getCustomer(known.id)).toMatchObject({ name: 'Known Again', company: 'ACME', phones: ['+4930555001'] });
+          const grace = await own.findCustomerByPhone('+12025550102');
+          expect(grace).toMatchObject({ name: 'Grace Hopper', company: 'Navy', tags: ['vip', 'tech'], notes: 'likes "bugs", nanoseconds', fields: { account: 'N-7' } });
+          expect(await own.getCustomer('new-id')).toMatchObject({ name: 'Ada', notes: '=2+2' });
+          const out = parseCsv(await exportCustomersCsv(own));
+          expect(out[0]).toEqual(['id', 'name', 'company', 'phones', 'tags', 'notes', 'field.account']);
+          expect(out).toHaveLength(4);
+          expect(out.find((r) => r[1] === 'Grace Hopper')?.slice(3)).toEqual(['+12025550101;+12025550102', 'vip;tech', 'likes "bugs", nanoseconds', 'N-7']);
+          expect(out.find((r) => r[0] === 'new-id')?.[5]).toBe("'=2+2");
+          // exporting and importing again changes nothing but updates
+          expect(await importCustomersCsv(own, await exportCustomersCsv(own), T0 + 6)).toEqual({ created: 0, updated: 3, errors: [] });
+          expect(await own.findCustomerByPhone('+12025550101')).toMatchObject({ notes: 'likes "bugs", nanoseconds', tags: ['vip', 'tech'] });
+          await expect(importCustomersCsv(own, 'who,what\n1,2', T0)).rejects.toMatchObject({ code: 'ERR_BAD_CSV' });
+        } finally {
+          await own.close();
+        }
       });
     });
   });
