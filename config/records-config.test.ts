@@ -15,6 +15,11 @@ function problemsOf(content: unknown, env: ConfigEnv = {}): string[] {
 }
 
 describe('records config', () => {
+  it('roles name configured operators', () => {
+    const operators = [{ id: 'sue', name: 'Sue', sip: { username: 'sue', password: 'pw' } }];
+    expect(loadConfig({}, [file({ operators, roles: { supervisors: ['sue'] } })]).roles).toEqual({ supervisors: ['sue'], admins: [] });
+  });
+
   it('has defaults: in memory, 400 days, 10,000 buffered writes, UTC, 5 s short abandons', () => {
     expect(loadConfig({}, [file({})]).records).toEqual({
       retentionDays: 400, bufferMax: 10_000, timeZone: 'UTC', shortAbandonSeconds: 5,
@@ -35,6 +40,7 @@ describe('records config', () => {
     [{ records: { bufferMax: 0 } }, 'records.bufferMax'],
     [{ records: { defaultCountryCode: '+49' } }, 'records.defaultCountryCode'],
     [{ records: { retention: 3 } }, 'records'],
+    [{ roles: { admins: ['nobody'] } }, 'roles.admins[0]'],
   ])('names the field of a bad value: %j', (content, field) => {
     expect(problemsOf(content).join('\n')).toContain(field);
   });

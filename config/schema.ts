@@ -239,15 +239,34 @@ const OperatorSipSchema = z
     if ((s.password === undefined) === (s.ha1 === undefined)) ctx.addIssue({ code: 'custom', message: 'expected exactly one of password or ha1' });
   });
 
+export const OperatorSchema = OperatorConfigSchema.safeExtend({ name: z.string().min(1).max(100), sip: OperatorSipSchema });
+
 export const ROLES = ['operator', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const OperatorSchema = OperatorConfigSchema.safeExtend({
-  name: z.string().min(1).max(100),
-  sip: OperatorSipSchema,
-  /** What the API lets them read: own calls (operator), their queues' records and reports (supervisor), everything (admin). */
-  role: z.enum(ROLES).default('operator'),
-});
+/**
+ * What the API lets operators read: everyone is an `operator` (their own calls) unless listed here
+ * as a supervisor (their queues' records and reports) or an admin (everything).
+ */
+export const RolesConfigSchema = z
+  .object({
+    supervisors: z.array(Id).default([]),
+    admins: z.array(Id).default([]),
+  })
+  .strict();
+
+/** Every id in `roles` is a configured operator. */
+function rolesCheck(value: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
+  const cfg = (typeof value === 'object' && value !== null ? value : {}) as { operators?: unknown; roles?: unknown };
+  const ids = new Set((Array.isArray(cfg.operators) ? cfg.operators : []).map((o) => (o as { id?: unknown })?.id));
+  const roles = (typeof cfg.roles === 'object' && cfg.roles !== null ? cfg.roles : {}) as Record<string, unknown>;
+  for (const key of ['supervisors', 'admins']) {
+    const list = Array.isArray(roles[key]) ? (roles[key] as unknown[]) : [];
+    list.forEach((id, i) => {
+      if (typeof id === 'string' && !ids.has(id)) ctx.addIssue({ code: 'custom', path: ['roles', key, i], message: `unknown operator "${id}"` });
+    });
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // the whole
@@ -265,6 +284,7 @@ export const ConfigSchema = z
     numbers: z.array(NumberConfigSchema).default([]),
     queues: z.array(QueueSchema).default([]),
     operators: z.array(OperatorSchema).default([]),
+    roles: RolesConfigSchema.prefault({}),
     records: RecordsConfigSchema.prefault({}),
     logging: z.object({ level: z.enum(LOG_LEVELS).default('info') }).strict().prefault({}),
     /** Running the process: on SIGTERM new calls are refused and active ones get this long to finish. */
@@ -272,7 +292,8 @@ export const ConfigSchema = z
   })
   .strict()
   // runs even when some sections are malformed, so one run lists every problem
-  .superRefine(crossCheck, { when: () => true });
+  .superRefine(crossCheck, { when: () => true })
+  .superRefine(rolesCheck, { when: () => true });
 
 /** The validated configuration, every default filled in. */
 export type Config = z.output<typeof ConfigSchema>;

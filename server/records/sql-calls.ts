@@ -155,6 +155,11 @@ export async function queryCalls(db: SqlQueryable, filter: CallRecordFilter): Pr
   if (filter.outcome !== undefined) add('outcome = ?', filter.outcome);
   if (filter.customerId !== undefined) add('customer_id = ?', filter.customerId);
   if (filter.caller !== undefined) add('caller = ?', filter.caller);
+  if (filter.handledBy !== undefined) {
+    add('(operator_id = ? or exists (select 1 from call_segments s where s.call_id = calls.call_id and s.operator_id = ?::text))', filter.handledBy);
+    where[where.length - 1] = (where[where.length - 1] as string).replace('?::text', `$${params.length}::text`);
+  }
+  if (filter.queues !== undefined) add('queue in (select jsonb_array_elements_text(?::jsonb))', JSON.stringify(filter.queues));
   params.push(Math.min(Math.max(1, filter.limit ?? 100), MAX_QUERY_LIMIT));
   const rows = await db.query(
     `select * from calls ${where.length ? `where ${where.join(' and ')}` : ''} order by arrived_at desc, call_id desc limit $${params.length}`,

@@ -123,6 +123,12 @@ export function describeRecordStoreConformance(name: string, factory: RecordStor
         expect(await ids({ caller: '+4940999' })).toEqual([c]);
         expect(await ids({ customerId: 'cust-q' })).toEqual([d]);
         expect(await ids({ limit: 2 })).toEqual([d, c]);
+        expect(await ids({ queues: ['q-x', 'q-z'] })).toEqual([c, b, a]);
+        expect(await ids({ queues: [] })).toEqual([]);
+        // handled by: the call's operator or any segment's (every fixture's segments name alice)
+        expect(await ids({ handledBy: 'bob' })).toEqual([b]);
+        expect(await ids({ handledBy: 'alice' })).toEqual([d, c, b, a]);
+        expect(await ids({ handledBy: 'carol' })).toEqual([]);
         expect(await ids({ from: base + 2_000, to: base + 4_000 })).toEqual([c, b]);
         expect((await store.queryCalls({ from: base, to: base + 10_000, queue: 'q-x', limit: 1 }))[0]).toEqual(recs[2]);
       });

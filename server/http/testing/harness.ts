@@ -81,7 +81,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: HttpOptions = {}): Promise<TestServer> {
+/** `extra` adds or replaces deps (e.g. `records`). */
+export async function startTestServer(options: HttpOptions = {}, extra: Partial<HttpDeps> = {}): Promise<TestServer> {
   const clock = { now: Date.UTC(2025, 0, 15, 9, 0, 0) };
   let ids = 0;
   const store = new MemoryAcdStore();
@@ -108,6 +109,7 @@ export async function startTestServer(options: HttpOptions = {}): Promise<TestSe
     softphoneDir,
     now: () => clock.now,
     newToken: () => `token-${++tokens}`,
+    ...extra,
   };
   const http = createApp(deps, options);
   const server: Server = await new Promise((resolve) => {
