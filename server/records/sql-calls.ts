@@ -24,27 +24,38 @@ const CALL_COLUMNS = `call_id text, direction text, queue text, trunk_id text, c
 const CALL_NAMES = CALL_COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]);
 const KEPT = new Set(['call_id', 'disposition', 'notes']);
 
-const UPSERT_CALLS = `
-insert into calls (${CALL_NAMES.join(', ')})
-select ${CALL_NAMES.map((n) => `r.${n}`).join(', ')} from jsonb_to_recordset($1::jsonb) as r(${CALL_COLUMNS})
-on conflict (call_id) do update set
-  ${CALL_NAMES.filter((n) => !KEPT.has(n)).map((n) => `${n} = excluded.${n}`).join(', ')},
-  disposition = coalesce(excluded.disposition, calls.disposition),
-  notes = coalesce(excluded.notes, calls.notes)
-where calls.ended_at is null or excluded.ended_at is not null
-returning call_id`;
-
-const INSERT_SEGMENTS = `
-insert into call_segments (call_id, seq, kind, started_at, ended_at, queue, operator_id, result, target)
-select * from jsonb_to_recordset($1::jsonb) as s(call_id text, seq integer, kind text, started_at bigint, ended_at bigint,
-  queue text, operator_id text, result text, target text)`;
+const SEGMENT_COLUMNS = `call_id text, seq integer, kind text, started_at bigint, ended_at bigint, queue text, operator_id text, result text, target text`;
+const SEGMENT_NAMES = SEGMENT_COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]);
 
 /**
- * Upserts records and replaces their segments. A live snapshot never overwrites a record that
- * already ended (a late retry cannot reopen a call); a disposition already stored is kept when the
- * snapshot has none.
+ * One statement (atomic, one round trip): upserts the calls; for the calls written, upserts their
+ * segments and deletes the segments no longer in the snapshot. A live snapshot never overwrites a
+ * record that already ended (a late retry cannot reopen a call); a disposition already stored is
+ * kept when the snapshot has none. The CTEs touch disjoint rows, as PostgreSQL requires.
  */
-export async function upsertCalls(tx: SqlQueryable, records: readonly CallRecord[], now: number): Promise<void> {
+const UPSERT = `
+with r as (select * from jsonb_to_recordset($1::jsonb) as r(${CALL_COLUMNS})),
+up as (
+  insert into calls (${CALL_NAMES.join(', ')})
+  select ${CALL_NAMES.map((n) => `r.${n}`).join(', ')} from r
+  on conflict (call_id) do update set
+    ${CALL_NAMES.filter((n) => !KEPT.has(n)).map((n) => `${n} = excluded.${n}`).join(', ')},
+    disposition = coalesce(excluded.disposition, calls.disposition),
+    notes = coalesce(excluded.notes, calls.notes)
+  where calls.ended_at is null or excluded.ended_at is not null
+  returning call_id),
+s as (select * from jsonb_to_recordset($2::jsonb) as s(${SEGMENT_COLUMNS})),
+gone as (
+  delete from call_segments d where d.call_id in (select call_id from up)
+    and not exists (select 1 from s where s.call_id = d.call_id and s.seq = d.seq)),
+segs as (
+  insert into call_segments (${SEGMENT_NAMES.join(', ')})
+  select ${SEGMENT_NAMES.map((n) => `s.${n}`).join(', ')} from s where s.call_id in (select call_id from up)
+  on conflict (call_id, seq) do update set ${SEGMENT_NAMES.filter((n) => n !== 'call_id' && n !== 'seq').map((n) => `${n} = excluded.${n}`).join(', ')})
+select count(*)::int as n from up`;
+
+/** Upserts records with their segments (the last snapshot of a call in the list wins). */
+export async function upsertCalls(db: SqlQueryable, records: readonly CallRecord[], now: number): Promise<void> {
   const byId = new Map<string, CallRecord>();
   for (const r of records) byId.set(r.callId, r);
   if (byId.size === 0) return;
@@ -59,17 +70,13 @@ export async function upsertCalls(tx: SqlQueryable, records: readonly CallRecord
       disposition: r.disposition ?? null, notes: r.notes ?? null, updated_at: now,
     };
   });
-  const written = await tx.query<{ call_id: string }>(UPSERT_CALLS, [JSON.stringify(rows)]);
-  if (written.length === 0) return;
-  const ids = written.map((w) => w.call_id);
-  await tx.query('delete from call_segments where call_id in (select jsonb_array_elements_text($1::jsonb))', [JSON.stringify(ids)]);
-  const segments = ids.flatMap((id) =>
-    (byId.get(id)?.segments ?? []).map((s) => ({
-      call_id: id, seq: s.seq, kind: s.kind, started_at: s.startedAt, ended_at: s.endedAt ?? null,
+  const segments = [...byId.values()].flatMap((r) =>
+    r.segments.map((s) => ({
+      call_id: r.callId, seq: s.seq, kind: s.kind, started_at: s.startedAt, ended_at: s.endedAt ?? null,
       queue: s.queue ?? null, operator_id: s.operatorId ?? null, result: s.result ?? null, target: s.target ?? null,
     })),
   );
-  if (segments.length > 0) await tx.query(INSERT_SEGMENTS, [JSON.stringify(segments)]);
+  await db.query(UPSERT, [JSON.stringify(rows), JSON.stringify(segments)]);
 }
 
 export async function disposeCall(db: SqlQueryable, callId: string, operatorId: string, disposition: string, notes: string | undefined, now: number): Promise<boolean> {

@@ -37,9 +37,9 @@ export class SqlRecordStore implements RecordStore {
     return this.saveCalls([record]);
   }
 
+  /** One statement, so atomic without an explicit transaction. */
   saveCalls(records: readonly CallRecord[]): Promise<void> {
-    const now = this.now();
-    return this.db.transaction((tx) => calls.upsertCalls(tx, records, now));
+    return calls.upsertCalls(this.db, records, this.now());
   }
 
   dispose(callId: string, operatorId: string, disposition: string, notes?: string): Promise<boolean> {

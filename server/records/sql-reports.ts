@@ -92,13 +92,14 @@ export async function queueReport(db: SqlQueryable, q: ReportQuery): Promise<Que
 /** The buckets of [from, to) as a CTE `buckets(bs, be, label)`: bs the bucket start, be its end, both clipped to the range. */
 function bucketsCte(interval: ReportInterval): string {
   if (interval === 'range') {
-    return `buckets as (select $1::bigint::float8 as key, $1::bigint::float8 as bs, $2::bigint::float8 as be,
+    return `buckets as materialized (select $1::bigint::float8 as key, $1::bigint::float8 as bs, $2::bigint::float8 as be,
       ${labelOf('(to_timestamp($1::bigint / 1000.0) at time zone $3::text)')} as label)`;
   }
   const lf = '(to_timestamp($1::bigint / 1000.0) at time zone $3::text)';
   const lt = '(to_timestamp($2::bigint / 1000.0) at time zone $3::text)';
   const first = bucketOf(interval, '$1::bigint');
-  return `buckets as (
+  // materialized: computed once, not re-evaluated (with its time zone conversions) for every joined interval
+  return `buckets as materialized (
     select ${epochOf('bl')} as key,
            greatest(${epochOf('bl')}, $1::bigint::float8) as bs,
            least(${epochOf(`(bl + interval '${STEP[interval]}')`)}, $2::bigint::float8) as be,
