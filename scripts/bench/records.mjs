@@ -79,7 +79,7 @@ async function seed(store, n) {
          $1::bigint + g::bigint * $2::bigint + (g * 7919 % 90) * 1000 + case when g % 10 < 8 then (30 + g * 104729 % 600) * 1000 else 0 end,
          g * 7919 % 90, case when g % 10 < 8 then 30 + g * 104729 % 600 else 0 end, case when g % 7 = 0 then 15 else 0 end,
          case when g % 10 < 8 then g % 45 else 0 end, case when g % 25 = 0 then 1 else 0 end, 0
-       from generate_series($3::int, $4::int) as g`,
+       from generate_series($3::bigint, $4::bigint) as g`,
       [MONTH, step, from, to],
     );
     checkTime();

@@ -50,16 +50,23 @@ export async function openPgClient(options: PgClientOptions): Promise<SqlClient>
     exec: (sql) => base.exec(sql),
     async transaction(fn) {
       const client = await pool.connect();
+      let broken: Error | undefined;
       try {
         await client.query('BEGIN');
         const result = await fn(on(client));
         await client.query('COMMIT');
         return result;
       } catch (err) {
-        await client.query('ROLLBACK').catch((rollbackErr: unknown) => options.onError?.(rollbackErr as Error));
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackErr) {
+          // the connection itself failed: drop it from the pool rather than reuse it
+          broken = rollbackErr as Error;
+          options.onError?.(broken);
+        }
         throw err;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
     async close() {
