@@ -51,16 +51,17 @@ const pct = (part: number, whole: number): number | null => (whole > 0 ? (100 * 
 
 export async function queueReport(db: SqlQueryable, q: ReportQuery): Promise<QueueReportRow[]> {
   check(q);
-  const b = bucketOf(q.interval, 'arrived_at');
   const params: unknown[] = [q.from, q.to, q.timeZone, JSON.stringify(q.serviceLevelSeconds), q.defaultServiceLevelSeconds, q.shortAbandonSeconds];
   if (q.queue !== undefined) params.push(q.queue);
   const rows = await db.query(
-    `with c as (
-       select queue, ${b} as b, answered_at, outcome, wait_seconds, talk_seconds, hold_seconds, wrap_up_seconds, transfers,
+    `with ${numberedBucketsCte(q.interval)},
+     c as (
+       select queue, ${bucketIndex('arrived_at')} as i, answered_at, outcome, wait_seconds, talk_seconds, hold_seconds, wrap_up_seconds, transfers,
               coalesce(($4::jsonb ->> queue)::float8, $5::float8) as sl
        from calls where arrived_at >= $1::bigint and arrived_at < $2::bigint and ended_at is not null
-       ${q.queue !== undefined ? 'and queue = $7' : ''})
-     select ${epochOf('b')} as bucket, ${labelOf('b')} as label, queue,
+       ${q.queue !== undefined ? 'and queue = $7' : ''}),
+     agg as (
+     select i, queue,
        count(*) as offered,
        count(*) filter (where answered_at is not null) as answered,
        count(*) filter (where answered_at is null and outcome = 'abandoned' and wait_seconds >= $6::float8) as abandoned,
@@ -72,7 +73,8 @@ export async function queueReport(db: SqlQueryable, q: ReportQuery): Promise<Que
        avg(talk_seconds + wrap_up_seconds) filter (where answered_at is not null) as aht,
        coalesce(sum(hold_seconds), 0) as hold, coalesce(sum(wrap_up_seconds), 0) as wrap_up,
        coalesce(sum(transfers), 0) as transfers, max(wait_seconds) as longest
-     from c group by b, queue order by b, queue`,
+     from c group by i, queue)
+     select nb.key as bucket, nb.label, agg.* from agg join nb on nb.i = agg.i order by nb.key, agg.queue`,
     params,
   );
   return rows.map((r) => {
@@ -108,21 +110,38 @@ function bucketsCte(interval: ReportInterval): string {
     where ${lf} is not null)`;
 }
 
+/**
+ * The buckets numbered (`i` from 1) and their starts as one sorted array, so each row finds its
+ * bucket with `width_bucket` (a binary search) instead of a time zone conversion per row.
+ */
+function numberedBucketsCte(interval: ReportInterval): string {
+  return `${bucketsCte(interval)},
+    nb as materialized (select row_number() over (order by key) as i, key, bs, be, label from buckets),
+    th as materialized (select array_agg(key order by key) as starts from buckets)`;
+}
+const bucketIndex = (ms: string) => `width_bucket((${ms})::float8, (select starts from th))`;
+
 interface ActivityTotals { label: string; byState: Map<string, number>; pauseByReason: Record<string, number> }
 
 /** Time per operator, bucket and state (seconds), open intervals counted until `now` (capped at `to`). */
 async function activityByBucket(db: SqlQueryable, q: Pick<ReportQuery, 'from' | 'to' | 'timeZone' | 'operatorId'>, interval: ReportInterval, now: number) {
   const params: unknown[] = [q.from, q.to, q.timeZone, Math.min(now, q.to)];
   if (q.operatorId !== undefined) params.push(q.operatorId);
+  // each interval, clipped to the range, visits only the buckets it overlaps (found by binary search)
   const rows = await db.query(
-    `with ${bucketsCte(interval)}
-     select b.key, b.label, a.operator_id, a.state, coalesce(a.reason, 'unspecified') as reason,
-            sum(least(coalesce(a.ended_at, $4::bigint)::float8, b.be) - greatest(a.started_at::float8, b.bs)) / 1000.0 as seconds
-     from buckets b join operator_activity a
-       on a.started_at::float8 < b.be and coalesce(a.ended_at, $4::bigint)::float8 > b.bs
-     where a.state not in ${SIGNED_OUT_SQL} and a.started_at < $2::bigint and coalesce(a.ended_at, $4::bigint) > $1::bigint
-       ${q.operatorId !== undefined ? 'and a.operator_id = $5' : ''}
-     group by b.key, b.label, a.operator_id, a.state, coalesce(a.reason, 'unspecified')`,
+    `with ${numberedBucketsCte(interval)},
+     a as (
+       select operator_id, state, coalesce(reason, 'unspecified') as reason,
+              greatest(started_at, $1::bigint) as s, least(coalesce(ended_at, $4::bigint), $2::bigint) as e
+       from operator_activity
+       where state not in ${SIGNED_OUT_SQL} and started_at < $2::bigint and coalesce(ended_at, $4::bigint) > $1::bigint
+         ${q.operatorId !== undefined ? 'and operator_id = $5' : ''})
+     select nb.key, nb.label, a.operator_id, a.state, a.reason,
+            sum(least(a.e::float8, nb.be) - greatest(a.s::float8, nb.bs)) / 1000.0 as seconds
+     from a cross join lateral generate_series(${bucketIndex('a.s')}, ${bucketIndex('a.e - 1')}) as g(i)
+       join nb on nb.i = g.i
+     where a.e > a.s
+     group by nb.key, nb.label, a.operator_id, a.state, a.reason`,
     params,
   );
   const out = new Map<string, ActivityTotals>();
@@ -140,12 +159,13 @@ async function activityByBucket(db: SqlQueryable, q: Pick<ReportQuery, 'from' | 
 
 export async function operatorReport(db: SqlQueryable, q: ReportQuery, now: number): Promise<OperatorReportRow[]> {
   check(q);
-  const b = bucketOf(q.interval, 'arrived_at');
   const params: unknown[] = [q.from, q.to, q.timeZone];
   if (q.operatorId !== undefined) params.push(q.operatorId);
   if (q.queue !== undefined) params.push(q.queue);
   const calls = await db.query(
-    `select ${epochOf(b)} as key, ${labelOf(b)} as label, operator_id,
+    `with ${numberedBucketsCte(q.interval)},
+     agg as (
+     select ${bucketIndex('arrived_at')} as i, operator_id,
        count(*) filter (where answered_at is not null) as answered,
        coalesce(sum(talk_seconds), 0) as talk, coalesce(sum(hold_seconds), 0) as hold, coalesce(sum(wrap_up_seconds), 0) as wrap_up,
        avg(talk_seconds + wrap_up_seconds) filter (where answered_at is not null) as aht,
@@ -153,7 +173,8 @@ export async function operatorReport(db: SqlQueryable, q: ReportQuery, now: numb
      from calls where arrived_at >= $1::bigint and arrived_at < $2::bigint and ended_at is not null and operator_id is not null
        ${q.operatorId !== undefined ? 'and operator_id = $4' : ''}
        ${q.queue !== undefined ? `and queue = $${params.length}` : ''}
-     group by 1, 2, 3`,
+     group by 1, 2)
+     select nb.key, nb.label, agg.* from agg join nb on nb.i = agg.i`,
     params,
   );
   const activity = await activityByBucket(db, q, q.interval, now);
@@ -191,17 +212,20 @@ export async function shiftReport(db: SqlQueryable, q: Pick<ReportQuery, 'from' 
   const params: unknown[] = [q.from, q.to, q.timeZone];
   if (q.operatorId !== undefined) params.push(q.operatorId);
   const rows = await db.query(
-    `with a as (
+    `with ${numberedBucketsCte('day')},
+     a as (
        select operator_id, state, started_at,
               lag(state) over (partition by operator_id order by started_at, id) as prev
        from operator_activity
        where started_at < $2::bigint and (ended_at is null or ended_at >= $1::bigint)
-         ${q.operatorId !== undefined ? 'and operator_id = $4' : ''})
-     select operator_id, to_char(to_timestamp(started_at / 1000.0) at time zone $3::text, 'YYYY-MM-DD') as day,
-       min(started_at) filter (where state not in ${SIGNED_OUT_SQL} and (prev is null or prev in ${SIGNED_OUT_SQL})) as first_in,
-       max(started_at) filter (where state in ${SIGNED_OUT_SQL} and prev is not null and prev not in ${SIGNED_OUT_SQL}) as last_out
-     from a where started_at >= $1::bigint
-     group by 1, 2`,
+         ${q.operatorId !== undefined ? 'and operator_id = $4' : ''}),
+     agg as (
+       select operator_id, ${bucketIndex('started_at')} as i,
+         min(started_at) filter (where state not in ${SIGNED_OUT_SQL} and (prev is null or prev in ${SIGNED_OUT_SQL})) as first_in,
+         max(started_at) filter (where state in ${SIGNED_OUT_SQL} and prev is not null and prev not in ${SIGNED_OUT_SQL}) as last_out
+       from a where started_at >= $1::bigint
+       group by 1, 2)
+     select agg.operator_id, substr(nb.label, 1, 10) as day, agg.first_in, agg.last_out from agg join nb on nb.i = agg.i`,
     params,
   );
   const activity = await activityByBucket(db, q, 'day', now);
