@@ -51,8 +51,9 @@ export class MemoryLiveCalls implements LiveCalls {
 export const REALM = 'switchboard.test';
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
-/** alice has a password; bob only its HA1; both answer the `support` queue (no wrap-up: 5 s). */
+/** alice has a password; bob only its HA1; both answer the `support` queue (no wrap-up: 5 s). alice is an admin. */
 export const TEST_CONFIG = ConfigSchema.parse({
+  roles: { admins: ['alice'] },
   sip: { realm: REALM, ws: { address: '127.0.0.1', port: 8088 } },
   queues: [{ id: 'support', strategy: 'longest-idle', wrapUpMs: 5_000 }],
   operators: [
