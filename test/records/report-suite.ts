@@ -198,6 +198,18 @@ export function describeReports(name: string, factory: RecordStoreFactory): void
       ]);
     });
 
+    it('follows the centre\'s clock across a daylight saving change (Berlin, 29 March 2026: no 02:00)', async () => {
+      const midnight = Date.UTC(2026, 2, 28, 23); // 00:00 CET
+      const six = Date.UTC(2026, 2, 29, 4); // 06:00 CEST: five hours later
+      await store.recordActivity({ operatorId: 'dst-op', state: 'available', at: midnight, instanceId: 'i1' });
+      await store.recordActivity({ operatorId: 'dst-op', state: 'offline', at: six, instanceId: 'i1' });
+      const day = await store.operatorReport(query({ from: midnight, to: midnight + 23 * H, interval: 'day', operatorId: 'dst-op' }));
+      expect(day).toEqual([expect.objectContaining({ bucket: midnight, bucketLabel: '2026-03-29 00:00', loginSeconds: 5 * 3600 })]);
+      const hours = await store.operatorReport(query({ from: midnight, to: midnight + 23 * H, interval: 'hour', operatorId: 'dst-op' }));
+      expect(hours.map((r) => r.bucketLabel)).toEqual(['00', '01', '03', '04', '05'].map((h) => `2026-03-29 ${h}:00`));
+      expect(hours.every((r) => r.loginSeconds === 3600)).toBe(true);
+    });
+
     it('refuses a bad range or time zone with a typed error', async () => {
       await expect(store.queueReport(query({ to: DAY }))).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
       await expect(store.queueReport(query({ timeZone: 'Mars/Olympus' }))).rejects.toMatchObject({ code: 'ERR_INVALID_INPUT' });
