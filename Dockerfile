@@ -33,7 +33,7 @@ COPY media/assets ./media/assets
 COPY config ./config
 RUN groupadd --system switchboard \
  && useradd --system --gid switchboard --home-dir /app --shell /usr/sbin/nologin switchboard \
- && mkdir -p /app/recordings && chown switchboard:switchboard /app/recordings
+ && mkdir -p /app/recordings /app/data && chown switchboard:switchboard /app/recordings /app/data
 USER switchboard
 # HTTP (softphone, API, /healthz /readyz /metrics), SIP UDP/TCP, SIP over WebSocket; RTP uses
 # media.rtpengine.portMin–portMax (UDP, default 30000–30999): publish them or use host networking.

@@ -27,6 +27,8 @@ export default tseslint.config(
     'routing is pure: no I/O and nothing above it'),
   restrict(['server/store/**/*.ts'], app('calls', 'signalling', 'http', 'sip-engine'), 'store depends on routing only'),
   restrict(['server/calls/**/*.ts'], app('signalling', 'http', 'sip-engine'), 'calls must not import signalling or http'),
+  restrict(['server/records/**/*.ts'], [...app('store', 'calls', 'signalling', 'http', 'sip-engine'), '**/media/**'],
+    'records depends on routing only (the calls layer writes to it through its port)'),
   restrict(['server/sip-engine/**/*.ts'], [...app('routing', 'store', 'calls', 'signalling', 'http'), '**/media/**'],
     'the SIP engine is a library: it imports nothing of the app'),
   restrict(['media/**/*.ts'], ['**/server/**', '../server/**'], 'media never imports server/'),

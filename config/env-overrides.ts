@@ -31,6 +31,8 @@ export const ENV_VARS: readonly EnvVarSpec[] = [
   { name: 'SWITCHBOARD_RTPENGINE', path: ['media', 'rtpengine'], kind: 'rtpengine' },
   { name: 'SWITCHBOARD_REDIS_URL', path: ['redis', 'url'], kind: 'string' },
   { name: 'SWITCHBOARD_REDIS_PREFIX', path: ['redis', 'prefix'], kind: 'string' },
+  { name: 'SWITCHBOARD_RECORDS_URL', path: ['records', 'url'], kind: 'string' },
+  { name: 'SWITCHBOARD_RECORDS_DIR', path: ['records', 'dir'], kind: 'string' },
 ];
 
 /** `SWITCHBOARD__media__recording__enabled=true` sets media.recording.enabled. */

@@ -175,6 +175,43 @@ export const RedisConfigSchema = z
   .strict();
 
 // ---------------------------------------------------------------------------------------------
+// records (call history, operator activity, customers: PostgreSQL)
+
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const RecordsConfigSchema = z
+  .object({
+    /** Embedded PostgreSQL (PGlite) data directory; absent (and no url): in memory, lost at exit. */
+    dir: FilePath.optional(),
+    /** A PostgreSQL server (shared by several instances); replaces the embedded database. */
+    url: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// or postgresql:// URL' }).optional(),
+    /** Calls and activity older than this are deleted (checked every hour). */
+    retentionDays: z.number().int().min(1).max(36_500).default(400),
+    /** Writes waiting for the database at most (while it is down); beyond, new ones are dropped and counted. */
+    bufferMax: z.number().int().min(10).max(10_000_000).default(10_000),
+    /** The centre's IANA time zone: report buckets and days. */
+    timeZone: z.string().refine(isTimeZone, 'expected an IANA time zone such as Europe/Berlin').default('UTC'),
+    /** Abandons after less than this wait are counted apart (not against the service level). */
+    shortAbandonSeconds: z.number().int().min(0).max(3600).default(5),
+    /** Country code for national numbers (`030 …` → `+4930 …`) of customers' phones. */
+    defaultCountryCode: z.string().regex(/^[1-9][0-9]{0,2}$/, 'expected 1-3 digits, e.g. "49"').optional(),
+    /** Wrap-up codes operators pick from (empty: any code). */
+    dispositions: z.array(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected 1-64 characters: letters, digits, _ . -')).max(100)
+      .default(['resolved', 'callback', 'escalated', 'no-action']),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.dir !== undefined && r.url !== undefined) ctx.addIssue({ code: 'custom', path: ['url'], message: 'expected dir (embedded) or url (server), not both' });
+  });
+
+// ---------------------------------------------------------------------------------------------
 // trunks and numbers
 
 export const TrunkConfigSchema = z
@@ -221,6 +258,33 @@ const OperatorSipSchema = z
 
 export const OperatorSchema = OperatorConfigSchema.safeExtend({ name: z.string().min(1).max(100), sip: OperatorSipSchema });
 
+export const ROLES = ['operator', 'supervisor', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * What the API lets operators read: everyone is an `operator` (their own calls) unless listed here
+ * as a supervisor (their queues' records and reports) or an admin (everything).
+ */
+export const RolesConfigSchema = z
+  .object({
+    supervisors: z.array(Id).default([]),
+    admins: z.array(Id).default([]),
+  })
+  .strict();
+
+/** Every id in `roles` is a configured operator. */
+function rolesCheck(value: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
+  const cfg = (typeof value === 'object' && value !== null ? value : {}) as { operators?: unknown; roles?: unknown };
+  const ids = new Set((Array.isArray(cfg.operators) ? cfg.operators : []).map((o) => (o as { id?: unknown })?.id));
+  const roles = (typeof cfg.roles === 'object' && cfg.roles !== null ? cfg.roles : {}) as Record<string, unknown>;
+  for (const key of ['supervisors', 'admins']) {
+    const list = Array.isArray(roles[key]) ? (roles[key] as unknown[]) : [];
+    list.forEach((id, i) => {
+      if (typeof id === 'string' && !ids.has(id)) ctx.addIssue({ code: 'custom', path: ['roles', key, i], message: `unknown operator "${id}"` });
+    });
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // the whole
 
@@ -237,6 +301,8 @@ export const ConfigSchema = z
     numbers: z.array(NumberConfigSchema).default([]),
     queues: z.array(QueueSchema).default([]),
     operators: z.array(OperatorSchema).default([]),
+    roles: RolesConfigSchema.prefault({}),
+    records: RecordsConfigSchema.prefault({}),
     logging: z
       .object({
         level: z.enum(LOG_LEVELS).default('info'),
@@ -257,7 +323,8 @@ export const ConfigSchema = z
   })
   .strict()
   // runs even when some sections are malformed, so one run lists every problem
-  .superRefine(crossCheck, { when: () => true });
+  .superRefine(crossCheck, { when: () => true })
+  .superRefine(rolesCheck, { when: () => true });
 
 /** The validated configuration, every default filled in. */
 export type Config = z.output<typeof ConfigSchema>;
@@ -271,4 +338,5 @@ export type TrunkConfig = Config['trunks'][number];
 export type NumberConfig = Config['numbers'][number];
 export type QueueSettings = Config['queues'][number];
 export type OperatorSettings = Config['operators'][number];
+export type RecordsConfig = Config['records'];
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -8,6 +8,7 @@
  * with a bounded time to close, so a part that is gone (Redis down) cannot hold the exit.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import * as path from 'node:path';
@@ -25,16 +26,14 @@ import { MemoryAcdStore } from './store/memory-store';
 import { RedisAcdStore } from './store/redis-store';
 import { Acd, type AcdStore } from './routing';
 import { CallCenter } from './calls/call-center';
-import { MemoryCallRecordStore, type CallRecordStore } from './calls/call-record';
+import { isEnded, type CallRecordStore } from './calls/call-record';
+import { openRecords, type Records } from './records/open-records';
 import { iceCandidateFilter } from './calls/ice-filter';
 import { routingConfig } from './calls/direct-queues';
 import { createApp, createOperatorDirectory, ServerEventBus } from './http';
 import { createReadiness } from './ops/readiness';
 import { meteredRecords, ServerMetrics } from './ops/metrics';
 import { portClashMessage } from './ops/port-clash';
-
-/** Disposition codes offered at the end of wrap-up (configurable later). */
-const DISPOSITIONS = ['resolved', 'callback', 'escalated', 'no-action'];
 
 /** Time each part gets to close at shutdown. */
 const CLOSE_TIMEOUT_MS = 5000;
@@ -50,9 +49,11 @@ export interface SwitchboardLogger {
 
 export interface SwitchboardOverrides {
   log?: SwitchboardLogger;
+  /** This instance's id in the record store: stable across restarts (default: the host name). */
+  instanceId?: string;
   /** Period of the routing core's timers (default 1 s). */
   tickMs?: number;
-  /** Where call records go (default: in memory). */
+  /** Where call records go (default: the record store of `config.records`, PGlite or PostgreSQL). */
   records?: CallRecordStore;
   /** Folder of the built softphone (default: softphone/dist next to the build). */
   softphoneDir?: string;
@@ -120,6 +121,8 @@ async function closePart(log: SwitchboardLogger, part: string, close: () => Prom
 export async function createSwitchboard(config: Config, overrides: SwitchboardOverrides = {}): Promise<Switchboard> {
   const log = overrides.log ?? silent;
   const now = overrides.now ?? Date.now;
+  /** Stable across restarts of this instance: its calls left live by a crash are closed at the next start. */
+  const instanceId = overrides.instanceId ?? hostname();
   const started: Array<{ part: string; close: () => Promise<unknown> | unknown }> = [];
   const unwind = async () => {
     for (const p of started.reverse()) await closePart(log, p.part, p.close);
@@ -151,6 +154,18 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       drachtio = { host: '127.0.0.1', port: engine.adminPort, secret };
     } else {
       drachtio = { host: config.sip.engine.host, port: config.sip.engine.port, secret: config.sip.engine.secret };
+    }
+
+    // history (opened before the media relay: loading the embedded database keeps this thread busy for a moment): call records, operator activity, customers (the calls layer writes through the buffered writer)
+    let recordsDb: Records | undefined;
+    if (!overrides.records) {
+      try {
+        recordsDb = await openRecords(config.records, { log: log.child({ component: 'records' }), instanceId, now });
+      } catch (err) {
+        throw new StartupError('records', `the record store could not open: ${(err as Error).message}`, { cause: err });
+      }
+      const db = recordsDb;
+      started.push({ part: 'records', close: () => db.close() });
     }
 
     const mc = config.media;
@@ -192,6 +207,10 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
 
     const acd = new Acd({ store, now, newId: randomUUID, random: Math.random, logger: log.child({ component: 'routing' }) });
     await acd.configure(routingConfig(config));
+    if (recordsDb) {
+      const stopActivity = recordsDb.recordActivityFrom(acd);
+      started.push({ part: 'activity', close: () => stopActivity() });
+    }
 
     const metrics = new ServerMetrics({
       snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id),
@@ -217,12 +236,12 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
 
     const bus = new ServerEventBus();
     media.relay.on('down', () => metrics.relayError());
-    const records = meteredRecords(overrides.records ?? new MemoryCallRecordStore(), metrics);
+    const records = meteredRecords(overrides.records ?? recordsView(recordsDb!), metrics);
     // three-way conferences: a G.711 mixer beside the relay, on ports the OS picks on 127.0.0.1
     const mixer = new ConferenceMixer({ bindAddress: '127.0.0.1', logger: log.child({ component: 'mixer' }) });
     started.push({ part: 'mixer', close: () => mixer.close() });
     const center = new CallCenter({
-      mixer,
+      mixer, instanceId,
       acd, media: media.relay, records, now, log: log.child({ component: 'calls' }),
       notify: (notice) => bus.emit('call', notice),
       browserOffer: iceCandidateFilter(mc.iceAllow),
@@ -245,13 +264,21 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
         await bindingsClient.ping();
         return 'up';
       },
+      // degraded (writes waiting for the database) counts as down: history is not being kept
+      records: () => (!recordsDb || recordsDb.state() === 'up' ? 'up' : 'down'),
     }, { draining: () => draining });
     const web = createApp({
       acd, operators: createOperatorDirectory(config), calls: center, cdrs: records, events: bus,
-      dispositions: { codes: DISPOSITIONS, record: async (visitId, operatorId, disposition, notes) => { await records.dispose(center.callIdOf(visitId) ?? visitId, operatorId, disposition, notes); } },
+      dispositions: { codes: config.records.dispositions, record: async (visitId, operatorId, disposition, notes) => { await records.dispose(center.callIdOf(visitId) ?? visitId, operatorId, disposition, notes); } },
       softphoneDir: overrides.softphoneDir ?? path.join(__dirname, '../../softphone/dist'),
       now, newToken: () => randomBytes(24).toString('base64url'), logger: log.child({ component: 'http' }),
       readiness, metrics,
+      ...(recordsDb ? {
+        records: {
+          store: recordsDb.store, timeZone: config.records.timeZone, shortAbandonSeconds: config.records.shortAbandonSeconds,
+          serviceLevelSeconds: Object.fromEntries(config.queues.map((q) => [q.id, q.serviceLevelMs / 1000])),
+        },
+      } : {}),
     }, {
       sessionTtlMs: config.http.sessionTtlMs, loginLimit: config.sip.authLimiter,
       ...(config.ops.metricsToken !== undefined ? { metricsToken: config.ops.metricsToken } : {}),
@@ -295,4 +322,13 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       },
     };
   }
+}
+
+/** The record store as the calls layer and the API's call history use it: writes through the buffered writer. */
+function recordsView(db: Records): CallRecordStore {
+  return {
+    saveCall: (record) => db.writer.saveCall(record),
+    dispose: (callId, operatorId, disposition, notes) => db.writer.dispose(callId, operatorId, disposition, notes),
+    query: async (filter) => (await db.store.queryCalls(filter)).filter(isEnded),
+  };
 }

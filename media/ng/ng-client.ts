@@ -90,10 +90,13 @@ export class NgClient {
       const send = (): void => {
         if (!this.closed) this.socket.send(packet, (err) => { if (err) this.fail(cookie, err); });
       };
-      const timer = setTimeout(() => {
+      // The verdict waits for the poll phase after the timer: when our own event loop was stalled
+      // (a long synchronous task), a reply already sitting in the socket still counts.
+      const timer = setTimeout(() => setImmediate(() => {
+        if (!this.pending.has(cookie)) return;
         this.settle(cookie);
         reject(new MediaError(MediaErrorCode.Timeout, `rtpengine at ${this.address} did not answer '${command}' within ${timeoutMs} ms`, { command }));
-      }, timeoutMs);
+      }), timeoutMs);
       const retransmit = setInterval(send, this.retransmitMs);
       this.pending.set(cookie, { command, resolve, reject, timer, retransmit });
       send();

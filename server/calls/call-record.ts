@@ -38,7 +38,8 @@ export class MemoryCallRecordStore implements CallRecordStore {
     const out = [...this.records.values()].filter(isEnded).filter((r) =>
       (f.from === undefined || r.arrivedAt >= f.from) && (f.to === undefined || r.arrivedAt < f.to) &&
       (f.queue === undefined || r.queue === f.queue) && (f.operatorId === undefined || r.operatorId === f.operatorId) &&
-      (f.outcome === undefined || r.outcome === f.outcome) && (f.caller === undefined || r.caller === f.caller));
+      (f.outcome === undefined || r.outcome === f.outcome) && (f.caller === undefined || r.caller === f.caller) &&
+      (f.handledBy === undefined || r.operatorId === f.handledBy || r.segments.some((s) => s.operatorId === f.handledBy)));
     out.sort((a, b) => b.arrivedAt - a.arrivedAt);
     return out.slice(0, f.limit ?? 100);
   }

@@ -17,6 +17,8 @@ import { DEFAULT_LOGIN_LIMIT, LoginLimiter } from './login-limiter';
 import { registerOperatorRoutes } from './operator-routes';
 import { registerOpsRoutes } from './ops-routes';
 import { callNoticeJson, stateJson } from './present';
+import { registerCustomerRoutes } from './customer-routes';
+import { registerRecordRoutes } from './record-routes';
 import { registerReportRoutes } from './report-routes';
 import { securityHeaders } from './security-headers';
 import { SessionStore } from './sessions';
@@ -97,6 +99,10 @@ export function createApp(deps: HttpDeps, options: HttpOptions = {}): HttpApp {
   registerTransferRoutes(app, ctx);
   registerEventsRoute(app, ctx);
   registerOpsRoutes(app, ctx);
+  if (deps.records) {
+    registerRecordRoutes(app, ctx, deps.records);
+    registerCustomerRoutes(app, ctx, deps.records);
+  }
 
   app.use('/api', notFound);
   app.use(express.static(deps.softphoneDir, { index: 'index.html', setHeaders: staticHeaders }));

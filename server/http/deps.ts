@@ -3,6 +3,7 @@
  * implementations plug in from main.ts, tests pass in-memory ones that implement the same shapes.
  * Times are epoch milliseconds here; the API answers with ISO 8601 strings.
  */
+import type { RecordStore } from '../records/record-store';
 import type { Acd } from '../routing';
 
 /** The pino-like logger the http layer writes to (optional). */
@@ -24,7 +25,13 @@ export interface OperatorAccount {
   sipUsername: string;
   /** Checks a password against the configured SIP password (or its HA1), timing-safe. */
   verifyPassword(password: string): boolean;
+  /** What the API lets them read (`operators[].role`); absent: `operator`. */
+  role?: Role;
+  /** The queues they belong to: a supervisor reads these queues' records and reports. */
+  queues?: readonly string[];
 }
+
+export type Role = 'operator' | 'supervisor' | 'admin';
 
 /** The operators who may sign in, and what the softphone needs to register over SIP. */
 export interface OperatorDirectory {
@@ -114,6 +121,19 @@ export interface MetricsSource {
   render(): Promise<string>;
 }
 
+/** The record store as the API reads it (server/records), with the report settings from config. */
+export interface RecordsHttpDeps {
+  store: Pick<RecordStore,
+    'queryCalls' | 'getCall' | 'queueReport' | 'operatorReport' | 'shiftReport' | 'findCustomerByPhone' | 'getCustomer' |
+    'createCustomer' | 'updateCustomer' | 'deleteCustomer' | 'searchCustomers'>;
+  /** `records.timeZone`. */
+  timeZone: string;
+  /** `records.shortAbandonSeconds`. */
+  shortAbandonSeconds: number;
+  /** Each queue's service level threshold in seconds (`queues[].serviceLevelMs` / 1000). */
+  serviceLevelSeconds: Record<string, number>;
+}
+
 export interface HttpDeps {
   acd: AcdFacade;
   operators: OperatorDirectory;
@@ -131,6 +151,8 @@ export interface HttpDeps {
   readiness?: ReadinessSource;
   /** Answers `/metrics`; without it `/metrics` is 404. */
   metrics?: MetricsSource;
+  /** Call history, reports and customers (`/api/records/…`, `/api/reports/…`, `/api/customers…`); without it those are 404. */
+  records?: RecordsHttpDeps;
 }
 
 /** Tunables of the http layer; every field has a default. */

@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../../config';
-import type { OperatorAccount, OperatorDirectory } from './deps';
+import type { OperatorAccount, OperatorDirectory, Role } from './deps';
 
 export interface OperatorDirectoryOptions {
   /** The SIP WebSocket URL as browsers reach it; default from `sip.ws` (and `sip.publicAddress`). */
@@ -41,12 +41,22 @@ export function defaultWsServer(sip: Config['sip']): string {
   return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${sip.ws.port}`;
 }
 
-export function createOperatorDirectory(config: Pick<Config, 'operators' | 'sip'>, options: OperatorDirectoryOptions = {}): OperatorDirectory {
+/** The role of an operator from the `roles` section (everyone unlisted is an operator). */
+export function roleOf(roles: Config['roles'] | undefined, id: string): Role {
+  if (roles?.admins.includes(id)) return 'admin';
+  if (roles?.supervisors.includes(id)) return 'supervisor';
+  return 'operator';
+}
+
+export function createOperatorDirectory(config: Pick<Config, 'operators' | 'sip'> & Partial<Pick<Config, 'roles'>>, options: OperatorDirectoryOptions = {}): OperatorDirectory {
   const realm = config.sip.realm;
   const byUsername = new Map<string, OperatorAccount>();
   const byId = new Map<string, OperatorAccount>();
   for (const op of config.operators) {
-    const account: OperatorAccount = { id: op.id, name: op.name, sipUsername: op.sip.username, verifyPassword: passwordVerifier(op.sip, realm) };
+    const account: OperatorAccount = {
+      id: op.id, name: op.name, sipUsername: op.sip.username, verifyPassword: passwordVerifier(op.sip, realm),
+      role: roleOf(config.roles, op.id), queues: op.queues.map((q) => q.queue),
+    };
     byUsername.set(account.sipUsername, account);
     byId.set(account.id, account);
   }

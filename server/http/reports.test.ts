@@ -83,6 +83,13 @@ describe('reports, the softphone page and the probe', () => {
       });
     });
 
+    it('an operator reads only their own records: another operator\'s are 403', async () => {
+      const bob = await login(t, '1002', 'bob-pw');
+      const mine = await call(`${t.url}/api/calls/records`, 'GET', bob);
+      expect((mine.body.records as Array<{ callId: string }>).map((r) => r.callId)).toEqual(['b']);
+      expect((await call(`${t.url}/api/calls/records?operatorId=alice`, 'GET', bob)).status).toBe(403);
+    });
+
     it.each([
       ['?limit=0', 'limit'],
       ['?limit=ten', 'limit'],

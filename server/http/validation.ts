@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CALL_OUTCOMES } from './deps';
 import { invalidInput } from './errors';
 
-const Text = (max: number) => z.string().trim().min(1).max(max);
+export const Text = (max: number) => z.string().trim().min(1).max(max);
 
 export const LoginBody = z.object({ username: Text(64), password: z.string().min(1).max(256) });
 
@@ -17,7 +17,7 @@ export type StatusBody = z.output<typeof StatusBody>;
 export const WrapUpBody = z.object({ disposition: Text(64), notes: z.string().max(2000).optional() });
 
 /** An instant as ISO 8601 or epoch milliseconds; becomes epoch ms. */
-const Instant = z.string().transform((v, ctx) => {
+export const Instant = z.string().transform((v, ctx) => {
   const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
   if (!Number.isFinite(ms)) {
     ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 date-time or epoch milliseconds' });

@@ -99,6 +99,10 @@ export interface CallRecordFilter {
   outcome?: CallOutcome;
   customerId?: string;
   caller?: string;
+  /** Calls this operator handled: the call's operator, or any segment's (offered, answered, transfer, wrap-up…). */
+  handledBy?: string;
+  /** Calls first queued in any of these queues (an empty list matches nothing). */
+  queues?: string[];
   /** Newest first; default 100. */
   limit?: number;
 }

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { freeSipPort, freeTcpPort } from '../support/ports';
 import { startProcess, waitFor, type RunningProcess } from '../support/processes';
@@ -35,6 +37,8 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
       SWITCHBOARD_LOG_LEVEL: 'warn',
       // media stays on 127.0.0.1: the browser's candidates on other interfaces are dropped
       SWITCHBOARD__media__iceAllow: JSON.stringify(['127.0.0.0/8']),
+      // each server its own embedded database (the demo keeps it in ./data/records); a test restarting one passes its own
+      SWITCHBOARD_RECORDS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-records-')),
       ...env,
     },
     ...(options.detached ? { detached: true } : {}),

@@ -33,7 +33,7 @@ describe('readiness of the running server', () => {
   it('is ready, goes not-ready naming media when rtpengine dies, and ready again once it is restarted', async () => {
     const server = await startServer();
     const first = await readyz(server);
-    expect(first).toEqual({ status: 200, body: { status: 'ready', parts: { sip: 'up', media: 'up', store: 'up' } } });
+    expect(first).toEqual({ status: 200, body: { status: 'ready', parts: { sip: 'up', media: 'up', store: 'up', records: 'up' } } });
 
     const pid = rtpengineChild(server.proc.child.pid!);
     expect(pid).toBeDefined();
@@ -44,7 +44,7 @@ describe('readiness of the running server', () => {
       seen = await readyz(server);
       return seen.status === 503;
     }, '/readyz to answer 503', 10_000);
-    expect(seen!.body).toEqual({ status: 'not-ready', parts: { sip: 'up', media: 'down', store: 'up' } });
+    expect(seen!.body).toEqual({ status: 'not-ready', parts: { sip: 'up', media: 'down', store: 'up', records: 'up' } });
 
     await waitFor(async () => (await readyz(server)).status === 200, '/readyz to answer 200 again', 30_000);
     const restarted = rtpengineChild(server.proc.child.pid!);
@@ -55,14 +55,14 @@ describe('readiness of the running server', () => {
   it('with Redis: ready while Redis answers, not ready naming the store once it is gone, and still exits 0 on SIGTERM', async () => {
     redis = await startRedis();
     const server = await startServer({ SWITCHBOARD_REDIS_URL: redis.url, SWITCHBOARD_REDIS_PREFIX: `readyz-${process.pid}-${Date.now()}` });
-    expect(await readyz(server)).toEqual({ status: 200, body: { status: 'ready', parts: { sip: 'up', media: 'up', store: 'up' } } });
+    expect(await readyz(server)).toEqual({ status: 200, body: { status: 'ready', parts: { sip: 'up', media: 'up', store: 'up', records: 'up' } } });
     await redis.stop();
     let seen: { status: number; body: ReadyBody } | undefined;
     await waitFor(async () => {
       seen = await readyz(server);
       return seen.status === 503;
     }, '/readyz to answer 503', 15_000);
-    expect(seen!.body).toEqual({ status: 'not-ready', parts: { sip: 'up', media: 'up', store: 'down' } });
+    expect(seen!.body).toEqual({ status: 'not-ready', parts: { sip: 'up', media: 'up', store: 'down', records: 'up' } });
     expect(server.proc.child.exitCode).toBeNull();
     // with the store gone the server still shuts down cleanly
     server.proc.child.kill('SIGTERM');

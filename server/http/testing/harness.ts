@@ -28,6 +28,7 @@ export class MemoryCdrStore implements CdrStore {
         (filter.to === undefined || r.arrivedAt < filter.to) &&
         (filter.queue === undefined || r.queue === filter.queue) &&
         (filter.operatorId === undefined || r.operatorId === filter.operatorId) &&
+        (filter.handledBy === undefined || r.operatorId === filter.handledBy || r.segments.some((s) => s.operatorId === filter.handledBy)) &&
         (filter.outcome === undefined || r.outcome === filter.outcome))
       .sort((a, b) => b.arrivedAt - a.arrivedAt)
       .slice(0, filter.limit ?? Infinity);
@@ -52,8 +53,9 @@ export class MemoryLiveCalls implements LiveCalls {
 export const REALM = 'switchboard.test';
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
-/** alice has a password; bob only its HA1; both answer the `support` queue (no wrap-up: 5 s). */
+/** alice has a password; bob only its HA1; both answer the `support` queue (no wrap-up: 5 s). alice is an admin. */
 export const TEST_CONFIG = ConfigSchema.parse({
+  roles: { admins: ['alice'] },
   sip: { realm: REALM, ws: { address: '127.0.0.1', port: 8088 } },
   queues: [{ id: 'support', strategy: 'longest-idle', wrapUpMs: 5_000 }],
   operators: [
@@ -82,7 +84,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: HttpOptions = {}): Promise<TestServer> {
+/** `extra` adds or replaces deps (e.g. `records`). */
+export async function startTestServer(options: HttpOptions = {}, extra: Partial<HttpDeps> = {}): Promise<TestServer> {
   const clock = { now: Date.UTC(2025, 0, 15, 9, 0, 0) };
   let ids = 0;
   const store = new MemoryAcdStore();
@@ -106,6 +109,7 @@ export async function startTestServer(options: HttpOptions = {}): Promise<TestSe
     softphoneDir,
     now: () => clock.now,
     newToken: () => `token-${++tokens}`,
+    ...extra,
   };
   const http = createApp(deps, options);
   const server: Server = await new Promise((resolve) => {
