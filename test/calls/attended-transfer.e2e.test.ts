@@ -4,30 +4,15 @@
  * device, digest-authenticated), then sends REFER with Replaces naming the consultation — the
  * colleague ends up with the caller. A consultation hung up instead leaves the caller with the operator.
  */
-import { Inviter, SessionState, UserAgent, type Invitation, type Session } from 'sip.js';
+import { Inviter, SessionState, UserAgent, type Invitation } from 'sip.js';
 import { RtpEndpoint } from '../../media/testing/rtp-endpoint';
 import { assertSippPassed, runSipp, type SippRun } from '../support/sipp';
 import { stopAll, waitFor } from '../support/processes';
-import { startCallStack, startOperator, WEBRTC_OFFER } from './call-stack';
+import { refer, startCallStack, startOperator, WEBRTC_OFFER } from './call-stack';
 
 type Stack = Awaited<ReturnType<typeof startCallStack>>;
 type Operator = Awaited<ReturnType<typeof startOperator>>;
 
-/** Sends REFER naming `target` (a URI, or a session for Replaces); resolves with the NOTIFY statuses once a final one came. */
-function refer(inv: Invitation, target: Session): Promise<number[]> {
-  const statuses: number[] = [];
-  return new Promise((resolve, reject) => {
-    inv.refer(target, {
-      onNotify: (n) => {
-        void n.accept();
-        const status = Number(/^SIP\/2\.0 (\d{3})/m.exec(n.request.body)?.[1] ?? 0);
-        statuses.push(status);
-        if (status >= 200) resolve(statuses);
-      },
-      requestDelegate: { onReject: (r) => reject(new Error(`REFER ${r.message.statusCode}`)) },
-    }).catch(reject);
-  });
-}
 
 function hold(inv: Invitation, op: Operator): Promise<number> {
   op.offer.sdp = WEBRTC_OFFER.replace('a=sendrecv', 'a=sendonly');

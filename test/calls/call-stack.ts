@@ -1,5 +1,5 @@
 import { WebSocket } from 'ws';
-import { UserAgent, Registerer, type Invitation } from 'sip.js';
+import { UserAgent, Registerer, type Invitation, type Session } from 'sip.js';
 import { loadConfig } from '../../config';
 import pino from 'pino';
 import { createSwitchboard } from '../../server/switchboard';
@@ -87,4 +87,25 @@ export async function startOperator(id: string, wsPort: number, o: { answerAfter
     await ua.stop();
   };
   return { ua, invitations, answers, offer, stop };
+}
+
+/**
+ * Sends REFER from an operator's session: to `target` (a user part, e.g. `bob` or `queue-sales`) or,
+ * for an attended transfer, naming another session (Refer-To with Replaces). Resolves with the
+ * sipfrag statuses of the NOTIFYs once a final one came.
+ */
+export function refer(inv: Invitation, target: string | Session): Promise<number[]> {
+  const statuses: number[] = [];
+  const to = typeof target === 'string' ? UserAgent.makeURI(`sip:${target}@switchboard.local`)! : target;
+  return new Promise((resolve, reject) => {
+    inv.refer(to, {
+      onNotify: (n) => {
+        void n.accept();
+        const status = Number(/^SIP\/2\.0 (\d{3})/m.exec(n.request.body)?.[1] ?? 0);
+        statuses.push(status);
+        if (status >= 200) resolve(statuses);
+      },
+      requestDelegate: { onReject: (r) => reject(new Error(`REFER ${r.message.statusCode}`)) },
+    }).catch(reject);
+  });
 }

@@ -5,11 +5,11 @@
  * that cannot be delivered answered with an error, REFER to an unknown target (NOTIFY 404, the call
  * stays) and a blind transfer by REFER to another operator.
  */
-import { UserAgent, type Invitation } from 'sip.js';
+import type { Invitation } from 'sip.js';
 import { RtpEndpoint } from '../../media/testing/rtp-endpoint';
 import { assertSippPassed, runSipp, type SippRun } from '../support/sipp';
 import { stopAll, waitFor } from '../support/processes';
-import { startCallStack, startOperator, WEBRTC_OFFER } from './call-stack';
+import { refer, startCallStack, startOperator, WEBRTC_OFFER } from './call-stack';
 
 type Stack = Awaited<ReturnType<typeof startCallStack>>;
 type Operator = Awaited<ReturnType<typeof startOperator>>;
@@ -26,21 +26,6 @@ function reInvite(inv: Invitation): Promise<{ status: number; direction?: string
   });
 }
 
-/** Sends REFER to `user`; resolves with the sipfrag statuses of the NOTIFYs, once a final one came. */
-function refer(inv: Invitation, user: string): Promise<number[]> {
-  const statuses: number[] = [];
-  return new Promise((resolve, reject) => {
-    inv.refer(UserAgent.makeURI(`sip:${user}@switchboard.local`)!, {
-      onNotify: (n) => {
-        void n.accept();
-        const status = Number(/^SIP\/2\.0 (\d{3})/m.exec(n.request.body)?.[1] ?? 0);
-        statuses.push(status);
-        if (status >= 200) resolve(statuses);
-      },
-      requestDelegate: { onReject: (r) => reject(new Error(`REFER ${r.message.statusCode}`)) },
-    }).catch(reject);
-  });
-}
 
 describe('in-call control from SIP phones (sip.js operators, SIPp trunk, real rtpengine)', () => {
   let stack: Stack;
