@@ -270,7 +270,7 @@ export class CallController {
     const { view } = this.o;
     if (to === 'ringing') {
       view.showMessage('');
-      this.o.customers?.show(this.info?.caller ?? '');
+      this.o.customers?.show(this.info?.caller ?? '', this.info?.callId);
       this.startAlerts();
     }
     if (from === 'ringing') this.stopAlerts();

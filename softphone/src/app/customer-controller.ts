@@ -4,7 +4,8 @@ import type { CustomerView } from '../ui/customer-view';
 
 /** What the call controller tells about the caller: a call rang (with its number), or it is over. */
 export interface CallerCard {
-  show(phone: string): void;
+  /** `callId`: the ringing call, left out of the card's last calls (it is recorded as it progresses). */
+  show(phone: string, callId?: string): void;
   clear(): void;
 }
 
@@ -15,6 +16,7 @@ export interface CallerCard {
  */
 export class CustomerController implements CallerCard {
   private phone: string | undefined;
+  private callId: string | undefined;
   private card: CustomerCard | undefined;
   private generation = 0;
   private saving = false;
@@ -24,9 +26,10 @@ export class CustomerController implements CallerCard {
     view.hide();
   }
 
-  show(phone: string): void {
+  show(phone: string, callId?: string): void {
     const generation = ++this.generation;
     this.phone = phone || undefined;
+    this.callId = callId;
     this.card = undefined;
     if (!phone) {
       this.view.showNoNumber();
@@ -63,8 +66,9 @@ export class CustomerController implements CallerCard {
 
   private async load(phone: string, generation: number): Promise<void> {
     try {
-      const card = await this.api.customerCard(phone);
+      const found = await this.api.customerCard(phone);
       if (generation !== this.generation) return;
+      const card = { ...found, lastCalls: found.lastCalls.filter((c) => c.callId !== this.callId) };
       this.card = card;
       this.view.showCard(card);
     } catch (error) {
