@@ -36,6 +36,8 @@ describe('screen-pop: the customer card on a ringing call', () => {
   let server: ServerProcess | undefined;
   let browser: Browser | undefined;
   let dir: string | undefined;
+  let page: Page;
+  let token: string;
   const media: RtpEndpoint[] = [];
   const calls: SippRun[] = [];
   afterAll(async () => {
@@ -47,12 +49,12 @@ describe('screen-pop: the customer card on a ringing call', () => {
   });
 
   /** SIPp calls number 100 from CALLER; its RTP endpoint answers the relay once music on hold arrives. */
-  async function callIn(): Promise<SippRun> {
+  async function callIn(caller = CALLER): Promise<SippRun> {
     const rtp = await RtpEndpoint.open({ codec: 'PCMU' });
     media.push(rtp);
     const sipp = await runSipp({
       scenario: 'uac-trunk-media', remote: `127.0.0.1:${server!.sipPort}`, service: '100',
-      keys: { rtp_port: rtp.port, caller: CALLER }, recvTimeoutMs: 90_000, hardTimeoutMs: 120_000,
+      keys: { rtp_port: rtp.port, caller }, recvTimeoutMs: 90_000, hardTimeoutMs: 120_000,
     });
     calls.push(sipp);
     await waitFor(() => rtp.receivedFrom().size > 0, 'music on hold at the trunk', LONG);
@@ -63,14 +65,18 @@ describe('screen-pop: the customer card on a ringing call', () => {
   }
 
   /** Answers on the page, hangs up, and finishes wrap-up with the first disposition and `notes`. */
-  async function answerHangUpWrapUp(page: Page, sipp: SippRun, notes: string): Promise<void> {
+  async function answerHangUpWrapUp(sipp: SippRun, notes: string, name = 'Ada Lovelace'): Promise<void> {
     await page.getByTestId('answer').click();
     await page.getByTestId('hangup').waitFor({ timeout: LONG });
     await page.getByTestId('hangup').click();
     assertSippPassed(await sipp.done(), 1);
+    await wrapUp(notes, name);
+  }
+
+  /** Wrap-up with the card still beside it: the first disposition and `notes`; then available again. */
+  async function wrapUp(notes: string, name: string): Promise<void> {
     await page.getByTestId('wrapup-submit').waitFor({ timeout: LONG });
-    // the card stays beside the wrap-up form
-    await page.getByTestId('customer-name').filter({ hasText: 'Ada Lovelace' }).waitFor({ timeout: LONG });
+    await page.getByTestId('customer-name').filter({ hasText: name }).waitFor({ timeout: LONG });
     await page.getByTestId('wrapup-disposition').selectOption({ index: 1 });
     await page.getByTestId('wrapup-notes').fill(notes);
     await page.getByTestId('wrapup-submit').click();
@@ -88,13 +94,13 @@ describe('screen-pop: the customer card on a ringing call', () => {
     [server, browser] = await Promise.all([startServer({ SWITCHBOARD_CONFIG: config }), launchTestBrowser({ fakeAudioFile: mic })]);
 
     // an operator may create customers (as during a call); no admin role needed
-    const token = await server.login('alice', 'alice-demo');
+    token = await server.login('alice', 'alice-demo');
     const created = await api<{ id: string }>(server, token, 'POST', '/api/customers', {
       name: 'Ada Lovelace', company: 'Analytical Engines Ltd', phones: [CALLER], tags: ['vip', 'billing'], notes: 'Prefers <b>mornings</b>',
     });
     expect(created.status).toBe(201);
 
-    const page = await (await browser.newContext({ viewport: { width: 1100, height: 1000 } })).newPage();
+    page = await (await browser.newContext({ viewport: { width: 1100, height: 1000 } })).newPage();
     await page.goto(server.url);
     await page.getByTestId('login-username').fill('alice');
     await page.getByTestId('login-password').fill('alice-demo');
@@ -118,7 +124,7 @@ describe('screen-pop: the customer card on a ringing call', () => {
     await page.getByTestId('customer-no-calls').waitFor();
 
     // (2) answer, hang up, a note in wrap-up; the record store has it before the next call
-    await answerHangUpWrapUp(page, first, NOTE);
+    await answerHangUpWrapUp(first, NOTE);
     const lookup = `/api/customers/lookup?phone=${encodeURIComponent(CALLER)}`;
     await waitFor(async () => (await api<CardJson>(server!, token, 'GET', lookup)).body.lastCalls.some((c) => c.notes === NOTE), 'the wrap-up note in the records', LONG);
 
@@ -141,8 +147,28 @@ describe('screen-pop: the customer card on a ringing call', () => {
     expect(card.body.customer).toMatchObject({ id: created.body.id, company: 'Babbage & Lovelace' });
     await page.getByTestId('hangup').click();
     assertSippPassed(await second.done(), 1);
-    await page.getByTestId('wrapup-disposition').selectOption({ index: 1 });
-    await page.getByTestId('wrapup-submit').click();
-    await page.getByTestId('operator-state').filter({ hasText: /^available$/ }).waitFor({ timeout: LONG });
+    await wrapUp('', 'Ada Lovelace');
   }, 240_000);
+
+  it('offers a new caller\'s form during the call and creates the customer from it', async () => {
+    const stranger = '+4930555888';
+    const call = await callIn(stranger);
+    await page.getByTestId('incoming-call').waitFor({ timeout: LONG });
+    await page.getByTestId('customer-new').filter({ hasText: 'New caller' }).waitFor({ timeout: LONG });
+    expect(await page.getByTestId('customer-name').isVisible()).toBe(false);
+    await page.getByTestId('answer').click();
+    await page.getByTestId('hangup').waitFor({ timeout: LONG });
+    await page.getByTestId('customer-name-input').fill('Grace Hopper');
+    await page.getByTestId('customer-company-input').fill('Navy');
+    await page.getByTestId('customer-notes-input').fill('Asked about COBOL');
+    await page.getByTestId('customer-save').click();
+    await page.getByTestId('customer-name').filter({ hasText: /^Grace Hopper$/ }).waitFor({ timeout: LONG });
+    expect(await page.getByTestId('customer-new').isVisible()).toBe(false);
+    expect(await page.getByTestId('customer-notes').textContent()).toBe('Asked about COBOL');
+    const card = await api<CardJson>(server!, token, 'GET', `/api/customers/lookup?phone=${encodeURIComponent(stranger)}`);
+    expect(card.body.customer).toMatchObject({ name: 'Grace Hopper', company: 'Navy', phones: [stranger] });
+    await page.getByTestId('hangup').click();
+    assertSippPassed(await call.done(), 1);
+    await wrapUp('', 'Grace Hopper');
+  }, 120_000);
 });
