@@ -26,9 +26,15 @@ export function registerCustomerRoutes(app: Express, ctx: AppContext, records: R
   app.get('/api/customers/lookup', auth, async (req, res) => {
     const { phone } = parse(PhoneQuery, req.query, 'query');
     const customer = await store.findCustomerByPhone(phone);
-    const calls = customer
-      ? await store.queryCalls({ customerId: customer.id, limit: CARD_CALLS })
-      : await store.queryCalls({ caller: phone, limit: CARD_CALLS });
+    // calls are not linked to a customer when they are recorded: a known customer's card also
+    // lists the calls from the number asked for and from each of the customer's numbers
+    const callers = [...new Set([phone, ...(customer?.phones ?? [])])];
+    const found = await Promise.all([
+      ...(customer ? [store.queryCalls({ customerId: customer.id, limit: CARD_CALLS })] : []),
+      ...callers.map((caller) => store.queryCalls({ caller, limit: CARD_CALLS })),
+    ]);
+    const byId = new Map(found.flat().map((r) => [r.callId, r]));
+    const calls = [...byId.values()].sort((a, b) => b.arrivedAt - a.arrivedAt || (a.callId < b.callId ? 1 : -1)).slice(0, CARD_CALLS);
     res.json({ customer: customer ? customerJson(customer) : null, lastCalls: calls.map(cardCallJson) });
   });
 

@@ -1,6 +1,6 @@
 import {
-  ApiError, parseLoginResult, parseOperatorInfo, parseStateResponse, parseTransferTargets,
-  type LoginResult, type TransferTargets, type OperatorInfo, type OperatorState, type StatusRequest, type WrapUpRequest,
+  ApiError, parseCustomer, parseCustomerCard, parseLoginResult, parseOperatorInfo, parseStateResponse, parseTransferTargets,
+  type Customer, type CustomerCard, type CustomerFields, type LoginResult, type TransferTargets, type OperatorInfo, type OperatorState, type StatusRequest, type WrapUpRequest,
 } from './contract';
 
 export interface ApiClientOptions {
@@ -52,6 +52,20 @@ export class ApiClient {
 
   async transferTargets(): Promise<TransferTargets> {
     return parseTransferTargets(await this.request('GET', '/api/transfer-targets'));
+  }
+
+  /** The screen-pop card of the caller `phone` (as the call shows it). */
+  async customerCard(phone: string): Promise<CustomerCard> {
+    return parseCustomerCard(await this.request('GET', `/api/customers/lookup?phone=${encodeURIComponent(phone)}`));
+  }
+
+  /** A new customer owning `phone`. */
+  async createCustomer(phone: string, fields: CustomerFields): Promise<Customer> {
+    return parseCustomer(await this.request('POST', '/api/customers', { ...fields, phones: [phone] }));
+  }
+
+  async updateCustomer(id: string, fields: CustomerFields): Promise<Customer> {
+    return parseCustomer(await this.request('PATCH', `/api/customers/${encodeURIComponent(id)}`, fields));
   }
 
   /** The Server-Sent Events URL; EventSource cannot send headers, so the token rides in the query. */

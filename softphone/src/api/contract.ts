@@ -150,3 +150,64 @@ export function parseTransferTargets(v: unknown): TransferTargets {
     }),
   };
 }
+
+/** A customer as the card shows it (`GET /api/customers/lookup`, `POST/PATCH /api/customers`). */
+export interface Customer {
+  id: string;
+  phones: string[];
+  name: string;
+  company: string;
+  notes: string;
+  tags: string[];
+}
+
+/** A past call on a customer card. */
+export interface CardCall {
+  callId: string;
+  /** ISO 8601. */
+  arrivedAt: string;
+  queue: string;
+  operatorId: string;
+  outcome: string;
+  disposition: string;
+  notes: string;
+}
+
+/** The screen-pop: the customer owning a number (null for a new caller) and their last calls. */
+export interface CustomerCard {
+  customer: Customer | null;
+  lastCalls: CardCall[];
+}
+
+/** What the operator types into the customer form. */
+export interface CustomerFields {
+  name: string;
+  company: string;
+  notes: string;
+}
+
+const text = (o: Obj, key: string): string => (typeof o[key] === 'string' ? o[key] : '');
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+export function parseCustomer(v: unknown): Customer {
+  const o = obj(v, 'customer');
+  return {
+    id: str(o, 'id', 'customer'), phones: strings(o.phones), name: text(o, 'name'), company: text(o, 'company'),
+    notes: text(o, 'notes'), tags: strings(o.tags),
+  };
+}
+
+export function parseCustomerCard(v: unknown): CustomerCard {
+  const o = obj(v, 'customer card');
+  if (!Array.isArray(o.lastCalls)) bad('customer card.lastCalls is not a list');
+  return {
+    customer: o.customer === null || o.customer === undefined ? null : parseCustomer(o.customer),
+    lastCalls: o.lastCalls.map((x) => {
+      const c = obj(x, 'call');
+      return {
+        callId: str(c, 'callId', 'call'), arrivedAt: text(c, 'arrivedAt'), queue: text(c, 'queue'), operatorId: text(c, 'operatorId'),
+        outcome: text(c, 'outcome'), disposition: text(c, 'disposition'), notes: text(c, 'notes'),
+      };
+    }),
+  };
+}

@@ -5,6 +5,7 @@ import type { CallInfo } from '../sip/call-info';
 import type { CallEndReason, DtmfTone, SipCall } from '../sip/sip-call';
 import type { SoftphoneView } from '../ui/softphone-view';
 import { CallMachine, type CallState } from './call-machine';
+import type { CallerCard } from './customer-controller';
 import type { Notifier } from './notifier';
 
 export interface CallControllerOptions {
@@ -16,6 +17,8 @@ export interface CallControllerOptions {
   ringer: AudioOutput;
   sounds: () => SoundPlayer | undefined;
   notifier: Notifier;
+  /** The customer card (screen-pop): shown while a call rings, kept through the call and wrap-up. */
+  customers?: CallerCard;
   /** The server's answer to a wrap-up. */
   onOperatorState(state: OperatorState): void;
   now?: () => number;
@@ -240,6 +243,7 @@ export class CallController {
     const call = this.call;
     this.stopAlerts();
     this.stopTicker();
+    this.o.customers?.clear();
     this.call = undefined;
     if (call && !call.isEnded) await (this.machine.state === 'ringing' ? call.decline() : call.hangup()).catch(() => undefined);
     this.o.speaker.stop();
@@ -266,6 +270,7 @@ export class CallController {
     const { view } = this.o;
     if (to === 'ringing') {
       view.showMessage('');
+      this.o.customers?.show(this.info?.caller ?? '', this.info?.callId);
       this.startAlerts();
     }
     if (from === 'ringing') this.stopAlerts();
@@ -295,6 +300,7 @@ export class CallController {
       this.callerDigits = '';
       this.stopTicker();
       view.wrapUp.close();
+      this.o.customers?.clear();
     }
     this.render();
     if (to === 'idle') view.keepFocus();

@@ -8,6 +8,7 @@ import { MicLevelMeter } from '../devices/level-meter';
 import { SipPhone } from '../sip/sip-phone';
 import type { SoftphoneView } from '../ui/softphone-view';
 import { CallController } from './call-controller';
+import { CustomerController } from './customer-controller';
 import { Notifier } from './notifier';
 
 export interface SoftphoneAppOptions {
@@ -105,6 +106,7 @@ export class SoftphoneApp {
       calls: new CallController({
         view, api, speaker: this.speaker, ringer: this.ringer, notifier: this.notifier,
         sounds: () => sounds,
+        customers: new CustomerController(view.customer, api),
         onOperatorState: (s) => this.operatorState(s),
       }),
     };

@@ -1,4 +1,5 @@
 import { CallView } from './call-view';
+import { CustomerView } from './customer-view';
 import { DevicesView } from './devices-view';
 import { byId } from './dom';
 import { LoginView } from './login-view';
@@ -17,6 +18,7 @@ export class SoftphoneView {
   readonly status: StatusView;
   readonly call: CallView;
   readonly wrapUp: WrapUpView;
+  readonly customer: CustomerView;
   readonly devices: DevicesView;
   private readonly doc: Document;
   private readonly workspace: HTMLElement;
@@ -32,6 +34,7 @@ export class SoftphoneView {
     this.status = new StatusView(doc);
     this.call = new CallView(doc);
     this.wrapUp = new WrapUpView(doc);
+    this.customer = new CustomerView(doc);
     this.devices = new DevicesView(doc);
     this.workspace = byId(doc, 'workspace', HTMLElement);
     this.operatorName = byId(doc, 'operator-name', HTMLElement);
