@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchTestBrowser } from '../../media/testing/browser';
 import { RtpEndpoint } from '../../media/testing/rtp-endpoint';
 import { detectTone } from '../../media/testing/goertzel';
@@ -18,36 +18,9 @@ import { stopAll, waitFor } from '../support/processes';
 import { createClient } from 'redis';
 import { startRedis, type TestRedis } from '../support/redis-server';
 import { startServer, type ServerProcess } from './server-process';
+import { pageHears } from './page-audio';
 
 const SCREENSHOT = path.join(__dirname, '../../docs/softphone-call.png');
-
-/** Level of `frequency` in what the page plays from the call (Web Audio on the call's audio elements). */
-async function browserHears(page: Page, frequency: number): Promise<{ detected: boolean; peakHz: number; levelDb: number }> {
-  return page.evaluate(async (f) => {
-    const streams = [...document.querySelectorAll('audio, video')]
-      .map((e) => (e as HTMLMediaElement).srcObject)
-      .filter((s): s is MediaStream => s instanceof MediaStream && s.getAudioTracks().some((t) => t.readyState === 'live'));
-    if (streams.length === 0) return { detected: false, peakHz: 0, levelDb: -Infinity };
-    const ctx = new AudioContext();
-    const analyser = ctx.createAnalyser();
-    analyser.fftSize = 4096;
-    for (const s of streams) ctx.createMediaStreamSource(s).connect(analyser);
-    const bins = new Float32Array(analyser.frequencyBinCount);
-    const hzPerBin = ctx.sampleRate / analyser.fftSize;
-    let last = { detected: false, peakHz: 0, levelDb: -Infinity };
-    for (let i = 0; i < 80; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      analyser.getFloatFrequencyData(bins);
-      let peak = 2;
-      for (let b = 2; b < bins.length; b++) if (bins[b]! > bins[peak]!) peak = b;
-      const levelDb = bins[Math.round(f / hzPerBin)]!;
-      last = { peakHz: peak * hzPerBin, levelDb, detected: Math.abs(peak * hzPerBin - f) <= 3 * hzPerBin && levelDb > -60 };
-      if (last.detected) break;
-    }
-    await ctx.close();
-    return last;
-  }, frequency);
-}
 
 describe.each(['memory', 'redis'])('first real call: trunk → queue → operator in the browser (%s store)', (store) => {
   let server: ServerProcess | undefined;
@@ -100,7 +73,7 @@ describe.each(['memory', 'redis'])('first real call: trunk → queue → operato
     trunkMedia.clearReceived();
     const fromBrowser = await trunkMedia.waitForSamples(8000 * 2, 15_000);
     const atTrunk = detectTone(fromBrowser.subarray(8000), 8000, 440);
-    const heard = await browserHears(page, 1000);
+    const heard = await pageHears(page, 1000, 80);
     expect(atTrunk).toMatchObject({ detected: true });
     expect(heard).toMatchObject({ detected: true });
 

@@ -17,6 +17,7 @@ import { decodeWav, sineWav } from '../../media/testing/wav';
 import { runSipp, type SippRun } from '../support/sipp';
 import { stopAll, waitFor } from '../support/processes';
 import { startServer, type ServerProcess } from './server-process';
+export { pageHears } from './page-audio';
 
 export const CALLER = '4930555';
 export const TONES = { alice: 440, bob: 660, caller: 1000 } as const;
@@ -197,34 +198,6 @@ export async function trunkMusic(media: RtpEndpoint, music: Int16Array, timeoutM
     if (last.fraction >= 0.5) return last;
   }
   return last;
-}
-
-/** Level of `frequency` in what the page plays from the call (Web Audio on the call's audio elements). */
-export async function pageHears(page: Page, frequency: number): Promise<{ detected: boolean; peakHz: number; levelDb: number }> {
-  return page.evaluate(async (f) => {
-    const streams = [...document.querySelectorAll('audio, video')]
-      .map((e) => (e as HTMLMediaElement).srcObject)
-      .filter((s): s is MediaStream => s instanceof MediaStream && s.getAudioTracks().some((t) => t.readyState === 'live'));
-    if (streams.length === 0) return { detected: false, peakHz: 0, levelDb: -Infinity };
-    const ctx = new AudioContext();
-    const analyser = ctx.createAnalyser();
-    analyser.fftSize = 4096;
-    for (const s of streams) ctx.createMediaStreamSource(s).connect(analyser);
-    const bins = new Float32Array(analyser.frequencyBinCount);
-    const hzPerBin = ctx.sampleRate / analyser.fftSize;
-    let last = { detected: false, peakHz: 0, levelDb: -Infinity };
-    for (let i = 0; i < 200; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      analyser.getFloatFrequencyData(bins);
-      let peak = 2;
-      for (let b = 2; b < bins.length; b++) if (bins[b]! > bins[peak]!) peak = b;
-      const levelDb = bins[Math.round(f / hzPerBin)]!;
-      last = { peakHz: peak * hzPerBin, levelDb, detected: Math.abs(peak * hzPerBin - f) <= 3 * hzPerBin && levelDb > -60 };
-      if (last.detected) break;
-    }
-    await ctx.close();
-    return last;
-  }, frequency);
 }
 
 /** Opens the transfer form on the page and picks `target` (an operator's SIP user or `queue-ID`). */
