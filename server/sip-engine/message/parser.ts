@@ -4,6 +4,7 @@ import { parseNameAddr } from './name-addr';
 import { parseUri } from './uri';
 import { parseVia } from './via';
 import { SipSyntaxError } from './errors';
+import { splitOutsideQuotes } from './split';
 
 /** Largest message the engine accepts on any transport (bytes). */
 export const MAX_MESSAGE_SIZE = 64 * 1024;
@@ -205,7 +206,7 @@ function count(msg: AnySipMessage, key: string): number {
 function checkVias(msg: AnySipMessage): string | undefined {
   for (const [k, v] of msg.headers) {
     if (k !== 'via') continue;
-    const values = splitRaw(v);
+    const values = splitOutsideQuotes(v, 0x2c);
     for (const value of values) {
       if (!value.trim()) return `empty value in Via: ${printable(v)}`;
       if (/;\s*(;|$)/.test(value)) return `empty parameter in Via: ${printable(v)}`;
@@ -219,25 +220,6 @@ function checkVias(msg: AnySipMessage): string | undefined {
   return undefined;
 }
 
-/** Splits at top-level commas keeping empty elements (splitList drops them). */
-function splitRaw(value: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  let inQuote = false;
-  for (let i = 0; i < value.length; i++) {
-    const ch = value.charCodeAt(i);
-    if (inQuote) {
-      if (ch === 0x5c) i++;
-      else if (ch === 0x22) inQuote = false;
-    } else if (ch === 0x22) inQuote = true;
-    else if (ch === 0x2c) {
-      out.push(value.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(value.slice(start));
-  return out;
-}
 
 /** A request can be answered when its Via, From, To, Call-ID and CSeq are present and Via and CSeq parse. */
 function canAnswer(msg: SipRequest): boolean {

@@ -25,6 +25,11 @@ export function splitList(value: string): string[] {
 /** Splits `a;b=1;c="x;y"` at top-level semicolons. */
 export function splitParams(value: string): string[] {
   if (value.indexOf('"') === -1) return value.split(';');
+  return splitOutsideQuotes(value, 0x3b);
+}
+
+/** Splits at every `separator` (a char code) outside quoted strings, keeping empty elements. */
+export function splitOutsideQuotes(value: string, separator: number): string[] {
   const out: string[] = [];
   let start = 0;
   let inQuote = false;
@@ -34,7 +39,7 @@ export function splitParams(value: string): string[] {
       if (ch === 0x5c) i++;
       else if (ch === 0x22) inQuote = false;
     } else if (ch === 0x22) inQuote = true;
-    else if (ch === 0x3b) {
+    else if (ch === separator) {
       out.push(value.slice(start, i));
       start = i + 1;
     }
