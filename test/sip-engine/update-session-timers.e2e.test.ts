@@ -113,9 +113,13 @@ describe('session timers (RFC 4028)', () => {
     const uas = await runSipp({ scenario: engineScenario('uas-session-refresh'), transport: 'u1', calls: 1, keys: { se: 2 } });
     await uas.ready();
     const dlg = await fx.srf.createUAC(`sip:service@127.0.0.1:${uas.port}`, { localSdp: SDP(), headers: { Supported: 'timer' } });
-    const invitesSent = async () => ((await fx.stats()) as unknown as SipEngineStats).messages.out['request:INVITE'] ?? 0;
-    // the callee checks that the refresh (about 1 s in) comes before our BYE, with refresher=uac and our SDP
-    await waitFor(async () => (await invitesSent()) >= 2, 'the refreshing re-INVITE', 5000);
+    const messages = async () => ((await fx.stats()) as unknown as SipEngineStats).messages;
+    // the callee checks that the refresh (about 1 s in) comes before our BYE, with refresher=uac and our SDP;
+    // the BYE waits for the refresh's 200 (acknowledged by the engine as it arrives): the callee wants that ACK first
+    await waitFor(async () => {
+      const m = await messages();
+      return (m.out['request:INVITE'] ?? 0) >= 2 && (m.in['response:200'] ?? 0) >= 2;
+    }, 'the refreshing re-INVITE to be answered', 5000);
     dlg.destroy();
     assertSippPassed(await uas.done(), 1);
   });
