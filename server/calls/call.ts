@@ -7,7 +7,7 @@
  * releases the routing state and writes the outcome.
  */
 import { isMediaError } from '../../media';
-import { ID_PATTERN, isAppError, type Acd, type OfferEvent } from '../routing';
+import { ID_PATTERN, isAppError, type Acd, type EnqueueResult, type OfferEvent } from '../routing';
 import type { CallOutcome } from '../records/model';
 import { CallMedia, type MediaPort } from './call-media';
 import { nextPhase, type CallPhase } from './call-state';
@@ -100,6 +100,8 @@ export class Call {
   /** The current queue visit in the routing core. */
   private visit: { id: string; queue: string; segment: number } | undefined;
   private visits = 0;
+  /** Operator legs joined to the caller's media session so far (each gets a tag of its own). */
+  private legs = 0;
   /** Resolves once the visit being enqueued is known (offers for it wait for this). */
   private visitReady: Promise<unknown> = Promise.resolve();
   private talking: Talking | undefined;
@@ -192,16 +194,12 @@ export class Call {
    * core answers, so an offer it makes at once finds it.
    */
   private async enqueue(queueId: string, forTransfer = false): Promise<{ id: string; offered: boolean }> {
-    this.visits += 1;
-    const id = this.visitId(this.visits);
-    this.deps.route(id, this);
+    const id = this.newVisit();
     const previous = this.visit;
     if (forTransfer) this.transfer!.visitId = id;
     else this.visit = { id, queue: queueId, segment: this.record.begin('queued', this.deps.now(), { queue: queueId }) };
-    const enqueued = this.deps.acd.enqueue({ id, queueId, arrivedAt: this.arrivedAt });
-    this.visitReady = enqueued.catch(() => undefined);
     try {
-      const result = await enqueued;
+      const result = await this.enqueueVisit(id, queueId);
       if (!forTransfer) {
         this.record.end(previous?.segment, this.deps.now());
         this.visit!.queue = result.queueId;
@@ -217,6 +215,30 @@ export class Call {
       }
       throw err;
     }
+  }
+
+  /** A tag of its own in the caller's media session for an operator's leg. */
+  private newLegTag(operatorId: string): string {
+    this.legs += 1;
+    return `op-${operatorId}-${this.legs}`;
+  }
+
+  /** A fresh routing id for the call's next visit, already routed to this call. */
+  private newVisit(): string {
+    this.visits += 1;
+    const id = this.visitId(this.visits);
+    this.deps.route(id, this);
+    return id;
+  }
+
+  /**
+   * Enqueues visit `id`, keeping the call's arrival. Offers for it (`offer()`) wait until the routing
+   * core has answered; a refusal is handled by the caller, which awaits the returned promise.
+   */
+  private enqueueVisit(id: string, queueId: string): Promise<EnqueueResult> {
+    const enqueued = this.deps.acd.enqueue({ id, queueId, arrivedAt: this.arrivedAt });
+    this.visitReady = enqueued.then(() => undefined, () => undefined); // only a gate: the outcome goes to the caller
+    return enqueued;
   }
 
   /** The routing core offers a queue visit of this call to operators: ring their devices. */
@@ -253,7 +275,7 @@ export class Call {
         onRinging: (operatorId) => void acd.onRinging(ref(operatorId)).catch((err) => this.log.warn({ err, operatorId }, 'routing ringing report failed')),
       });
       if (!stillWanted()) throw Object.assign(new Error('the call moved on while the operator answered'), { reason: 'canceled', status: 487 });
-      const legTag = `op-${answered.operatorId}-${this.visits}`;
+      const legTag = this.newLegTag(answered.operatorId);
       const offer = this.deps.browserOffer ? this.deps.browserOffer(answered.offer) : answered.offer;
       const answerSdp = await this.media.connect(legTag, offer);
       const leg = await answered.connect(answerSdp);
@@ -537,9 +559,7 @@ export class Call {
       return;
     }
     const { acd, now } = this.deps;
-    this.visits += 1;
-    const visitId = this.visitId(this.visits);
-    this.deps.route(visitId, this);
+    const visitId = this.newVisit();
     const c = new Consultation(opCall, target.id, visitId, {
       acd, media: this.deps.media, dialer: this.deps.dialer, now, log: this.log,
       unroute: (id) => this.deps.route(id, undefined),
@@ -552,10 +572,8 @@ export class Call {
       if (this.consultation === consultation) this.consultation = undefined;
       this.save();
     };
-    const enqueued = acd.enqueue({ id: visitId, queueId: directQueueId(target.id), arrivedAt: this.arrivedAt });
-    this.visitReady = enqueued.catch(() => undefined);
     try {
-      const result = await enqueued;
+      const result = await this.enqueueVisit(visitId, directQueueId(target.id));
       if (!result.offers.some((o) => o.callId === visitId)) {
         opCall.leg.refuse('busy'); // the colleague is not free
         await c.end('busy');
@@ -584,8 +602,7 @@ export class Call {
     }
     this.consultation = undefined;
     this.record.end(consultation.segment, now(), 'completed');
-    this.visits += 1; // a fresh tag in the caller's media session for the colleague's leg
-    const legTag = `op-${handed.operatorId}-${this.visits}`;
+    const legTag = this.newLegTag(handed.operatorId);
     try {
       await handed.leg.renegotiate((offer) => this.media.connect(legTag, this.deps.browserOffer ? this.deps.browserOffer(offer) : offer));
     } catch (err) {
