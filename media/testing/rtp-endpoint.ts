@@ -148,7 +148,7 @@ export class RtpEndpoint {
       }
     };
     const done = this.dtmfQueue.then(run);
-    this.dtmfQueue = done.catch(() => undefined);
+    this.dtmfQueue = done.then(() => undefined, () => undefined); // only orders the sends: `done` carries the outcome to the caller
     return done;
   }
 
