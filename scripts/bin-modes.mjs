@@ -1,6 +1,7 @@
-// Makes every `bin` of package.json executable after the build (tsc writes files 0644), so that
-// `./dist/server/cli/switchboard.js` and an installed `switchboard` command run directly.
-import { chmodSync, readFileSync, statSync } from 'node:fs';
+// Runs after the build: makes every `bin` of package.json executable (tsc writes files 0644), so that
+// `./dist/server/cli/switchboard.js` and an installed `switchboard` command run directly, and stamps
+// the build's time in dist/.build-stamp (`npm start` rebuilds only when a source is newer).
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -10,3 +11,4 @@ for (const file of Object.values(bin ?? {})) {
   const path = join(root, file);
   chmodSync(path, statSync(path).mode | 0o111);
 }
+writeFileSync(join(root, 'dist/.build-stamp'), `${new Date().toISOString()}\n`);

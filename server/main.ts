@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) return void log.info({ signal }, 'already draining');
     stopping = true;
     log.info({ signal, calls: sb.center.size, drainTimeoutMs: config.ops.drainTimeoutMs }, 'draining');
     await sb.drain(config.ops.drainTimeoutMs);
@@ -51,8 +51,9 @@ async function main(): Promise<void> {
     await sb.stop();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // a repeated signal (Ctrl-C reaches both `npm start` and the server) must not cut the drain short
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 void main();

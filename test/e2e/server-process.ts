@@ -20,14 +20,22 @@ export interface StartServerOptions {
   detached?: boolean;
 }
 
-/** Starts Switchboard as users run it (`node dist/server/main.js`, demo config) on free ports. */
-export async function startServer(env: Record<string, string> = {}, options: StartServerOptions = {}): Promise<ServerProcess> {
+export interface ServerEnv {
+  env: NodeJS.ProcessEnv;
+  sipPort: number;
+  wsPort: number;
+  httpPort: number;
+}
+
+/** The environment that moves every port of the demo configuration to a free one (and gives it a database of its own). */
+export async function serverEnv(env: Record<string, string> = {}): Promise<ServerEnv> {
   const sipPort = await freeSipPort();
   // ports given in env win (a test restarting a server on the same ports)
   const wsPort = env.SWITCHBOARD_SIP_WS_PORT ? Number(env.SWITCHBOARD_SIP_WS_PORT) : await freeSipPort();
   const httpPort = env.SWITCHBOARD_HTTP_PORT ? Number(env.SWITCHBOARD_HTTP_PORT) : await freeTcpPort();
   const portMin = 20000 + ((await freeTcpPort()) % 20000);
-  const proc = startProcess('node', [path.join(__dirname, '../../dist/server/main.js')], {
+  return {
+    sipPort, wsPort, httpPort,
     env: {
       ...process.env,
       SWITCHBOARD__sip__listen: JSON.stringify([`sip:127.0.0.1:${sipPort};transport=udp,tcp`]),
@@ -41,9 +49,17 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
       SWITCHBOARD_RECORDS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-records-')),
       ...env,
     },
+  };
+}
+
+/** Starts Switchboard as users run it (`node dist/server/main.js`, demo config) on free ports. */
+export async function startServer(env: Record<string, string> = {}, options: StartServerOptions = {}): Promise<ServerProcess> {
+  const { sipPort, wsPort, httpPort, env: fullEnv } = await serverEnv(env);
+  const proc = startProcess('node', [path.join(__dirname, '../../dist/server/main.js')], {
+    env: fullEnv,
     ...(options.detached ? { detached: true } : {}),
   });
-  await waitFor(() => proc.output().includes('Switchboard is running') || proc.child.exitCode !== null, 'the server to start', 30_000);
+  await waitFor(() => proc.output().includes('Switchboard is running') || proc.child.exitCode !== null, 'the server to start', 90_000);
   if (proc.child.exitCode !== null) throw new Error(`the server exited: ${proc.output()}`);
   const url = `http://127.0.0.1:${httpPort}`;
   return {

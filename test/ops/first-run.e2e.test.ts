@@ -1,13 +1,16 @@
 /**
- * The README's first-run commands, run as written (ports moved where they would clash): the
- * configuration check, the built command run directly, and the SIPp demo call, which stays on the
- * line until the far end hangs up (here: the server draining on SIGTERM).
+ * Every command the README shows, run as written (ports moved where they would clash): `npm start`
+ * (and a wrong configuration stopping it), the configuration check, the built command run directly,
+ * the SIPp demo call, which stays on the line until the far end hangs up (here: the server draining on
+ * SIGTERM), and the standalone SIP engine. A command the README gains must be added to the catalogue
+ * below, with the test that runs it or why it cannot run here.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { freeSipPort, freeTcpPort } from '../support/ports';
-import { startProcess, stopAll, waitFor } from '../support/processes';
-import { startServer } from '../e2e/server-process';
+import { startProcess, stopAll, waitFor, type RunningProcess } from '../support/processes';
+import { serverEnv, startServer } from '../e2e/server-process';
 
 const ROOT = path.join(__dirname, '../..');
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -20,8 +23,69 @@ const commandLike = (re: RegExp): string => {
   return line.replace(/\s+#.*$/, '').trim();
 };
 
-describe('the README first-run commands', () => {
+/** Each README command, and where it is run. */
+const CATALOGUE: ReadonlyArray<{ command: RegExp; runBy: string }> = [
+  { command: /^scripts\/bootstrap && npm start\b/, runBy: 'this file (npm start; the bootstrap runs first in .ci/run)' },
+  { command: /^scripts\/bootstrap && npm test\b/, runBy: '.ci/run, which runs exactly this' },
+  { command: /^sipp -sf scripts\/sipp\/uac-remote-bye\.xml /, runBy: 'this file (the SIPp demo call)' },
+  { command: /^npm run switchboard -- config check config\/demo\.yaml$/, runBy: 'this file (config check)' },
+  { command: /^npm run build$/, runBy: 'npm test, before jest (running it here would rewrite dist/ under the other suites)' },
+  { command: /^npm run sip-engine -- /, runBy: 'this file (the standalone SIP engine)' },
+  { command: /^docker (build|run|compose) /, runBy: 'not here: CI has no Docker engine; test/ops/container.test.ts checks the Dockerfile and runs its start command, compose-schema.test.ts the compose file' },
+];
+
+/** Runs a shell command in its own process group, as a terminal runs a foreground job. */
+const shell = (command: string, env: NodeJS.ProcessEnv = process.env): RunningProcess =>
+  startProcess('sh', ['-c', command], { cwd: ROOT, env, detached: true });
+const signalGroup = (proc: RunningProcess, signal: NodeJS.Signals) => process.kill(-proc.child.pid!, signal);
+
+describe('the README commands', () => {
   afterAll(async () => stopAll());
+
+  it('every command the README shows is in the catalogue of where it runs', () => {
+    const commands = shellBlocks.flatMap((b) => b.split('\n')).map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+    expect(commands.length).toBeGreaterThanOrEqual(8);
+    expect(commands.filter((c) => !CATALOGUE.some((e) => e.command.test(c)))).toEqual([]);
+  });
+
+  it('npm start serves the demo on the ports given, and Ctrl-C drains and exits 0', async () => {
+    const command = commandLike(/&& npm start\b/).replace(/^scripts\/bootstrap && /, '');
+    const { env, httpPort } = await serverEnv();
+    const start = shell(command, { ...env, SWITCHBOARD_LOG_LEVEL: 'info' });
+    await waitFor(() => start.output().includes('Switchboard is running') || start.child.exitCode !== null, 'npm start to start the server', 120_000);
+    expect((await fetch(`http://127.0.0.1:${httpPort}/healthz`)).status).toBe(200);
+    signalGroup(start, 'SIGINT'); // Ctrl-C: npm, the start script and the server all get it
+    // npm itself dies by the signal, as a foreground job should; the server drains and stops first
+    expect([0, 130, 'SIGINT']).toContain(await start.exited);
+    expect(start.output()).toMatch(/"msg":"draining"/);
+    expect(start.output()).toMatch(/"expected":true,"msg":"rtpengine exited"/);
+    await expect(fetch(`http://127.0.0.1:${httpPort}/healthz`)).rejects.toThrow();
+  }, 150_000);
+
+  it('npm start with a wrong configuration stops before building, naming the field', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bad-config-'));
+    writeFileSync(path.join(dir, 'bad.yaml'), 'http:\n  port: not-a-port\n');
+    const stamp = statSync(path.join(ROOT, 'dist/.build-stamp')).mtimeMs;
+    const start = shell('npm start', { ...process.env, SWITCHBOARD_CONFIG: path.join(dir, 'bad.yaml') });
+    expect(await start.exited).not.toBe(0);
+    expect(start.output()).toMatch(/http\.port/);
+    expect(start.output()).not.toContain('Switchboard is running');
+    expect(statSync(path.join(ROOT, 'dist/.build-stamp')).mtimeMs).toBe(stamp);
+  }, 60_000);
+
+  it('the standalone SIP engine command listens where it is told and stops on SIGTERM', async () => {
+    const [udp, ws, admin] = [await freeSipPort(), await freeSipPort(), await freeTcpPort()];
+    const command = commandLike(/^npm run sip-engine -- /)
+      .replace('127.0.0.1:5060', `127.0.0.1:${udp}`)
+      .replace('127.0.0.1:8088', `127.0.0.1:${ws}`)
+      .replace('--port 9022', `--port ${admin}`);
+    expect(command).toContain(`--port ${admin}`);
+    const engine = shell(command);
+    await waitFor(() => engine.output().includes('switchboard-sip-engine listening') || engine.child.exitCode !== null, 'the engine to listen', 30_000);
+    expect(engine.output()).toContain(`127.0.0.1:${admin}`);
+    signalGroup(engine, 'SIGTERM');
+    await engine.exited;
+  }, 60_000);
 
   it('validates the demo configuration with the command the README shows', async () => {
     const command = commandLike(/config check config\/demo\.yaml/);
