@@ -64,6 +64,7 @@ export class SipEngine extends EventEmitter<SipEngineEvents> {
     this.core = new SipCore(this.transport, this.admin, log, { timers: options.timers }, options.sessionTimers);
     const appSide = new AppSide(this.core);
     this.admin.on('sip', (conn, msgId, tokens, text) => void appSide.handle(conn, msgId, tokens, text));
+    this.admin.on('proxy', (conn, msgId, tokens) => this.core.proxy.start(conn, msgId, tokens));
     this.admin.on('protocolError', (remote, reason) => log.warn({ remote, reason }, 'bad message on the admin socket'));
     this.transport.on('connectionClosed', (f) => this.emit('flowClosed', { protocol: f.protocol, address: f.address, port: f.port }));
     this.transport.on('badMessage', (reason, source, answered) => {

@@ -86,7 +86,7 @@ describe('the admin socket', () => {
     await s.closed;
   });
 
-  it('answers authenticate with hostports and a version, ping with pong, proxy with NOK', async () => {
+  it('answers authenticate with hostports and a version, ping with pong, proxy of an unknown transaction with NOK', async () => {
     const s = session();
     s.send('m1|authenticate|test-secret|');
     const auth = await s.waitFor(/\|response\|m1\|/);
@@ -95,7 +95,7 @@ describe('the admin socket', () => {
     s.send('m2|ping');
     await s.waitFor(/\|response\|m2\|OK\|pong/);
     s.send('m3|proxy|txn|||||serial|||sip:a@b\r\nINVITE sip:a@b SIP/2.0\r\n\r\n');
-    await s.waitFor(/\|response\|m3\|NOK\|proxy not supported/);
+    await s.waitFor(/\|response\|m3\|NOK\|unknown transaction id/);
     s.send('m4|sip||nosuchdialog\r\nBYE sip:placeholder SIP/2.0\r\n\r\n');
     await s.waitFor(/\|response\|m4\|NOK\|Server error: unable to find dialog/);
     s.sock.destroy();

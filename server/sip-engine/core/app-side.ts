@@ -8,6 +8,7 @@ import type { Endpoint, Source } from '../transport/types';
 import { rewriteLocalhost, sentReply, sipEvent } from './report';
 import type { OutboundRecord, SipCore } from './sip-core';
 import { hasOption, rseqOf } from './reliable-provisionals';
+import { buildCancel } from './cancel';
 
 /** Headers the engine owns: an app's values for these are ignored. */
 const ENGINE_HEADERS = new Set(['via', 'record-route', 'content-length', 'rseq']);
@@ -173,12 +174,7 @@ export class AppSide {
     const rec = core.outbound.get(txnId);
     if (!rec || rec.request.method !== 'INVITE' || rec.dialog) throw new Nok(`unable to cancel unknown transaction id: ${txnId}`);
     if (rec.final) throw new Nok(`unable to cancel transaction ${txnId}: it has a final response`);
-    const inv = rec.request;
-    const cancel = new SipRequest('CANCEL', inv.uri);
-    cancel.append('Via', inv.getAll('via')[0]!);
-    for (const r of inv.getAll('route')) cancel.append('Route', r);
-    cancel.append('From', inv.get('from')!).append('To', inv.get('to')!).append('Call-ID', inv.callId);
-    cancel.append('CSeq', `${inv.cseq.seq} CANCEL`).append('Max-Forwards', '70');
+    const cancel = buildCancel(rec.request);
     this.copyHeaders(cancel, appCancel, CANCEL_FIXED, rec.dest.protocol);
     conn.reply(msgId, sentReply(cancel, rec.dest, newTxnId(), ''));
     if (rec.txn && 'provisionalReceived' in rec.txn && rec.txn.provisionalReceived) this.sendCancel(cancel, rec.dest);

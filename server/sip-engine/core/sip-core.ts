@@ -13,6 +13,7 @@ import type { EngineLogger } from '../logger';
 import { SipCounters } from '../sip-counters';
 import { parseRAck, UasReliableProvisionals } from './reliable-provisionals';
 import { DEFAULT_SESSION_TIMERS, parseSessionExpires, SessionTimers, type SessionTimerOptions } from './session-timer';
+import { ProxyCore } from './proxy';
 
 /** A request delivered to an app, waiting for the app's response. */
 export interface InboundRecord {
@@ -81,6 +82,7 @@ export class SipCore implements TransactionLayerUser {
   readonly counters = new SipCounters();
   readonly sessionTimers: SessionTimers;
   readonly sessionOptions: SessionTimerOptions;
+  readonly proxy = new ProxyCore(this);
   private closed = false;
 
   constructor(
@@ -126,6 +128,7 @@ export class SipCore implements TransactionLayerUser {
     if (toTag) {
       const d = this.dialogs.find(req.callId, toTag, tagOf(req.get('from')));
       if (d) return this.onDialogRequest(txn, d);
+      if (this.proxy.routedThroughUs(req)) return this.proxy.forwardInDialog(txn);
       if (!ROUTE_AS_NEW.has(req.method)) return this.reject(txn, 481);
     }
     const conn = this.apps.pick(req.method);
@@ -136,7 +139,11 @@ export class SipCore implements TransactionLayerUser {
 
   onAck(ack: SipRequest, source: Source): void {
     const d = this.dialogs.find(ack.callId, tagOf(ack.get('to')), tagOf(ack.get('from')));
-    if (!d) return; // an ACK for nothing we know: drop it
+    if (!d) {
+      // the ACK of a dialog we record-routed goes on; an ACK for nothing we know is dropped
+      if (this.proxy.routedThroughUs(ack)) void this.proxy.forwardAck(ack).catch((err: unknown) => this.log.info({ err, callId: ack.callId }, 'proxy: ACK could not be forwarded'));
+      return;
+    }
     this.stopRetransmitting(d.id);
     this.apps.get(d.owner)?.send(sipEvent('network', ack, source, newTxnId(), d.id));
   }
@@ -186,6 +193,7 @@ export class SipCore implements TransactionLayerUser {
     const rec = this.inboundByTxn.get(invite);
     txn.respond(makeResponse(txn.request, 200, rec?.toTag ?? newTag()));
     if (invite.finalStatus !== undefined) return; // too late: the INVITE is answered (RFC 3261 §9.2)
+    if (this.proxy.cancel(invite)) return; // proxied: the branches are cancelled, their 487 goes upstream
     const toTag = rec?.toTag ?? newTag();
     invite.respond(makeResponse(invite.request, 487, toTag));
     if (!rec) return;

@@ -17,6 +17,8 @@ export interface AdminServerOptions {
 export interface AdminServerEvents {
   /** A `sip` command: tokens of the leader (after msgId and type) and the SIP text after the CRLF. */
   sip: [conn: AppConnection, msgId: string, tokens: string[], sipText: string];
+  /** A `proxy` command: tokens of the leader after msgId and type (txnId, options, destinations). */
+  proxy: [conn: AppConnection, msgId: string, tokens: string[]];
   connectionClosed: [conn: AppConnection];
   protocolError: [remote: string, reason: string];
 }
@@ -129,7 +131,7 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
         this.emit('sip', conn, msgId, tokens.slice(2), crlf === -1 ? '' : payload.slice(crlf + 2));
         return;
       case 'proxy':
-        conn.reply(msgId, 'NOK|proxy not supported');
+        this.emit('proxy', conn, msgId, tokens.slice(2));
         return;
       default:
         conn.reply(msgId, 'NO|Unknown message type');
