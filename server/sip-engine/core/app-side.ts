@@ -86,6 +86,13 @@ export class AppSide {
         dialogId = dialog.id;
       }
     }
+    if (req.method === 'SUBSCRIBE' && !dialog && status >= 200 && status < 300) {
+      // the subscription's dialog (RFC 6665 §4.1.2.1): NOTIFYs go out in it, SUBSCRIBE refreshes come in it
+      dialog = this.uasDialog(conn, rec.txn.source, req, res, rec.toTag!);
+      dialogId = dialog.id;
+    }
+    if (dialog && req.method === 'SUBSCRIBE' && status >= 200 && status < 300) core.armSubscription(dialog, subscriptionExpires(res, req));
+    if (dialog && status >= 200 && status < 300 && endsSubscription(req)) core.endDialog(dialog);
     if (req.method === 'INVITE' && status >= 200 && status < 300 && dialog) {
       if (res.body.length > 0) {
         dialog.localBody = res.body;
@@ -213,7 +220,7 @@ export class AppSide {
     const fixed = new Set([...ENGINE_HEADERS, 'route', 'from', 'to', 'call-id', 'cseq', 'max-forwards', 'contact']);
     this.copyHeaders(req, appReq, fixed, dest.protocol);
     this.setBody(req, appReq, true);
-    const uacDialogId = req.method === 'INVITE' ? `${req.callId};from-tag=${tagOf(req.get('from'))}` : undefined;
+    const uacDialogId = req.method === 'INVITE' || req.method === 'SUBSCRIBE' ? `${req.callId};from-tag=${tagOf(req.get('from'))}` : undefined;
     this.send(conn, msgId, req, dest, { dialog: undefined, uacDialogId });
   }
 
@@ -262,6 +269,11 @@ export class AppSide {
         core.uacSessionTimer(res, rec.created);
       }
       rec.pendingCancel = undefined;
+    } else if (rec.request.method === 'SUBSCRIBE' && status >= 200 && status < 300) {
+      const d = rec.dialog ?? (rec.created ??= this.uacDialog(rec, res)); // the subscription's dialog; NOTIFYs arrive in it
+      core.armSubscription(d, subscriptionExpires(res, rec.request));
+    } else if (rec.dialog && status >= 200 && status < 300 && endsSubscription(rec.request)) {
+      core.endDialog(rec.dialog); // our NOTIFY ending the subscription was answered
     } else if (isInvite && status >= 300 && rec.dialog) {
       rec.dialog.outgoingInvitePending = false;
     } else if (isInvite && status >= 300 && rec.early) {
@@ -339,6 +351,17 @@ export class AppSide {
   private isSelf(dest: Endpoint): boolean {
     return this.core.transport.listening().some((l) => l.protocol === dest.protocol && l.port === dest.port && (l.address === dest.address || l.address === '0.0.0.0'));
   }
+}
+
+/** A subscription's lifetime: the 2xx's Expires, else the SUBSCRIBE's, else an hour (RFC 6665 leaves the default to the package). */
+function subscriptionExpires(res: SipResponse, req: SipRequest): number {
+  const value = Number(res.get('expires') ?? req.get('expires') ?? '3600');
+  return Number.isFinite(value) ? value : 3600;
+}
+
+/** A NOTIFY saying `Subscription-State: terminated` ends the subscription and its dialog once answered 2xx. */
+function endsSubscription(req: SipRequest): boolean {
+  return req.method === 'NOTIFY' && /^\s*terminated/i.test(req.get('subscription-state') ?? '');
 }
 
 /** A From/To value without its tag, in angle brackets (the dialog's local or remote URI). */

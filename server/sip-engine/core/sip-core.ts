@@ -61,6 +61,8 @@ const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REG
 const ROUTABLE_SCHEME = /^(sips?|tel|urn):/i;
 /** Option tags the engine implements (everything else in Require gets 420). */
 const SUPPORTED_OPTIONS = new Set<string>(['100rel', 'timer']);
+/** The longest subscription the engine keeps a dialog for without a refresh (one day). */
+const MAX_SUBSCRIPTION_SECONDS = 86_400;
 /** How long an app may leave a non-INVITE request unanswered before the engine answers 500. */
 const APP_ANSWER_LIMIT_MS = 32_000;
 
@@ -83,6 +85,7 @@ export class SipCore implements TransactionLayerUser {
   readonly sessionTimers: SessionTimers;
   readonly sessionOptions: SessionTimerOptions;
   readonly proxy = new ProxyCore(this);
+  private readonly subscriptions = new Map<string, unknown>();
   private closed = false;
 
   constructor(
@@ -207,6 +210,8 @@ export class SipCore implements TransactionLayerUser {
     for (const r of this.retransmitters.values()) r.stop();
     this.retransmitters.clear();
     this.sessionTimers.clear();
+    for (const t of this.subscriptions.values()) this.transactions.clock.clearTimeout(t);
+    this.subscriptions.clear();
     for (const rec of [...this.inbound.values()]) this.untrack(rec);
     for (const rec of this.outbound.values()) if (rec.expiry !== undefined) this.transactions.clock.clearTimeout(rec.expiry);
     this.outbound.clear();
@@ -293,7 +298,30 @@ export class SipCore implements TransactionLayerUser {
   endDialog(d: Dialog): void {
     this.stopRetransmitting(d.id);
     this.sessionTimers.cancel(d);
+    this.clearSubscription(d.id);
     this.dialogs.delete(d);
+  }
+
+  /**
+   * A subscription's dialog lives until a NOTIFY ends it, but never longer than its expiry (plus
+   * 32 s for the final NOTIFY): one that is neither refreshed nor terminated is forgotten.
+   */
+  armSubscription(d: Dialog, expiresSeconds: number): void {
+    this.clearSubscription(d.id);
+    const ms = (Math.min(Math.max(expiresSeconds, 0), MAX_SUBSCRIPTION_SECONDS) + 32) * 1000;
+    this.subscriptions.set(d.id, this.transactions.clock.setTimeout(() => {
+      this.subscriptions.delete(d.id);
+      if (this.dialogs.get(d.id) !== d) return;
+      this.log.info({ dialogId: d.id }, 'subscription expired without a final NOTIFY; dialog forgotten');
+      this.dialogs.delete(d);
+    }, ms));
+  }
+
+  private clearSubscription(dialogId: string): void {
+    const t = this.subscriptions.get(dialogId);
+    if (t === undefined) return;
+    this.transactions.clock.clearTimeout(t);
+    this.subscriptions.delete(dialogId);
   }
 
   // ---- session timers (RFC 4028, as drachtio-server runs them) ----------------------------------

@@ -1,0 +1,57 @@
+/**
+ * SUBSCRIBE/NOTIFY dialogs (RFC 6665) through the engine with unmodified drachtio-srf and SIPp: the
+ * app as subscriber and as notifier, each to the NOTIFY that terminates the subscription, after which
+ * neither the app nor the engine keeps the dialog.
+ */
+import type Srf from 'drachtio-srf';
+import { assertSippPassed, runSipp } from '../support/sipp';
+import { stopAll } from '../support/processes';
+import { startEngine, type EngineFixture } from './fixture';
+
+describe('SUBSCRIBE/NOTIFY to termination', () => {
+  let fx: EngineFixture;
+  beforeEach(async () => {
+    fx = await startEngine();
+  });
+  afterEach(async () => {
+    await stopAll();
+    await fx.close();
+  });
+
+  it('the app subscribes: 202, an active NOTIFY, then the terminating NOTIFY ends the dialog', async () => {
+    const notifier = await runSipp({ scenario: 'uas-notifier', calls: 1 });
+    await notifier.ready();
+    // drachtio-srf ends a subscriber's dialog when the terminating NOTIFY's To (our From) names the
+    // subscribed entity (user@host of the SUBSCRIBE's To): a watcher of its own presence, here
+    const dlg = await fx.srf.createUAC(`sip:presence@127.0.0.1:${notifier.port}`, {
+      method: 'SUBSCRIBE', headers: { Event: 'presence', Expires: '60', From: '<sip:presence@127.0.0.1>' },
+    } as Srf.CreateUACOptions);
+    const states: string[] = [];
+    dlg.on('notify', (req: Srf.SrfRequest, res: Srf.SrfResponse) => {
+      states.push(req.get('Subscription-State').split(';')[0]!);
+      res.send(200);
+    });
+    await new Promise<void>((resolve) => dlg.on('destroy', () => resolve()));
+    assertSippPassed(await notifier.done(), 1);
+    expect(states[states.length - 1]).toBe('terminated');
+    expect((await fx.stats()).dialogs).toBe(0);
+  });
+
+  it('the app is the notifier: 202, NOTIFY active, then destroy() sends the terminating NOTIFY', async () => {
+    const ended = new Promise<void>((resolve, reject) => {
+      fx.srf.subscribe(async (req: Srf.SrfRequest, res: Srf.SrfResponse) => {
+        try {
+          const dlg = await fx.srf.createUAS(req, res, { headers: { Expires: '60' } });
+          await dlg.request({ method: 'NOTIFY', headers: { Event: 'presence', 'Subscription-State': 'active;expires=60' } });
+          dlg.destroy(() => resolve());
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+    });
+    const subscriber = await runSipp({ scenario: 'uac-subscribe', remote: fx.target, service: 'presence', calls: 1 });
+    await ended;
+    assertSippPassed(await subscriber.done(), 1);
+    expect((await fx.stats()).dialogs).toBe(0);
+  });
+});
