@@ -92,7 +92,7 @@ export class AppSide {
       dialogId = dialog.id;
     }
     if (dialog && req.method === 'SUBSCRIBE' && status >= 200 && status < 300) core.armSubscription(dialog, subscriptionExpires(res, req));
-    if (dialog && status >= 200 && status < 300 && endsSubscription(req)) core.endDialog(dialog);
+    if (dialog && status >= 200 && status < 300 && endsSubscription(req) && core.isSubscription(dialog)) core.endDialog(dialog);
     if (req.method === 'INVITE' && status >= 200 && status < 300 && dialog) {
       if (res.body.length > 0) {
         dialog.localBody = res.body;
@@ -272,7 +272,7 @@ export class AppSide {
     } else if (rec.request.method === 'SUBSCRIBE' && status >= 200 && status < 300) {
       const d = rec.dialog ?? (rec.created ??= this.uacDialog(rec, res)); // the subscription's dialog; NOTIFYs arrive in it
       core.armSubscription(d, subscriptionExpires(res, rec.request));
-    } else if (rec.dialog && status >= 200 && status < 300 && endsSubscription(rec.request)) {
+    } else if (rec.dialog && status >= 200 && status < 300 && endsSubscription(rec.request) && core.isSubscription(rec.dialog)) {
       core.endDialog(rec.dialog); // our NOTIFY ending the subscription was answered
     } else if (isInvite && status >= 300 && rec.dialog) {
       rec.dialog.outgoingInvitePending = false;
@@ -359,7 +359,7 @@ function subscriptionExpires(res: SipResponse, req: SipRequest): number {
   return Number.isFinite(value) ? value : 3600;
 }
 
-/** A NOTIFY saying `Subscription-State: terminated` ends the subscription and its dialog once answered 2xx. */
+/** A NOTIFY saying `Subscription-State: terminated` ends a subscription's dialog once answered 2xx. */
 function endsSubscription(req: SipRequest): boolean {
   return req.method === 'NOTIFY' && /^\s*terminated/i.test(req.get('subscription-state') ?? '');
 }

@@ -59,8 +59,11 @@ const ROUTE_AS_NEW = new Set(['OPTIONS', 'MESSAGE', 'NOTIFY', 'SUBSCRIBE', 'PUBL
 const KNOWN_METHODS = new Set(['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'PRACK', 'SUBSCRIBE', 'NOTIFY', 'PUBLISH', 'INFO', 'REFER', 'MESSAGE', 'UPDATE']);
 /** Request-URI schemes offered to apps; anything else gets 416. */
 const ROUTABLE_SCHEME = /^(sips?|tel|urn):/i;
-/** Option tags the engine implements (everything else in Require gets 420). */
-const SUPPORTED_OPTIONS = new Set<string>(['100rel', 'timer']);
+/**
+ * Option tags the engine implements or passes to apps (everything else in Require gets 420):
+ * `replaces` (RFC 3891) is the app's to honour — the INVITE reaches it with its Replaces header.
+ */
+const SUPPORTED_OPTIONS = new Set<string>(['100rel', 'timer', 'replaces']);
 /** The longest subscription the engine keeps a dialog for without a refresh (one day). */
 const MAX_SUBSCRIPTION_SECONDS = 86_400;
 /** How long an app may leave a non-INVITE request unanswered before the engine answers 500. */
@@ -315,6 +318,11 @@ export class SipCore implements TransactionLayerUser {
       this.log.info({ dialogId: d.id }, 'subscription expired without a final NOTIFY; dialog forgotten');
       this.dialogs.delete(d);
     }, ms));
+  }
+
+  /** Whether the dialog is a subscription's (a NOTIFY in a call's dialog, as after a REFER, never ends the call). */
+  isSubscription(d: Dialog): boolean {
+    return this.subscriptions.has(d.id);
   }
 
   private clearSubscription(dialogId: string): void {
