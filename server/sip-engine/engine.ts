@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { AdminServer } from './drachtio/admin-server';
 import { AppSide } from './core/app-side';
 import { SipCore } from './core/sip-core';
-import { TransportLayer } from './transport/transport-layer';
+import { TransportLayer, uriHost } from './transport/transport-layer';
 import type { ListenSpec, Protocol } from './transport/types';
 import type { TimerValues } from './transaction/clock';
 import { silentLogger, type EngineLogger } from './logger';
@@ -93,7 +93,7 @@ export class SipEngine extends EventEmitter<SipEngineEvents> {
 
   /** The SIP listen addresses, drachtio style: `udp/127.0.0.1:5060,tcp/127.0.0.1:5060`. */
   hostports(): string {
-    return this.transport.listening().map((l) => `${l.protocol}/${l.address.includes(':') ? `[${l.address}]` : l.address}:${l.port}`).join(',');
+    return this.transport.listening().map((l) => `${l.protocol}/${uriHost(l.address)}:${l.port}`).join(',');
   }
 
   listening(): Array<{ protocol: Protocol; address: string; port: number }> {

@@ -39,11 +39,15 @@ describe('SUBSCRIBE/NOTIFY to termination', () => {
 
   it('the app is the notifier: 202, NOTIFY active, then destroy() sends the terminating NOTIFY', async () => {
     const ended = new Promise<void>((resolve, reject) => {
-      fx.srf.subscribe(async (req: Srf.SrfRequest, res: Srf.SrfResponse) => {
+      // drachtio-srf's typings omit subscribe() and a UAS without SDP
+      const srf = fx.srf as unknown as { subscribe(h: (req: Srf.SrfRequest, res: Srf.SrfResponse) => void): void; createUAS(req: Srf.SrfRequest, res: Srf.SrfResponse, o: object): Promise<Srf.Dialog> };
+      srf.subscribe(async (req, res) => {
         try {
-          const dlg = await fx.srf.createUAS(req, res, { headers: { Expires: '60' } });
-          await dlg.request({ method: 'NOTIFY', headers: { Event: 'presence', 'Subscription-State': 'active;expires=60' } });
-          dlg.destroy(() => resolve());
+          const dlg = await srf.createUAS(req, res, { headers: { Expires: '60' } });
+          const notify = { method: 'NOTIFY', headers: { Event: 'presence', 'Subscription-State': 'active;expires=60' } };
+          await dlg.request(notify as unknown as Srf.SrfRequest);
+          await dlg.destroy(); // sends the terminating NOTIFY and waits for its answer
+          resolve();
         } catch (err) {
           reject(err as Error);
         }

@@ -42,6 +42,8 @@ export interface SippOptions {
   scenario: SippBuiltinScenario | string;
   /** host:port to call; required for a scenario that sends first, omitted for a UAS. */
   remote?: string;
+  /** -i and -mi: the loopback address SIPp binds (SIP and media); default 127.0.0.1 ('::1' for IPv6 tests). */
+  localAddress?: '127.0.0.1' | '::1';
   /** -p; default: a free port from the OS. */
   localPort?: number;
   /** -t; default 'u1'. */
@@ -240,7 +242,8 @@ export async function runSipp(opts: SippOptions): Promise<SippRun> {
   const args: string[] = [];
   if (file === null) args.push('-sn', opts.scenario);
   else args.push('-sf', file);
-  args.push('-i', '127.0.0.1', '-bind_local', '-mi', '127.0.0.1', '-p', String(port), '-t', transport, '-nostdin');
+  const local = opts.localAddress ?? '127.0.0.1';
+  args.push('-i', local, '-bind_local', '-mi', local, '-p', String(port), '-t', transport, '-nostdin');
   const calls = opts.calls ?? 1;
   if (calls > 0) args.push('-m', String(calls));
   if (opts.rate !== undefined) args.push('-r', String(opts.rate));

@@ -349,7 +349,7 @@ export class AppSide {
   }
 
   private isSelf(dest: Endpoint): boolean {
-    return this.core.transport.listening().some((l) => l.protocol === dest.protocol && l.port === dest.port && (l.address === dest.address || l.address === '0.0.0.0'));
+    return this.core.transport.listening().some((l) => l.protocol === dest.protocol && l.port === dest.port && (l.address === dest.address || l.address === '0.0.0.0' || l.address === '::'));
   }
 }
 

@@ -125,7 +125,8 @@ export class ProxyCore {
       return false;
     }
     const port = uri.port ?? 5060;
-    return this.core.transport.listening().some((l) => l.port === port && (l.address === uri.host || (l.address === '0.0.0.0' && uri.host === '127.0.0.1')));
+    const host = uri.host.replace(/^\[|\]$/g, '');
+    return this.core.transport.listening().some((l) => l.port === port && (l.address === host || (l.address === '0.0.0.0' && host === '127.0.0.1') || (l.address === '::' && host === '::1')));
   }
 }
 

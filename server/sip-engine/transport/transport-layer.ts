@@ -60,7 +60,7 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   /** The sent-by for our Via on a transport: `SIP/2.0/UDP 127.0.0.1:5060`. */
   viaFor(protocol: Protocol, branch: string): string {
     const t = this.get(protocol);
-    const via: Via = { protocol: 'SIP/2.0', transport: protocol.toUpperCase(), host: t.local.address, port: t.local.port, params: new Map([['branch', branch]]) };
+    const via: Via = { protocol: 'SIP/2.0', transport: protocol.toUpperCase(), host: uriHost(t.local.address), port: t.local.port, params: new Map([['branch', branch]]) };
     if (protocol === 'udp') via.params.set('rport', null);
     return formatVia(via);
   }
@@ -68,7 +68,7 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   /** Our Contact URI on a transport. */
   contactFor(protocol: Protocol): string {
     const t = this.get(protocol);
-    return `sip:${t.local.address}:${t.local.port}${protocol === 'udp' ? '' : `;transport=${protocol}`}`;
+    return `sip:${uriHost(t.local.address)}:${t.local.port}${protocol === 'udp' ? '' : `;transport=${protocol}`}`;
   }
 
   hasConnection(ep: Endpoint): boolean {
@@ -218,4 +218,9 @@ function isKeepAlive(bytes: Buffer): boolean {
 
 function stripBrackets(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** An address as a URI or Via host: IPv6 in brackets (RFC 3261 §25.1 IPv6reference). */
+export function uriHost(address: string): string {
+  return address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
 }
