@@ -41,6 +41,7 @@ describe('the example configurations', () => {
       realm: 'switchboard.local',
       engine: { mode: 'embedded', port: 0 },
       registrar: { minExpires: 60, maxExpires: 3600, defaultExpires: 600 },
+      sessionTimers: { minSE: 90, defaultRefresher: 'none' },
       authLimiter: { maxFailures: 10, windowMs: 60000, coolDownMs: 300000 },
       limits: { maxMediaLines: 4, maxContactsPerRegister: 10, maxBindingsPerOperator: 10 },
     });
@@ -113,6 +114,7 @@ describe('environment overrides', () => {
         SWITCHBOARD_HTTP_PUBLIC_URL: 'https://cc.example.com',
         SWITCHBOARD_LOG_LEVEL: 'debug',
         SWITCHBOARD_SIP_LISTEN: 'sip:10.0.0.1:5060;transport=udp,tcp, sips:10.0.0.1:5061;transport=tls',
+        SWITCHBOARD__sip__tls: '{"cert":"/etc/tls/cert.pem","key":"/etc/tls/key.pem"}',
         SWITCHBOARD_SIP_WS_PORT: '8443',
         SWITCHBOARD_SIP_PUBLIC_ADDRESS: '203.0.113.7',
         SWITCHBOARD_SIP_REALM: 'cc.example.com',

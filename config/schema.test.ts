@@ -32,6 +32,10 @@ function problemsOf(content: unknown, env: ConfigEnv = {}): string[] {
 
 describe('config schema: invalid configurations name the field', () => {
   const cases: Array<[string, unknown, ConfigEnv, string, string?]> = [
+    ['TLS listener without sip.tls', withBase({ sip: { listen: ['sip:127.0.0.1:5061;transport=tls'] } }), {}, 'sip.tls', 'listen[0] is a TLS listener: expected tls.cert and tls.key'],
+    ['sip.tls without a key', withBase({ sip: { tls: { cert: 'c.pem' } } }), {}, 'sip.tls.key', 'expected a string'],
+    ['Min-SE under RFC 4028\'s floor', withBase({ sip: { sessionTimers: { minSE: 30 } } }), {}, 'sip.sessionTimers.minSE', 'expected at least 90 (got 30)'],
+    ['unknown refresher', withBase({ sip: { sessionTimers: { defaultRefresher: 'both' } } }), {}, 'sip.sessionTimers.defaultRefresher', 'expected one of uac, uas, none'],
     ['unknown strategy', withBase({ queues: [{ ...support, strategy: 'fastest' }] }), {}, 'queues[0].strategy',
       'expected one of longest-idle, round-robin, fewest-calls, least-talk-time, ring-all, random (got "fastest")'],
     ['negative ring timeout', withBase({ queues: [{ ...support, ringTimeoutMs: -5 }] }), {}, 'queues[0].ringTimeoutMs', 'expected more than 0 (got -5)'],
@@ -103,6 +107,13 @@ describe('config schema: invalid configurations name the field', () => {
     const line = problems.find((p) => p.startsWith(`${path}: `));
     expect({ problems, line: line !== undefined }).toEqual({ problems, line: true });
     if (message) expect(line).toContain(message);
+  });
+
+  it('a TLS listener with sip.tls, and session timers, are valid; the defaults verify peers and run no timer', () => {
+    const config = loadConfig({}, [file(withBase({ sip: { listen: ['sip:127.0.0.1:5061;transport=tls'], tls: { cert: 'c.pem', key: 'k.pem' }, sessionTimers: { minSE: 120 } } }))]);
+    expect(config.sip.tls).toEqual({ cert: 'c.pem', key: 'k.pem', verifyPeer: true, noVerify: [] });
+    expect(config.sip.sessionTimers).toEqual({ minSE: 120, defaultRefresher: 'none' });
+    expect(loadConfig({}, [file(base)]).sip.sessionTimers).toEqual({ minSE: 90, defaultRefresher: 'none' });
   });
 
   it('the base of the table is valid', () => {

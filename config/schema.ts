@@ -107,9 +107,36 @@ const SipLimitsSchema = z
   })
   .strict();
 
+/**
+ * SIP over TLS (RFC 3261 §26): the certificate and key of `transport=tls` listeners, the CA trusted
+ * when we connect to a TLS trunk, verification of trunks' certificates (on by default) and the hosts
+ * exempted from it.
+ */
+const SipTlsSchema = z
+  .object({
+    cert: FilePath,
+    key: FilePath,
+    ca: FilePath.optional(),
+    verifyPeer: z.boolean().default(true),
+    noVerify: z.array(z.string().min(1)).max(100).default([]),
+  })
+  .strict();
+
+/** Session timers (RFC 4028) as the SIP engine runs them. */
+const SessionTimersSchema = z
+  .object({
+    /** The smallest Session-Expires accepted (Min-SE), seconds; less gets 422. RFC 4028's floor is 90. */
+    minSE: z.number().int().min(90).max(86_400).default(90),
+    /** Who refreshes when the caller names nobody and the app says nothing; `none` runs no timer. */
+    defaultRefresher: z.enum(['uac', 'uas', 'none']).default('none'),
+  })
+  .strict();
+
 export const SipConfigSchema = z
   .object({
     listen: z.array(SipContact).min(1).default(['sip:127.0.0.1:5060;transport=udp,tcp']),
+    tls: SipTlsSchema.optional(),
+    sessionTimers: SessionTimersSchema.prefault({}),
     ws: WsSchema.prefault({}),
     publicAddress: Host.optional(),
     realm: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'expected a domain-like realm, e.g. switchboard.example.com').default('switchboard.local'),
@@ -118,7 +145,14 @@ export const SipConfigSchema = z
     authLimiter: AuthLimiterSchema.prefault({}),
     limits: SipLimitsSchema.prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((sip, ctx) => {
+    const tlsListener = sip.listen.findIndex((c) => /;\s*transport=[^;]*\btls\b/i.test(c) || /^sips:/i.test(c));
+    // (a drachtio-server has its own TLS settings)
+    if (tlsListener !== -1 && !sip.tls && sip.engine.mode === 'embedded') {
+      ctx.addIssue({ code: 'custom', path: ['tls'], message: `listen[${tlsListener}] is a TLS listener: expected tls.cert and tls.key (PEM file paths)` });
+    }
+  });
 
 // ---------------------------------------------------------------------------------------------
 // http

@@ -96,7 +96,8 @@ const silent: SwitchboardLogger = {
 };
 
 function listenSpecs(config: Config): ListenSpec[] {
-  const specs = config.sip.listen.flatMap(parseContact);
+  const sipTls = config.sip.tls;
+  const specs = config.sip.listen.flatMap(parseContact).map((spec) => (spec.protocol === 'tls' && sipTls ? { ...spec, tls: sipTls } : spec));
   const ws = config.sip.ws;
   const tls = ws.tls?.cert && ws.tls.key ? { cert: ws.tls.cert, key: ws.tls.key } : undefined;
   specs.push({ protocol: tls ? 'wss' : 'ws', address: ws.address, port: ws.port, ...(tls ? { tls } : {}) });
@@ -142,6 +143,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       try {
         engine = await startEngineWorker({
           listen: listenSpecs(config),
+          sessionTimers: config.sip.sessionTimers,
           admin: { address: '127.0.0.1', port: config.sip.engine.port, secret },
           logLevel: config.logging.level,
           logger: log.child({ component: 'sip-engine' }),
