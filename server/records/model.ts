@@ -106,6 +106,8 @@ export interface CallRecordFilter {
    * `phones` (as dialled or in E.164) — calls recorded before they could be linked.
    */
   customerHistory?: { customerId?: string; phones: readonly string[] };
+  /** Calls from any of these numbers (as dialled or in E.164). */
+  callers?: readonly string[];
   /** Calls first queued in any of these queues (an empty list matches nothing). */
   queues?: string[];
   /** Newest first; default 100. */

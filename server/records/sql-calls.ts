@@ -175,10 +175,16 @@ export async function queryCalls(db: SqlQueryable, filter: CallRecordFilter, pho
     add('(operator_id = ? or exists (select 1 from call_segments s where s.call_id = calls.call_id and s.operator_id = ?::text))', filter.handledBy);
     where[where.length - 1] = (where[where.length - 1] as string).replace('?::text', `$${params.length}::text`);
   }
+  const numbersOf = (phones: readonly string[]) =>
+    [...new Set(phones.flatMap((p) => [p, tryNormalisePhone(p, phone)]).filter((p): p is string => p !== undefined))];
+  if (filter.callers !== undefined) {
+    params.push(JSON.stringify(numbersOf(filter.callers)));
+    const list = `$${params.length}`;
+    where.push(`(caller_e164 in (select jsonb_array_elements_text(${list}::jsonb)) or caller in (select jsonb_array_elements_text(${list}::jsonb)))`);
+  }
   if (filter.customerHistory !== undefined) {
     const { customerId, phones } = filter.customerHistory;
-    const numbers = [...new Set(phones.flatMap((p) => [p, tryNormalisePhone(p, phone)]).filter((p): p is string => p !== undefined))];
-    params.push(JSON.stringify(numbers));
+    params.push(JSON.stringify(numbersOf(phones)));
     const list = `$${params.length}`;
     let linked = 'false';
     if (customerId !== undefined) {
