@@ -37,8 +37,9 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
       SWITCHBOARD_LOG_LEVEL: 'warn',
       // media stays on 127.0.0.1: the browser's candidates on other interfaces are dropped
       SWITCHBOARD__media__iceAllow: JSON.stringify(['127.0.0.0/8']),
-      // each server its own embedded database (the demo keeps it in ./data/records); a test restarting one passes its own
-      SWITCHBOARD_RECORDS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-records-')),
+      // each server its own embedded database (the demo keeps it in ./data/records); a test restarting one passes its own,
+      // a test with a PostgreSQL server passes SWITCHBOARD_RECORDS_URL instead
+      ...(env.SWITCHBOARD_RECORDS_URL ? {} : { SWITCHBOARD_RECORDS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-records-')) }),
       ...env,
     },
     ...(options.detached ? { detached: true } : {}),
