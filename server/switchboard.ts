@@ -217,6 +217,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     const metrics = new ServerMetrics({
       snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id),
       ...(engine ? { sipMessages: () => engine.stats().then((s) => s.messages) } : {}),
+      ...(recordsDb ? { recordWriter: () => recordsDb.writer.stats() } : {}),
     });
     const holder: { center?: CallCenter } = {};
     let draining = false;
@@ -266,8 +267,8 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
         await bindingsClient.ping();
         return 'up';
       },
-      // degraded (writes waiting for the database) counts as down: history is not being kept
-      records: () => (!recordsDb || recordsDb.state() === 'up' ? 'up' : 'down'),
+      // degraded: writes wait in the buffer for the database; calls still flow, so still ready
+      records: () => (!recordsDb || recordsDb.state() === 'up' ? 'up' : 'degraded'),
     }, { draining: () => draining });
     const web = createApp({
       acd, operators: createOperatorDirectory(config), calls: center, cdrs: records, events: bus,

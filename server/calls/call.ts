@@ -48,6 +48,8 @@ export interface LiveCallView {
   operatorId?: string;
   held?: boolean;
   since: number;
+  /** Every operator the call has been offered to so far (ringing now or earlier, the one talking included). */
+  offeredTo?: readonly string[];
 }
 
 export interface CallDeps {
@@ -151,6 +153,7 @@ export class Call {
     return {
       callId: this.callId, queue: this.visit?.queue ?? this.inbound.queue, caller: this.inbound.caller, state, since: this.phaseSince,
       ...(this.talking ? { operatorId: this.talking.operatorId } : {}), ...(this.hold ? { held: true } : {}),
+      offeredTo: this.record.operators(),
     };
   }
 

@@ -72,6 +72,11 @@ export class CallRecordBuilder {
       .reduce((sum, s) => sum + secondsBetween(s.startedAt, s.endedAt ?? at), 0);
   }
 
+  /** Every operator named in a segment so far (offered, answered, transfers…), in order. */
+  operators(): string[] {
+    return [...new Set(this.record.segments.map((s) => s.operatorId).filter((o): o is string => o !== undefined))];
+  }
+
   /** A copy to save: later changes do not reach what was handed out. */
   snapshot(): CallRecord {
     return structuredClone(this.record);

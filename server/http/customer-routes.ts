@@ -1,15 +1,18 @@
 /**
- * Customers: the card lookup by phone with the last calls (every role: the screen-pop), create and
- * edit (every role: operators do it during calls and wrap-up), read by id (an operator only for
- * customers of calls they handled), search, CSV export and import (supervisors, admins), delete (admins).
+ * Customers: the card lookup by phone with the last calls (the screen-pop), create and edit
+ * (operators do it during calls and wrap-up), read by id — an operator only for the callers of
+ * calls offered to them (customer-access.ts); search, CSV export and import (supervisors, admins),
+ * delete (admins).
  */
 import express, { type Express } from 'express';
 import { exportCustomersCsv, importCustomersCsv } from '../records/customer-csv';
 import { CSV_IMPORT_LIMITS } from '../records/customer-csv';
+import { tryNormalisePhone } from '../records/phone';
 import { AppError } from '../routing';
-import { forbidden, requireRole, viewerOf } from './access';
+import { requireRole, viewerOf } from './access';
 import { requireSession } from './auth-routes';
 import type { AppContext } from './context';
+import { CustomerAccess } from './customer-access';
 import type { RecordsHttpDeps } from './deps';
 import { cardCallJson, customerJson } from './record-present';
 import { CustomerBody, CustomerSearchQuery, PhoneQuery } from './record-validation';
@@ -22,19 +25,16 @@ export function registerCustomerRoutes(app: Express, ctx: AppContext, records: R
   const auth = requireSession(ctx);
   const { store } = records;
   const now = () => ctx.deps.now();
+  const access = new CustomerAccess(ctx.deps.calls, store);
+  /** The customer's calls: linked to them, or (recorded before calls were linked) unlinked from their numbers. */
+  const historyOf = (customerId: string | undefined, phones: readonly string[]) =>
+    store.queryCalls({ customerHistory: { ...(customerId !== undefined ? { customerId } : {}), phones }, limit: CARD_CALLS });
 
   app.get('/api/customers/lookup', auth, async (req, res) => {
     const { phone } = parse(PhoneQuery, req.query, 'query');
+    await access.assertNumber(viewerOf(ctx, res), phone);
     const customer = await store.findCustomerByPhone(phone);
-    // calls are not linked to a customer when they are recorded: a known customer's card also
-    // lists the calls from the number asked for and from each of the customer's numbers
-    const callers = [...new Set([phone, ...(customer?.phones ?? [])])];
-    const found = await Promise.all([
-      ...(customer ? [store.queryCalls({ customerId: customer.id, limit: CARD_CALLS })] : []),
-      ...callers.map((caller) => store.queryCalls({ caller, limit: CARD_CALLS })),
-    ]);
-    const byId = new Map(found.flat().map((r) => [r.callId, r]));
-    const calls = [...byId.values()].sort((a, b) => b.arrivedAt - a.arrivedAt || (a.callId < b.callId ? 1 : -1)).slice(0, CARD_CALLS);
+    const calls = await historyOf(customer?.id, [...new Set([phone, ...(customer?.phones ?? [])])]);
     res.json({ customer: customer ? customerJson(customer) : null, lastCalls: calls.map(cardCallJson) });
   });
 
@@ -60,6 +60,7 @@ export function registerCustomerRoutes(app: Express, ctx: AppContext, records: R
 
   app.post('/api/customers', auth, async (req, res) => {
     const body = parse(CustomerBody, req.body, 'body');
+    await access.assertNewNumbers(viewerOf(ctx, res), body.phones ?? []);
     res.status(201).json(customerJson(await store.createCustomer(body, now())));
   });
 
@@ -68,16 +69,22 @@ export function registerCustomerRoutes(app: Express, ctx: AppContext, records: R
     const id = String(req.params.id);
     const customer = await store.getCustomer(id);
     if (!customer) throw new AppError('ERR_UNKNOWN_CUSTOMER', `no customer ${id}`);
-    if (viewer.role === 'operator' && (await store.queryCalls({ customerId: id, handledBy: viewer.operatorId, limit: 1 })).length === 0) {
-      throw forbidden('not a customer of your calls');
-    }
-    const calls = await store.queryCalls({ customerId: id, limit: CARD_CALLS });
+    await access.assertCustomer(viewer, customer);
+    const calls = await historyOf(id, customer.phones);
     res.json({ ...customerJson(customer), lastCalls: calls.map(cardCallJson) });
   });
 
   app.patch('/api/customers/:id', auth, async (req, res) => {
+    const viewer = viewerOf(ctx, res);
     const body = parse(CustomerBody, req.body, 'body');
-    res.json(customerJson(await store.updateCustomer(String(req.params.id), body, now())));
+    const id = String(req.params.id);
+    if (viewer.role === 'operator') {
+      const customer = await store.getCustomer(id);
+      if (!customer) throw new AppError('ERR_UNKNOWN_CUSTOMER', `no customer ${id}`);
+      await access.assertCustomer(viewer, customer);
+      await access.assertNewNumbers(viewer, (body.phones ?? []).filter((p) => !customer.phones.includes(tryNormalisePhone(p) ?? p)));
+    }
+    res.json(customerJson(await store.updateCustomer(id, body, now())));
   });
 
   app.delete('/api/customers/:id', auth, async (req, res) => {

@@ -107,7 +107,7 @@ export interface ServerEventSource {
 }
 
 /** One part of the server as readiness reports it. */
-export type ReadinessPartState = 'up' | 'down';
+export type ReadinessPartState = 'up' | 'degraded' | 'down';
 
 /** Whether the server can take calls: every part it needs is up (`server/ops/readiness.ts` builds one). */
 export interface ReadinessSource {

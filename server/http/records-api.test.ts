@@ -16,7 +16,7 @@ const DAY = Date.UTC(2026, 2, 2, 0, 0, 0);
 const op = (id: string, queues: string[]) => ({ id, name: id, sip: { username: id, password: `${id}-pw` }, queues: queues.map((queue) => ({ queue })) });
 const CONFIG = ConfigSchema.parse({
   queues: [{ id: 'support', strategy: 'longest-idle', serviceLevelMs: 20_000 }, { id: 'sales', strategy: 'longest-idle' }],
-  operators: [op('alice', ['support']), op('bob', ['support']), op('carol', ['sales']), op('sue', ['support']), op('ann', [])],
+  operators: [op('alice', ['support']), op('bob', ['support']), op('carol', ['sales']), op('sue', ['support']), op('ann', []), op('dave', ['support'])],
   roles: { supervisors: ['sue'], admins: ['ann'] },
 });
 
@@ -30,6 +30,7 @@ function rec(callId: string, queue: string, operatorId: string, over: Partial<Ca
 }
 
 let store: SqlRecordStore;
+const live = new MemoryLiveCalls();
 let http: HttpApp;
 let server: Server;
 let url: string;
@@ -47,7 +48,7 @@ beforeAll(async () => {
   let n = 0;
   const deps: HttpDeps = {
     acd: new Acd({ store: new MemoryAcdStore(), now: () => DAY, newId: () => `id${++n}`, random: () => 0.5 }),
-    operators: createOperatorDirectory(CONFIG), calls: new MemoryLiveCalls(), cdrs: new MemoryCdrStore(), dispositions: new MemoryDispositions(),
+    operators: createOperatorDirectory(CONFIG), calls: live, cdrs: new MemoryCdrStore(), dispositions: new MemoryDispositions(),
     events: new ServerEventBus(), softphoneDir: __dirname, now: () => DAY + 10 * 3_600_000, newToken: () => `token-${++n}`,
     records: { store, timeZone: 'Europe/Berlin', shortAbandonSeconds: 5, serviceLevelSeconds: { support: 20, sales: 20 } },
   };
@@ -60,7 +61,7 @@ beforeAll(async () => {
     const s = http.app.listen(0, '127.0.0.1', () => resolve(s));
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const id of ['alice', 'bob', 'sue', 'ann']) {
+  for (const id of ['alice', 'bob', 'sue', 'ann', 'dave']) {
     const res = await call(`${url}/api/login`, 'POST', undefined, { username: id, password: `${id}-pw` });
     if (res.status !== 200) throw new Error(`sign-in of ${id}: ${res.status} ${JSON.stringify(res.body)}`);
     tokens[id] = res.body.token;
@@ -115,6 +116,13 @@ describe('reports', () => {
     expect((await get(`/api/reports/shifts?${range}`, 'alice')).status).toBe(403);
   });
 
+  it('a supervisor cannot read the report of an operator outside their queues (403)', async () => {
+    expect((await get(`/api/reports/operators?${range}&operatorId=carol`, 'sue')).status).toBe(403);
+    expect((await get(`/api/reports/shifts?${range}&operatorId=carol`, 'sue')).status).toBe(403);
+    expect((await get(`/api/reports/operators?${range}&queue=sales`, 'sue')).status).toBe(403);
+    expect((await get(`/api/reports/operators?${range}&operatorId=carol`, 'ann')).status).toBe(200);
+  });
+
   it('a supervisor gets their queues only; an admin gets all, in the centre\'s time zone', async () => {
     const sue = await get(`/api/reports/queues?${range}&interval=range`, 'sue');
     expect(sue.status).toBe(200);
@@ -142,23 +150,23 @@ describe('reports', () => {
 });
 
 describe('customers', () => {
-  it('an operator creates a customer during a call, and the card (with last calls) pops up by phone', async () => {
+  it('an operator creates a customer during a call: it claims the recent calls from its number, and the card (with last calls) pops up by phone', async () => {
     const created = await call(`${url}/api/customers`, 'POST', tokens.alice, { name: 'Ada', phones: ['+49 30 111 222'], tags: ['vip'] });
     expect(created.status).toBe(201);
-    // a2 is linked to the customer (from another number); the others came from the customer's number
+    // a2 is linked to the customer (from another number); b1, c1 and t1 came from the customer's number
+    // and were claimed by it; a1 belongs to another customer
     await store.saveCall(rec('a2', 'support', 'alice', { customerId: created.body.id, caller: '+4930999888', disposition: 'callback', notes: 'call back Monday' }));
+    for (const id of ['b1', 'c1', 't1']) expect((await store.getCall(id))?.customerId).toBe(created.body.id);
+    expect((await store.getCall('a1'))?.customerId).toBe('cust-known');
     const card = await get(`/api/customers/lookup?phone=${encodeURIComponent('+4930111222')}`, 'bob');
     expect(card.status).toBe(200);
     expect(card.body.customer).toMatchObject({ name: 'Ada', phones: ['+4930111222'], tags: ['vip'] });
     expect(card.body.lastCalls).toEqual(expect.arrayContaining([expect.objectContaining({ callId: 'a2', operatorId: 'alice', disposition: 'callback', notes: 'call back Monday' })]));
-    expect(card.body.lastCalls.map((c: { callId: string }) => c.callId)).toEqual(expect.arrayContaining(['a1', 'b1', 'c1']));
-    expect(new Set(card.body.lastCalls.map((c: { callId: string }) => c.callId)).size).toBe(card.body.lastCalls.length);
+    expect(card.body.lastCalls.map((c: { callId: string }) => c.callId).sort()).toEqual(['a2', 'b1', 'c1', 't1']);
     const edited = await call(`${url}/api/customers/${created.body.id}`, 'PATCH', tokens.alice, { notes: 'prefers mornings' });
     expect(edited.body).toMatchObject({ notes: 'prefers mornings', name: 'Ada' });
     expect((await get(`/api/customers/${created.body.id}`, 'alice')).status).toBe(200);
-    expect((await get(`/api/customers/${created.body.id}`, 'bob')).status).toBe(403);
-    const unknown = await get('/api/customers/lookup?phone=%2B15550001111', 'alice');
-    expect(unknown.body).toEqual({ customer: null, lastCalls: [] });
+    expect((await get(`/api/customers/${created.body.id}`, 'bob')).status).toBe(200);
   });
 
   it('search, export and import are for supervisors and admins; delete for admins', async () => {
@@ -179,6 +187,52 @@ describe('customers', () => {
 
   it('a phone number owned by another customer is 409, a bad one 400', async () => {
     expect((await call(`${url}/api/customers`, 'POST', tokens.alice, { phones: ['+4930111222'] })).status).toBe(409);
-    expect((await call(`${url}/api/customers`, 'POST', tokens.alice, { phones: ['abc'] })).status).toBe(400);
+    expect((await call(`${url}/api/customers`, 'POST', tokens.ann, { phones: ['abc'] })).status).toBe(400);
+  });
+});
+
+describe('who may read which customer card', () => {
+  const lookup = (phone: string, who: string) => get(`/api/customers/lookup?phone=${encodeURIComponent(phone)}`, who);
+  afterEach(() => {
+    live.calls = [];
+  });
+
+  it('an operator reads only the cards of callers whose calls were offered to them (403 otherwise); supervisors and admins all', async () => {
+    const ada = (await lookup('+4930111222', 'sue')).body.customer;
+    expect(ada).toMatchObject({ name: 'Ada' });
+    expect((await lookup('+4930111222', 'dave')).status).toBe(403);
+    expect((await get(`/api/customers/${ada.id}`, 'dave')).status).toBe(403);
+    expect((await call(`${url}/api/customers/${ada.id}`, 'PATCH', tokens.dave, { notes: 'mine now' })).status).toBe(403);
+    expect((await lookup('+15550001111', 'alice')).status).toBe(403);
+    expect((await lookup('+15550001111', 'sue')).body).toEqual({ customer: null, lastCalls: [] });
+    expect((await lookup('+15550001111', 'ann')).status).toBe(200);
+    expect((await get(`/api/customers/${ada.id}`, 'sue')).status).toBe(200);
+    expect((await get(`/api/customers/${ada.id}`, 'ann')).status).toBe(200);
+  });
+
+  it('a call ringing an operator opens its caller\'s card to that operator only; they may create it, others may not', async () => {
+    live.calls = [{ callId: 'r1', queue: 'support', caller: '+15550001111', state: 'ringing', since: DAY, offeredTo: ['alice', 'bob'] }];
+    expect((await lookup('+1 555 000 1111', 'alice')).body).toEqual({ customer: null, lastCalls: [] });
+    expect((await lookup('+15550001111', 'dave')).status).toBe(403);
+    expect((await call(`${url}/api/customers`, 'POST', tokens.dave, { name: 'Grab', phones: ['+15550001111'] })).status).toBe(403);
+    const created = await call(`${url}/api/customers`, 'POST', tokens.alice, { name: 'Ringer', phones: ['+15550001111'] });
+    expect(created.status).toBe(201);
+    expect((await get(`/api/customers/${created.body.id}`, 'bob')).status).toBe(200);
+    expect((await get(`/api/customers/${created.body.id}`, 'dave')).status).toBe(403);
+    // adding a number never offered to the operator is refused; their caller's own number is fine
+    expect((await call(`${url}/api/customers/${created.body.id}`, 'PATCH', tokens.alice, { phones: ['+15550001111', '+15550002222'] })).status).toBe(403);
+    expect((await call(`${url}/api/customers/${created.body.id}`, 'PATCH', tokens.alice, { phones: ['+1 555 000 1111'], notes: 'ok' })).status).toBe(200);
+    // once the call is over (and not recorded as theirs), the card is closed to them again
+    live.calls = [];
+    expect((await get(`/api/customers/${created.body.id}`, 'alice')).status).toBe(403);
+    expect((await lookup('+15550001111', 'alice')).status).toBe(403);
+  });
+
+  it('an operator\'s call history shows only their calls, also when asking by customer (403 for another operator)', async () => {
+    const ada = (await lookup('+4930111222', 'sue')).body.customer;
+    expect(await ids(`/api/records/calls?customerId=${ada.id}`, 'alice')).toEqual(['a2', 't1']);
+    expect(await ids(`/api/records/calls?customerId=${ada.id}`, 'dave')).toEqual([]);
+    expect((await get(`/api/records/calls?customerId=${ada.id}&operatorId=bob`, 'alice')).status).toBe(403);
+    expect(await ids(`/api/records/calls?customerId=${ada.id}`, 'sue')).toEqual(['a2', 'b1', 't1']);
   });
 });

@@ -18,6 +18,16 @@ export interface MetricsOptions {
   defaultMetrics?: boolean;
   /** The SIP engine's message counts (`request:INVITE`, `response:200` → n), asked at every scrape. */
   sipMessages?: () => Promise<{ in: Record<string, number>; out: Record<string, number> }>;
+  /** The record writer's counters (server/records/record-writer.ts `stats()`), asked at every scrape. */
+  recordWriter?: () => RecordWriterCounts;
+}
+
+/** What the record writer counts: entries waiting, refused (buffer full), rejected (invalid), failed writes. */
+export interface RecordWriterCounts {
+  pending: number;
+  dropped: number;
+  rejected: number;
+  failures: number;
 }
 
 /** Call set-up buckets in seconds (trunk INVITE → our 200 OK): parking the caller should take milliseconds. */
@@ -62,6 +72,23 @@ export class ServerMetrics {
           }
         },
       });
+    }
+    if (options.recordWriter) {
+      const stats = options.recordWriter;
+      new Gauge({
+        name: 'switchboard_records_pending', help: 'Call records, activity changes and dispositions waiting to be written to the record database', registers,
+        collect() { this.set(stats().pending); },
+      });
+      const counter = (name: string, help: string, key: 'dropped' | 'rejected' | 'failures') => new Counter({
+        name, help, registers,
+        collect() {
+          this.reset();
+          this.inc(stats()[key]);
+        },
+      });
+      counter('switchboard_records_dropped_total', 'Record entries refused because the write buffer was full (records.bufferMax)', 'dropped');
+      counter('switchboard_records_rejected_total', 'Record entries the database refused as invalid', 'rejected');
+      counter('switchboard_records_write_failures_total', 'Failed writes to the record database (outages)', 'failures');
     }
     this.limitTrips = new Counter({
       name: 'switchboard_limit_trips_total', help: 'Requests refused (or bindings replaced) because an input limit was reached, by limit',

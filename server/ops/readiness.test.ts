@@ -6,6 +6,8 @@ describe('createReadiness', () => {
     ['media down', { sip: 'up', media: 'down', store: 'up' }, false],
     ['sip down', { sip: 'down', media: 'up', store: 'up' }, false],
     ['all down', { sip: 'down', media: 'down', store: 'down' }, false],
+    ['records degraded (writes buffered): reported, still ready', { sip: 'up', media: 'up', records: 'degraded' }, true],
+    ['degraded and down', { sip: 'down', media: 'up', records: 'degraded' }, false],
   ])('%s', async (_name, states, ready) => {
     const r = createReadiness(Object.fromEntries(Object.entries(states).map(([k, v]) => [k, () => v])));
     await expect(r.check()).resolves.toEqual({ ready, parts: states });

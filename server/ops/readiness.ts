@@ -1,10 +1,11 @@
 /**
  * Readiness: the server is ready when every part it needs answers — the SIP engine listens, the
- * media relay is up, the store answers. Each part is a probe that reports `up` or `down`; the
+ * media relay is up, the store answers. Each part is a probe that reports `up`, `degraded` or `down`; the
  * model asks them all and sums them up. Pure: no timers, no I/O of its own (probes do the I/O).
  */
 
-export type PartState = 'up' | 'down';
+/** `degraded`: the part works in a reduced way (e.g. records buffered while their database is away) — reported, still ready. */
+export type PartState = 'up' | 'degraded' | 'down';
 
 /** One part the server needs: answers its state (a probe may ping, so it may be async). */
 export type ReadinessProbe = () => PartState | Promise<PartState>;
@@ -52,7 +53,7 @@ export function createReadiness<P extends string>(probes: Record<P, ReadinessPro
       const states = await Promise.all(names.map((n) => ask(probes[n])));
       const parts = Object.fromEntries(names.map((n, i) => [n, states[i]])) as Record<P, PartState>;
       if (options.draining?.()) return { ready: false, draining: true, parts };
-      return { ready: states.every((s) => s === 'up'), parts };
+      return { ready: states.every((s) => s !== 'down'), parts };
     },
   };
 }

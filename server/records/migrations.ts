@@ -96,6 +96,15 @@ create table customer_phones (
 create index customer_phones_customer on customer_phones (customer_id);
 `,
   },
+  {
+    version: 2,
+    name: 'calls linked to customers by the caller\'s E.164 number',
+    sql: `
+alter table calls add column caller_e164 text;
+update calls set caller_e164 = caller where caller ~ '^\\+[1-9][0-9]{7,14}$';
+create index calls_caller_e164_arrived on calls (caller_e164, arrived_at) where caller_e164 is not null;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -101,6 +101,13 @@ export interface CallRecordFilter {
   caller?: string;
   /** Calls this operator handled: the call's operator, or any segment's (offered, answered, transfer, wrap-up…). */
   handledBy?: string;
+  /**
+   * A customer's history: calls linked to `customerId`, and calls linked to no customer from one of
+   * `phones` (as dialled or in E.164) — calls recorded before they could be linked.
+   */
+  customerHistory?: { customerId?: string; phones: readonly string[] };
+  /** Calls from any of these numbers (as dialled or in E.164). */
+  callers?: readonly string[];
   /** Calls first queued in any of these queues (an empty list matches nothing). */
   queues?: string[];
   /** Newest first; default 100. */

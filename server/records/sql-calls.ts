@@ -1,5 +1,6 @@
 /** Call records and their segments in SQL (shared by every RecordStore engine). */
 import type { CallOutcome, CallRecord, CallRecordFilter, CallSegment, SegmentKind } from './model';
+import { tryNormalisePhone, type PhoneOptions } from './phone';
 import type { SqlQueryable, SqlRow } from './sql-client';
 
 const num = (v: unknown): number => Number(v);
@@ -20,9 +21,12 @@ function derived(record: CallRecord): { wrapUpSeconds: number; transfers: number
 const CALL_COLUMNS = `call_id text, direction text, queue text, trunk_id text, caller text, number text, operator_id text,
   customer_id text, instance_id text, outcome text, arrived_at bigint, answered_at bigint, ended_at bigint,
   wait_seconds double precision, talk_seconds double precision, hold_seconds double precision,
-  wrap_up_seconds double precision, transfers integer, setup_ms double precision, disposition text, notes text, updated_at bigint`;
+  wrap_up_seconds double precision, transfers integer, setup_ms double precision, disposition text, notes text, updated_at bigint,
+  caller_e164 text`;
 const CALL_NAMES = CALL_COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]);
-const KEPT = new Set(['call_id', 'disposition', 'notes']);
+const KEPT = new Set(['call_id', 'disposition', 'notes', 'customer_id']);
+/** The customer owning the caller's number (`r` is the incoming row). */
+const OWNER = '(select p.customer_id from customer_phones p where p.phone = r.caller_e164)';
 
 const SEGMENT_COLUMNS = `call_id text, seq integer, kind text, started_at bigint, ended_at bigint, queue text, operator_id text, result text, target text`;
 const SEGMENT_NAMES = SEGMENT_COLUMNS.split(',').map((c) => c.trim().split(/\s+/)[0]);
@@ -31,15 +35,19 @@ const SEGMENT_NAMES = SEGMENT_COLUMNS.split(',').map((c) => c.trim().split(/\s+/
  * One statement (atomic, one round trip): upserts the calls; for the calls written, upserts their
  * segments and deletes the segments no longer in the snapshot. A live snapshot never overwrites a
  * record that already ended (a late retry cannot reopen a call); a disposition already stored is
- * kept when the snapshot has none. The CTEs touch disjoint rows, as PostgreSQL requires.
+ * kept when the snapshot has none. The customer is looked up by the caller's E.164 number as the
+ * row is written (off the call's path: the writer does this in the background), so a call that
+ * arrives unknown is linked by a later snapshot once its customer exists; a link once stored is
+ * kept (the calls layer does not know customers). The CTEs touch disjoint rows, as PostgreSQL requires.
  */
 const UPSERT = `
 with r as (select * from jsonb_to_recordset($1::jsonb) as r(${CALL_COLUMNS})),
 up as (
   insert into calls (${CALL_NAMES.join(', ')})
-  select ${CALL_NAMES.map((n) => `r.${n}`).join(', ')} from r
+  select ${CALL_NAMES.map((n) => (n === 'customer_id' ? `coalesce(r.customer_id, ${OWNER})` : `r.${n}`)).join(', ')} from r
   on conflict (call_id) do update set
     ${CALL_NAMES.filter((n) => !KEPT.has(n)).map((n) => `${n} = excluded.${n}`).join(', ')},
+    customer_id = coalesce(calls.customer_id, excluded.customer_id),
     disposition = coalesce(excluded.disposition, calls.disposition),
     notes = coalesce(excluded.notes, calls.notes)
   where calls.ended_at is null or excluded.ended_at is not null
@@ -55,7 +63,7 @@ segs as (
 select count(*)::int as n from up`;
 
 /** Upserts records with their segments (the last snapshot of a call in the list wins). */
-export async function upsertCalls(db: SqlQueryable, records: readonly CallRecord[], now: number): Promise<void> {
+export async function upsertCalls(db: SqlQueryable, records: readonly CallRecord[], now: number, phone: PhoneOptions = {}): Promise<void> {
   const byId = new Map<string, CallRecord>();
   for (const r of records) byId.set(r.callId, r);
   if (byId.size === 0) return;
@@ -68,6 +76,7 @@ export async function upsertCalls(db: SqlQueryable, records: readonly CallRecord
       wait_seconds: r.waitSeconds, talk_seconds: r.talkSeconds, hold_seconds: r.holdSeconds,
       wrap_up_seconds: d.wrapUpSeconds, transfers: d.transfers, setup_ms: r.setupMs ?? null,
       disposition: r.disposition ?? null, notes: r.notes ?? null, updated_at: now,
+      caller_e164: tryNormalisePhone(r.caller, phone) ?? null,
     };
   });
   const segments = [...byId.values()].flatMap((r) =>
@@ -148,7 +157,7 @@ export async function getCall(db: SqlQueryable, callId: string): Promise<CallRec
 /** Largest page a query answers. */
 export const MAX_QUERY_LIMIT = 1000;
 
-export async function queryCalls(db: SqlQueryable, filter: CallRecordFilter): Promise<CallRecord[]> {
+export async function queryCalls(db: SqlQueryable, filter: CallRecordFilter, phone: PhoneOptions = {}): Promise<CallRecord[]> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
@@ -165,6 +174,25 @@ export async function queryCalls(db: SqlQueryable, filter: CallRecordFilter): Pr
   if (filter.handledBy !== undefined) {
     add('(operator_id = ? or exists (select 1 from call_segments s where s.call_id = calls.call_id and s.operator_id = ?::text))', filter.handledBy);
     where[where.length - 1] = (where[where.length - 1] as string).replace('?::text', `$${params.length}::text`);
+  }
+  const numbersOf = (phones: readonly string[]) =>
+    [...new Set(phones.flatMap((p) => [p, tryNormalisePhone(p, phone)]).filter((p): p is string => p !== undefined))];
+  if (filter.callers !== undefined) {
+    params.push(JSON.stringify(numbersOf(filter.callers)));
+    const list = `$${params.length}`;
+    where.push(`(caller_e164 in (select jsonb_array_elements_text(${list}::jsonb)) or caller in (select jsonb_array_elements_text(${list}::jsonb)))`);
+  }
+  if (filter.customerHistory !== undefined) {
+    const { customerId, phones } = filter.customerHistory;
+    params.push(JSON.stringify(numbersOf(phones)));
+    const list = `$${params.length}`;
+    let linked = 'false';
+    if (customerId !== undefined) {
+      params.push(customerId);
+      linked = `customer_id = $${params.length}`;
+    }
+    where.push(`(${linked} or (customer_id is null and (caller_e164 in (select jsonb_array_elements_text(${list}::jsonb))
+      or caller in (select jsonb_array_elements_text(${list}::jsonb)))))`);
   }
   if (filter.queues !== undefined) add('queue in (select jsonb_array_elements_text(?::jsonb))', JSON.stringify(filter.queues));
   params.push(Math.min(Math.max(1, filter.limit ?? 100), MAX_QUERY_LIMIT));

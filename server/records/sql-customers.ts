@@ -67,6 +67,26 @@ async function setPhones(tx: SqlQueryable, id: string, phones: string[]): Promis
   await tx.query('insert into customer_phones (phone, customer_id) select jsonb_array_elements_text($1::jsonb), $2', [JSON.stringify(phones), id]);
 }
 
+/**
+ * How far back a new customer's number claims calls not linked to anyone: the live calls and those
+ * ended within this window (the wrap-up in which the operator created the customer). Older calls
+ * from the number stay unlinked (the number may have had another owner); the customer's history
+ * still lists them by number.
+ */
+export const CUSTOMER_LINK_WINDOW_MS = 3_600_000;
+
+/** Links the unlinked recent calls from these numbers to the customer; answers how many. */
+async function linkRecentCalls(tx: SqlQueryable, id: string, phones: readonly string[], now: number): Promise<number> {
+  if (phones.length === 0) return 0;
+  const rows = await tx.query(
+    `update calls set customer_id = $1, updated_at = $3
+     where customer_id is null and caller_e164 in (select jsonb_array_elements_text($2::jsonb))
+       and (ended_at is null or ended_at >= $4) returning call_id`,
+    [id, JSON.stringify(phones), now, now - CUSTOMER_LINK_WINDOW_MS],
+  );
+  return rows.length;
+}
+
 export async function getCustomer(db: SqlQueryable, id: string): Promise<Customer | undefined> {
   const rows = await db.query(`${SELECT} where c.id = $1`, [id]);
   return rows[0] ? toCustomer(rows[0]) : undefined;
@@ -80,6 +100,7 @@ export async function createCustomer(tx: SqlQueryable, input: CustomerInput, now
   );
   if (rows.length === 0) throw new RecordsError('ERR_INVALID_INPUT', `customer ${id} already exists`, { details: { field: 'id' } });
   await setPhones(tx, id, input.phones ?? []);
+  await linkRecentCalls(tx, id, input.phones ?? [], now);
   return (await getCustomer(tx, id)) as Customer;
 }
 
@@ -97,7 +118,10 @@ export async function updateCustomer(tx: SqlQueryable, id: string, changes: Cust
   if (changes.fields !== undefined) set('fields', JSON.stringify(changes.fields), '::jsonb');
   const rows = await tx.query(`update customers set ${sets.join(', ')} where id = $1 returning id`, params);
   if (rows.length === 0) throw new RecordsError('ERR_UNKNOWN_CUSTOMER', `no customer ${id}`, { details: { customerId: id } });
-  if (changes.phones !== undefined) await setPhones(tx, id, changes.phones);
+  if (changes.phones !== undefined) {
+    await setPhones(tx, id, changes.phones);
+    await linkRecentCalls(tx, id, changes.phones, now);
+  }
   return (await getCustomer(tx, id)) as Customer;
 }
 

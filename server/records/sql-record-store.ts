@@ -39,7 +39,7 @@ export class SqlRecordStore implements RecordStore {
 
   /** One statement, so atomic without an explicit transaction. */
   saveCalls(records: readonly CallRecord[]): Promise<void> {
-    return calls.upsertCalls(this.db, records, this.now());
+    return calls.upsertCalls(this.db, records, this.now(), this.phone);
   }
 
   dispose(callId: string, operatorId: string, disposition: string, notes?: string): Promise<boolean> {
@@ -51,7 +51,7 @@ export class SqlRecordStore implements RecordStore {
   }
 
   queryCalls(filter: CallRecordFilter): Promise<CallRecord[]> {
-    return calls.queryCalls(this.db, filter);
+    return calls.queryCalls(this.db, filter, this.phone);
   }
 
   closeInterrupted(instanceId: string, now: number): Promise<number> {

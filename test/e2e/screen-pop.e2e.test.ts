@@ -91,10 +91,14 @@ describe('screen-pop: the customer card on a ringing call', () => {
     writeFileSync(config, readFileSync(path.join(__dirname, '../../config/demo.yaml'), 'utf8').replace(/wrapUpMs: \d+/g, 'wrapUpMs: 120000'));
     const mic = path.join(dir, 'mic-440.wav');
     writeFileSync(mic, sineWav({ frequency: 440, sampleRate: 48000, seconds: 30, amplitude: 0.5 }));
-    [server, browser] = await Promise.all([startServer({ SWITCHBOARD_CONFIG: config }), launchTestBrowser({ fakeAudioFile: mic })]);
-
-    // an operator may create customers (as during a call); no admin role needed
-    token = await server.login('alice', 'alice-demo');
+    // bob is an admin here: the test's own look-ups read any card; alice on the page is an operator, who reads
+    // and creates only the cards of calls offered to her
+    [server, browser] = await Promise.all([
+      startServer({ SWITCHBOARD_CONFIG: config, SWITCHBOARD__roles__admins: '["bob"]' }), launchTestBrowser({ fakeAudioFile: mic }),
+    ]);
+    const operatorToken = await server.login('alice', 'alice-demo');
+    expect((await api(server, operatorToken, 'POST', '/api/customers', { name: 'Not yet', phones: [CALLER] })).status).toBe(403);
+    token = await server.login('bob', 'bob-demo');
     const created = await api<{ id: string }>(server, token, 'POST', '/api/customers', {
       name: 'Ada Lovelace', company: 'Analytical Engines Ltd', phones: [CALLER], tags: ['vip', 'billing'], notes: 'Prefers <b>mornings</b>',
     });

@@ -45,8 +45,9 @@ export async function serverEnv(env: Record<string, string> = {}): Promise<Serve
       SWITCHBOARD_LOG_LEVEL: 'warn',
       // media stays on 127.0.0.1: the browser's candidates on other interfaces are dropped
       SWITCHBOARD__media__iceAllow: JSON.stringify(['127.0.0.0/8']),
-      // each server its own embedded database (the demo keeps it in ./data/records); a test restarting one passes its own
-      SWITCHBOARD_RECORDS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-records-')),
+      // each server its own embedded database (the demo keeps it in ./data/records); a test restarting one passes its own,
+      // a test with a PostgreSQL server passes SWITCHBOARD_RECORDS_URL instead
+      ...(env.SWITCHBOARD_RECORDS_URL ? {} : { SWITCHBOARD_RECORDS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-records-')) }),
       ...env,
     },
   };
@@ -59,7 +60,8 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     env: fullEnv,
     ...(options.detached ? { detached: true } : {}),
   });
-  await waitFor(() => proc.output().includes('Switchboard is running') || proc.child.exitCode !== null, 'the server to start', 90_000);
+  // generous: opening the embedded database takes seconds on a loaded machine
+  await waitFor(() => proc.output().includes('Switchboard is running') || proc.child.exitCode !== null, 'the server to start', 120_000);
   if (proc.child.exitCode !== null) throw new Error(`the server exited: ${proc.output()}`);
   const url = `http://127.0.0.1:${httpPort}`;
   return {

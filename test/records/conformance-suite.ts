@@ -207,6 +207,64 @@ export function describeRecordStoreConformance(name: string, factory: RecordStor
         await store.createCustomer({ phones: ['+442079460003'] }, T0);
       });
 
+      it('links a call to the customer owning the caller\'s number as it is written; a call that arrived unknown is linked by a later snapshot', async () => {
+        const own = await factory.create();
+        try {
+          const known = await own.createCustomer({ name: 'Known', phones: ['+4930700001'] }, T0);
+          const a = liveCall({ caller: '+4930700001' });
+          await own.saveCall(a);
+          expect((await own.getCall(a.callId))?.customerId).toBe(known.id);
+          // a caller in another notation, and one nobody owns
+          const b = liveCall({ caller: 'sip:+4930700001@trunk.example' });
+          const c = liveCall({ caller: '+4930700002' });
+          const anon = liveCall({ caller: 'anonymous' });
+          await own.saveCalls([b, c, anon]);
+          expect((await own.getCall(b.callId))?.customerId).toBe(known.id);
+          expect((await own.getCall(c.callId))?.customerId).toBeUndefined();
+          expect((await own.getCall(anon.callId))?.customerId).toBeUndefined();
+          // the number gets an owner behind the store's back (no claim): the next snapshot links the call
+          await own.client.query("insert into customers (id, created_at, updated_at) values ('later', 0, 0)");
+          await own.client.query("insert into customer_phones (phone, customer_id) values ('+4930700002', 'later')");
+          await own.saveCall(answeredCall({ callId: c.callId, caller: '+4930700002' }));
+          expect((await own.getCall(c.callId))?.customerId).toBe('later');
+          // a link once stored is kept, also when the number changes hands
+          await own.updateCustomer(known.id, { phones: [] }, T0);
+          await own.updateCustomer('later', { phones: ['+4930700001'] }, T0);
+          await own.saveCall(answeredCall({ callId: a.callId, caller: '+4930700001' }));
+          expect((await own.getCall(a.callId))?.customerId).toBe(known.id);
+        } finally {
+          await own.close();
+        }
+      });
+
+      it('a customer created during a call or its wrap-up claims the unlinked recent calls from its numbers, not older ones', async () => {
+        const own = await factory.create();
+        try {
+          const live = liveCall({ caller: '+4930800001', arrivedAt: T0 });
+          const wrapUp = answeredCall({ caller: '+4930800001', arrivedAt: T0 - 300_000 }); // ended 3m50s before T0
+          const old = answeredCall({ caller: '+4930800001', arrivedAt: T0 - 86_400_000 });
+          const other = liveCall({ caller: '+4930800009' });
+          await own.saveCalls([live, wrapUp, old, other]);
+          const created = await own.createCustomer({ name: 'New', phones: ['+49 30 800001'] }, T0);
+          expect((await own.getCall(live.callId))?.customerId).toBe(created.id);
+          expect((await own.getCall(wrapUp.callId))?.customerId).toBe(created.id);
+          expect((await own.getCall(old.callId))?.customerId).toBeUndefined();
+          expect((await own.getCall(other.callId))?.customerId).toBeUndefined();
+          // a number added later claims that number's live call too
+          await own.updateCustomer(created.id, { phones: ['+4930800001', '+4930800009'] }, T0);
+          expect((await own.getCall(other.callId))?.customerId).toBe(created.id);
+          // the history: linked calls, and unlinked ones from the numbers (recorded before linking)
+          const linkedElsewhere = answeredCall({ caller: '+4930800001', customerId: 'someone-else', arrivedAt: T0 - 1000 });
+          await own.saveCall(linkedElsewhere);
+          const history = await own.queryCalls({ customerHistory: { customerId: created.id, phones: created.phones } });
+          expect(history.map((r) => r.callId).sort()).toEqual([live.callId, wrapUp.callId, old.callId, other.callId].sort());
+          const byNumber = await own.queryCalls({ customerHistory: { phones: ['+49 30 800001'] } });
+          expect(byNumber.map((r) => r.callId)).toEqual([old.callId]);
+        } finally {
+          await own.close();
+        }
+      });
+
       it('imports CSV (matching by id, then by phone), reports bad rows by line, and exports what it imported', async () => {
         const own = await factory.create();
         try {
