@@ -4,6 +4,7 @@
  * the container's width. The container carries the chart's accessible name (`role="img"`).
  */
 import uPlot from 'uplot';
+import { localDateTime } from './zoned-time';
 
 export interface ChartSeries {
   label: string;
@@ -24,6 +25,14 @@ export interface ChartSpec {
   timeZone: string;
   /** Axis labels per scale used. */
   axisLabels: Partial<Record<ChartScale, string>>;
+  /** Daily buckets label their ticks with dates only. */
+  daily: boolean;
+}
+
+/** A time tick in the centre's zone, 24-hour clock: `14:00`, or `03-02` at midnight and for daily buckets. */
+export function tickLabel(seconds: number, timeZone: string, daily: boolean): string {
+  const [date, time] = localDateTime(seconds * 1000, timeZone).split(' ') as [string, string];
+  return daily || time === '00:00' ? date.slice(5) : time;
 }
 
 export const HEIGHT = 260;
@@ -75,7 +84,7 @@ export class ReportChart {
         })),
       ],
       axes: [
-        { stroke: '#333', grid: { stroke: '#e4e4e4' } },
+        { stroke: '#333', grid: { stroke: '#e4e4e4' }, values: (_u, ticks) => ticks.map((t) => tickLabel(t, spec.timeZone, spec.daily)) },
         ...scales.map((scale, i): uPlot.Axis => ({
           scale,
           side: i === 0 ? 3 : 1,

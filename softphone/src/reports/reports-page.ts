@@ -199,11 +199,11 @@ export class ReportsPage {
       { label: 'Offered', scale: 'count', color: COLORS.offered, bars: true, values: q.offered },
       { label: 'Answered', scale: 'count', color: COLORS.answered, values: q.answered },
       { label: 'Abandoned', scale: 'count', color: COLORS.abandoned, values: q.abandoned },
-    ], { count: 'calls' });
+    ], { count: 'calls' }, s.interval === 'day');
     this.draw(1, `Service level and average speed of answer per ${per}`, q.x, [
       { label: 'Service level', scale: 'percent', color: COLORS.serviceLevel, values: q.serviceLevel },
       { label: 'ASA', scale: 'seconds', color: COLORS.asa, values: q.asa },
-    ], { percent: 'service level %', seconds: 'ASA (s)' });
+    ], { percent: 'service level %', seconds: 'ASA (s)' }, s.interval === 'day');
     return true;
   }
 
@@ -222,9 +222,9 @@ export class ReportsPage {
     const per = INTERVAL_NAMES[s.interval];
     const color = (i: number) => OPERATOR_COLORS[i % OPERATOR_COLORS.length] as string;
     this.draw(0, `Answered calls per operator per ${per}`, o.x,
-      o.operators.map((id, i) => ({ label: id, scale: 'count', color: color(i), values: o.answered[i] as number[] })), { count: 'calls' });
+      o.operators.map((id, i) => ({ label: id, scale: 'count', color: color(i), values: o.answered[i] as number[] })), { count: 'calls' }, s.interval === 'day');
     this.draw(1, `Occupancy per operator per ${per}`, o.x,
-      o.operators.map((id, i) => ({ label: id, scale: 'percent', color: color(i), values: o.occupancy[i] as Array<number | null> })), { percent: 'occupancy %' });
+      o.operators.map((id, i) => ({ label: id, scale: 'percent', color: color(i), values: o.occupancy[i] as Array<number | null> })), { percent: 'occupancy %' }, s.interval === 'day');
     return true;
   }
 
@@ -235,9 +235,9 @@ export class ReportsPage {
     return true;
   }
 
-  private draw(i: 0 | 1, label: string, x: number[], series: ChartSeries[], axisLabels: Partial<Record<ChartSeries['scale'], string>>): void {
+  private draw(i: 0 | 1, label: string, x: number[], series: ChartSeries[], axisLabels: Partial<Record<ChartSeries['scale'], string>>, daily: boolean): void {
     (i === 0 ? this.el.chartATitle : this.el.chartBTitle)!.textContent = label;
-    this.charts[i].render({ label, x, series, timeZone: this.timeZone, axisLabels });
+    this.charts[i].render({ label, x, series, timeZone: this.timeZone, axisLabels, daily });
   }
 
   private showPanels(view: ReportView): void {
