@@ -245,6 +245,14 @@ describe('report page for supervisors', () => {
     expect(await op('bob', 'lastSignOut')).toBe('2026-03-02 11:10');
     expect(await pixelsOf(page, 'chart-service', [0x1f, 0x5f, 0xa8])).toBeGreaterThan(10);
 
+    // a phone-sized window: the charts follow their containers, the page does not scroll sideways
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.waitForFunction(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="chart-volume"] canvas');
+      return canvas !== null && canvas.getBoundingClientRect().width <= window.innerWidth - 16;
+    }, undefined, { timeout: LONG });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+
     // nothing refused by the Content-Security-Policy, no script errors
     expect(refused).toEqual([]);
   }, 180_000);
