@@ -231,6 +231,10 @@ export class ReportsPage {
   /** Takes the centre's time zone from an answer; true when it changed (the query is asked again). */
   private adoptZone(timeZone: string): boolean {
     if (timeZone === this.timeZone) return false;
+    // "today" as the browser guessed it becomes the centre's today
+    const now = this.options.now();
+    const guessed = localDate(now, this.timeZone);
+    for (const input of [this.el.from, this.el.to] as HTMLInputElement[]) if (input.value === guessed) input.value = localDate(now, timeZone);
     this.timeZone = timeZone;
     return true;
   }
