@@ -1,5 +1,7 @@
 // Builds the softphone page: bundles src/main.ts (with sip.js) into dist/app.js and copies
 // index.html and style.css. No binary assets: the ringtone and test tone are generated in code.
+// The supervisors' report page goes to dist/reports/ (index.html, reports.js, reports.css with
+// uPlot's stylesheet), served at /reports/.
 //
 //   node softphone/build.mjs                 → softphone/dist/
 //   node softphone/build.mjs --outdir DIR    → DIR (tests build into a temporary directory)
@@ -17,10 +19,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({ options: { outdir: { type: 'string' }, dev: { type: 'boolean', default: false } } });
 const outdir = resolve(values.outdir ?? join(here, 'dist'));
 
-await mkdir(outdir, { recursive: true });
-const result = await build({
-  entryPoints: [join(here, 'src', 'main.ts')],
-  outfile: join(outdir, 'app.js'),
+await mkdir(join(outdir, 'reports'), { recursive: true });
+const common = {
   bundle: true,
   format: 'esm',
   platform: 'browser',
@@ -30,8 +30,10 @@ const result = await build({
   legalComments: 'linked',
   logLevel: 'warning',
   metafile: true,
-});
-if (!values.dev) await rm(join(outdir, 'app.js.map'), { force: true });
-await Promise.all(['index.html', 'style.css'].map((f) => copyFile(join(here, 'src', f), join(outdir, f))));
+};
+const result = await build({ ...common, entryPoints: [join(here, 'src', 'main.ts')], outfile: join(outdir, 'app.js') });
+await build({ ...common, entryPoints: { reports: join(here, 'src', 'reports', 'main.ts') }, outdir: join(outdir, 'reports') });
+if (!values.dev) await Promise.all(['app.js.map', 'reports/reports.js.map', 'reports/reports.css.map'].map((f) => rm(join(outdir, f), { force: true })));
+await Promise.all(['index.html', 'style.css', 'reports/index.html'].map((f) => copyFile(join(here, 'src', f), join(outdir, f))));
 const bytes = result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('app.js'))].bytes;
-console.log(`softphone: ${outdir} (app.js ${(bytes / 1024).toFixed(0)} KiB, index.html, style.css)`);
+console.log(`softphone: ${outdir} (app.js ${(bytes / 1024).toFixed(0)} KiB, index.html, style.css, reports/)`);

@@ -18,6 +18,8 @@ export interface ServerProcess {
 export interface StartServerOptions {
   /** Run in its own process group, as a shell runs a foreground job (so a test can send the group SIGINT like Ctrl-C). */
   detached?: boolean;
+  /** How long to wait for "Switchboard is running"; default 120 s (a fresh embedded records database takes longer on a loaded machine). */
+  startTimeoutMs?: number;
 }
 
 export interface ServerEnv {
@@ -60,8 +62,8 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     env: fullEnv,
     ...(options.detached ? { detached: true } : {}),
   });
-  // generous: opening the embedded database takes seconds on a loaded machine
-  await waitFor(() => proc.output().includes('Switchboard is running') || proc.child.exitCode !== null, 'the server to start', 120_000);
+  // generous by default: opening the embedded database takes seconds on a loaded machine
+  await waitFor(() => proc.output().includes('Switchboard is running') || proc.child.exitCode !== null, 'the server to start', options.startTimeoutMs ?? 120_000);
   if (proc.child.exitCode !== null) throw new Error(`the server exited: ${proc.output()}`);
   const url = `http://127.0.0.1:${httpPort}`;
   return {
