@@ -16,7 +16,7 @@ import { createClient } from 'redis';
 import type { Config } from '../config';
 import { mediaAssetPath, startMediaRelay, type RunningMediaRelay } from '../media';
 import { ConferenceMixer } from '../media/mixer';
-import { parseContact, startEngineWorker, type EngineWorker, type ListenSpec } from './sip-engine';
+import { DEFAULT_SOURCE_LIMITS, parseContact, startEngineWorker, type EngineWorker, type ListenSpec, type SourceLimitsOptions } from './sip-engine';
 import { startSignalling, type Signalling } from './signalling/signalling';
 import { SrfOperatorDialer, inboundCall } from './signalling/call-legs';
 import { MemoryBindingStore } from './store/bindings/memory-binding-store';
@@ -103,6 +103,17 @@ function listenSpecs(config: Config): ListenSpec[] {
   return specs;
 }
 
+/** The SIP engine's per-source limits from config: every trunk's source addresses are trusted (exempt). */
+export function engineSourceLimits(config: Config): SourceLimitsOptions {
+  const p = config.sip.limits.perSource;
+  return {
+    ...DEFAULT_SOURCE_LIMITS,
+    requestsPerSecond: p.requestsPerSecond, burst: p.burst, blockSeconds: p.blockSeconds,
+    maxConnectionsPerSource: p.maxConnections, incompleteMessageSeconds: p.incompleteMessageSeconds,
+    trusted: [...new Set([...p.trusted, ...config.trunks.flatMap((t) => t.allow ?? [])])],
+  };
+}
+
 /** Runs `close` with a time limit; a failure or a time-out is logged, never thrown. */
 async function closePart(log: SwitchboardLogger, part: string, close: () => Promise<unknown> | unknown): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -143,6 +154,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
         engine = await startEngineWorker({
           listen: listenSpecs(config),
           admin: { address: '127.0.0.1', port: config.sip.engine.port, secret },
+          sourceLimits: engineSourceLimits(config),
           logLevel: config.logging.level,
           logger: log.child({ component: 'sip-engine' }),
         });
@@ -214,7 +226,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
 
     const metrics = new ServerMetrics({
       snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id),
-      ...(engine ? { sipMessages: () => engine.stats().then((s) => s.messages) } : {}),
+      ...(engine ? { sipMessages: () => engine.stats().then((s) => s.messages), engineLimits: () => engine.stats().then((s) => s.limits) } : {}),
     });
     const holder: { center?: CallCenter } = {};
     let draining = false;

@@ -8,6 +8,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { CALL_OUTCOMES, isEnded, type CallRecord, type CallRecordFilter, type CallRecordStore } from '../calls/call-record';
 import { OPERATOR_STATES, type AcdSnapshot } from '../routing';
 import { LIMIT_NAMES, type LimitName } from '../signalling/limits';
+import { SOURCE_LIMIT_NAMES } from '../sip-engine';
 
 export interface MetricsOptions {
   /** The routing snapshot, asked at every scrape. */
@@ -18,6 +19,11 @@ export interface MetricsOptions {
   defaultMetrics?: boolean;
   /** The SIP engine's message counts (`request:INVITE`, `response:200` → n), asked at every scrape. */
   sipMessages?: () => Promise<{ in: Record<string, number>; out: Record<string, number> }>;
+  /**
+   * The SIP engine's per-source limits, asked at every scrape: trips since start by limit
+   * (requests dropped, connections refused or timed out), and sources ignored right now.
+   */
+  engineLimits?: () => Promise<{ trips: Record<string, number>; blockedSources: number }>;
 }
 
 /** Call set-up buckets in seconds (trunk INVITE → our 200 OK): parking the caller should take milliseconds. */
@@ -63,10 +69,37 @@ export class ServerMetrics {
         },
       });
     }
+    // the engine's trips are totals kept in its worker: each scrape adds what is new since the last
+    const engineLimits = options.engineLimits;
+    const seen = new Map<string, number>();
+    let engineRead: Promise<{ trips: Record<string, number>; blockedSources: number }> | undefined;
+    const readEngine = () => {
+      engineRead ??= engineLimits!().finally(() => { engineRead = undefined; });
+      return engineRead;
+    };
     this.limitTrips = new Counter({
-      name: 'switchboard_limit_trips_total', help: 'Requests refused (or bindings replaced) because an input limit was reached, by limit',
+      name: 'switchboard_limit_trips_total', help: 'Requests refused or dropped (or bindings replaced, connections closed) because an input limit was reached, by limit',
       labelNames: ['limit'], registers,
+      ...(engineLimits ? {
+        async collect() {
+          const { trips } = await readEngine();
+          for (const [limit, total] of Object.entries(trips)) {
+            const delta = total - (seen.get(limit) ?? 0);
+            if (delta > 0) this.inc({ limit }, delta);
+            seen.set(limit, total);
+          }
+        },
+      } : {}),
     });
+    if (engineLimits) {
+      for (const limit of SOURCE_LIMIT_NAMES) this.limitTrips.inc({ limit }, 0);
+      new Gauge({
+        name: 'switchboard_sip_blocked_sources', help: 'Source addresses whose SIP requests are being dropped (over their request rate, in their cool-down)', registers,
+        async collect() {
+          this.set((await readEngine()).blockedSources);
+        },
+      });
+    }
     for (const limit of LIMIT_NAMES) this.limitTrips.inc({ limit }, 0);
     for (const queue of options.queues ?? []) for (const outcome of CALL_OUTCOMES) this.calls.inc({ queue, outcome }, 0);
 
