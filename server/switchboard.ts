@@ -16,7 +16,8 @@ import { createClient } from 'redis';
 import type { Config } from '../config';
 import { mediaAssetPath, startMediaRelay, type RunningMediaRelay } from '../media';
 import { ConferenceMixer } from '../media/mixer';
-import { DEFAULT_SOURCE_LIMITS, parseContact, startEngineWorker, type EngineWorker, type ListenSpec, type SourceLimitsOptions } from './sip-engine';
+import { parseContact, startEngineWorker, type EngineWorker, type ListenSpec } from './sip-engine';
+import { engineSourceLimits } from './engine-source-limits';
 import { startSignalling, type Signalling } from './signalling/signalling';
 import { SrfOperatorDialer, inboundCall } from './signalling/call-legs';
 import { MemoryBindingStore } from './store/bindings/memory-binding-store';
@@ -101,17 +102,6 @@ function listenSpecs(config: Config): ListenSpec[] {
   const tls = ws.tls?.cert && ws.tls.key ? { cert: ws.tls.cert, key: ws.tls.key } : undefined;
   specs.push({ protocol: tls ? 'wss' : 'ws', address: ws.address, port: ws.port, ...(tls ? { tls } : {}) });
   return specs;
-}
-
-/** The SIP engine's per-source limits from config: every trunk's source addresses are trusted (exempt). */
-export function engineSourceLimits(config: Config): SourceLimitsOptions {
-  const p = config.sip.limits.perSource;
-  return {
-    ...DEFAULT_SOURCE_LIMITS,
-    requestsPerSecond: p.requestsPerSecond, burst: p.burst, blockSeconds: p.blockSeconds,
-    maxConnectionsPerSource: p.maxConnections, incompleteMessageSeconds: p.incompleteMessageSeconds,
-    trusted: [...new Set([...p.trusted, ...config.trunks.flatMap((t) => t.allow ?? [])])],
-  };
 }
 
 /** Runs `close` with a time limit; a failure or a time-out is logged, never thrown. */
