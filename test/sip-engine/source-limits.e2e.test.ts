@@ -69,7 +69,7 @@ describe('per-source limits in the SIP engine', () => {
       await f.srf.createUAS(req, res, { localSdp: SDP() });
     });
 
-    const flood = startProcess('node', [path.join(__dirname, '../support/invite-flood.mjs'), String(f.sipPort), '1000', '5', ABUSER, '2']);
+    const flood = startProcess('node', [path.join(__dirname, '../../scripts/bench/invite-flood.mjs'), String(f.sipPort), '1000', '5', ABUSER, '2']);
     // the good calls start once the engine has blocked the abuser, so they run inside the flood
     await waitFor(async () => (await f.stats()).limits.blocks > 0, 'the flooding source to be blocked', 20_000);
     const uac = await runSipp({

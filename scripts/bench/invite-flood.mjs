@@ -3,7 +3,7 @@
 // listening for LINGER seconds and prints what it sent and received as JSON:
 //   { "sent": 5000, "responses": 41, "statuses": { "100": 1, "403": 40 } }
 // Bounded in time: it exits after SECONDS + LINGER whatever happens.
-//   node test/support/invite-flood.mjs PORT RATE SECONDS [SOURCE=127.0.0.2] [LINGER=2]
+//   node scripts/bench/invite-flood.mjs PORT RATE SECONDS [SOURCE=127.0.0.2] [LINGER=2]
 import * as dgram from 'node:dgram';
 
 const [portArg, rateArg, secondsArg, source = '127.0.0.2', lingerArg = '2'] = process.argv.slice(2);

@@ -1,0 +1,52 @@
+/**
+ * The SIP engine's per-source request rate on the real server (demo config: the trunk is
+ * 127.0.0.1, so it is trusted): a burst of INVITEs from 127.0.0.2 is cut off after the default
+ * burst, the drops and the blocked source show in /metrics, and a trunk call still goes through.
+ */
+import * as dgram from 'node:dgram';
+import { assertSippPassed, runSipp } from '../support/sipp';
+import { stopAll, waitFor } from '../support/processes';
+import { startServer } from '../e2e/server-process';
+
+function sample(text: string, series: string): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? NaN : Number(line.slice(series.length + 1));
+}
+
+describe('per-source request rate on the running server', () => {
+  afterAll(async () => stopAll());
+
+  it('drops a burst from a non-trunk source beyond the default burst, counts it in /metrics, and lets the trunk call', async () => {
+    const server = await startServer();
+    const scrape = async () => (await fetch(`${server.url}/metrics`)).text();
+    const before = await scrape();
+    expect(sample(before, 'switchboard_limit_trips_total{limit="source-request-rate"}')).toBe(0);
+    expect(sample(before, 'switchboard_sip_blocked_sources')).toBe(0);
+
+    const sock = dgram.createSocket('udp4');
+    const statuses: string[] = [];
+    sock.on('message', (b) => statuses.push(b.toString('latin1', 8, 11)));
+    await new Promise<void>((resolve) => sock.bind(0, '127.0.0.2', () => resolve()));
+    const lport = sock.address().port;
+    try {
+      for (let i = 0; i < 200; i++) {
+        sock.send(`OPTIONS sip:100@127.0.0.1:${server.sipPort} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.2:${lport};branch=z9hG4bK-burst-${i};rport\r\n` +
+          `From: <sip:x@127.0.0.2>;tag=b${i}\r\nTo: <sip:100@127.0.0.1>\r\nCall-ID: burst-${i}-${process.pid}\r\nCSeq: 1 OPTIONS\r\n` +
+          'Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n', server.sipPort, '127.0.0.1');
+      }
+      let metrics = '';
+      await waitFor(async () => {
+        metrics = await scrape();
+        return sample(metrics, 'switchboard_limit_trips_total{limit="source-request-rate"}') >= 160;
+      }, 'the drops to show in /metrics', 20_000);
+      expect(sample(metrics, 'switchboard_sip_blocked_sources')).toBe(1);
+      // at most the burst (40) was answered
+      expect(statuses.length).toBeLessThanOrEqual(40);
+    } finally {
+      sock.close();
+    }
+
+    const trunk = await runSipp({ scenario: 'uac-basic', remote: `127.0.0.1:${server.sipPort}`, service: '100', keys: { hold_ms: 500 }, hardTimeoutMs: 30_000 });
+    assertSippPassed(await trunk.done(), 1);
+  }, 90_000);
+});
