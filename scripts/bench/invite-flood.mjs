@@ -47,11 +47,13 @@ function finish() {
 
 sock.bind(0, source, () => {
   const lport = sock.address().port;
+  // built before the clock starts, so the flooder spends its time sending (it shares the machine it attacks)
+  const packets = Array.from({ length: count }, (_, i) => Buffer.from(invite(i, lport)));
   const started = performance.now();
   // every 10 ms, send what the schedule says is due by now (catches up after a stalled tick)
   const tick = setInterval(() => {
     const due = Math.min(count, Math.floor(((performance.now() - started) / 1000) * rate));
-    while (sent < due) sock.send(invite(sent++, lport), port, '127.0.0.1');
+    while (sent < due) sock.send(packets[sent++], port, '127.0.0.1');
     if (sent >= count || performance.now() - started > seconds * 1000 + 1000) {
       clearInterval(tick);
       setTimeout(finish, linger * 1000);
