@@ -145,6 +145,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
           listen: listenSpecs(config),
           admin: { address: '127.0.0.1', port: config.sip.engine.port, secret },
           sourceLimits: engineSourceLimits(config),
+          badInputLogsPerMinute: config.logging.badInputPerMinute,
           logLevel: config.logging.level,
           logger: log.child({ component: 'sip-engine' }),
         });

@@ -8,6 +8,7 @@ import type { TimerValues } from './transaction/clock';
 import { silentLogger, type EngineLogger } from './logger';
 import type { SessionTimerOptions } from './core/session-timer';
 import { getHeapStatistics } from 'node:v8';
+import { LogLimiter } from './log-limiter';
 import { SourceLimits, UNRATED_SOURCE_LIMITS, type SourceLimitName, type SourceLimitsOptions } from './transport/source-limits';
 
 export const ENGINE_VERSION = 'v0.9.2-switchboard';
@@ -26,6 +27,11 @@ export interface SipEngineOptions {
    * Absent: no request rate limit; the connection and incomplete-message limits at their defaults.
    */
   sourceLimits?: Partial<SourceLimitsOptions>;
+  /**
+   * Log lines a minute about bad input and tripped source limits, per kind and source address (and
+   * ten times that over all sources); the rest are counted into the next line's `suppressed`. Default 10.
+   */
+  badInputLogsPerMinute?: number;
   logger?: EngineLogger;
 }
 
@@ -67,9 +73,21 @@ export class SipEngine extends EventEmitter<SipEngineEvents> {
   constructor(options: SipEngineOptions) {
     super();
     const log = options.logger ?? silentLogger;
+    // a flood of bad input costs a few log lines a minute, not one per message
+    const perMinute = options.badInputLogsPerMinute ?? 10;
+    const perSource = new LogLimiter({ perMinute });
+    const overall = new LogLimiter({ perMinute: perMinute * 10 });
+    const admit = (key: string): { suppressed?: number; suppressedAllSources?: number } | undefined => {
+      const line = perSource.admit(key);
+      if (!line) return undefined;
+      const all = overall.admit('all');
+      if (!all) return undefined;
+      return all.suppressed ? { ...line, suppressedAllSources: all.suppressed } : line;
+    };
     const limits = new SourceLimits(options.sourceLimits ?? UNRATED_SOURCE_LIMITS, undefined, (limit, address) => {
       // once per blocked source or refused connection, not per dropped request
-      log.warn({ limit, address }, limit === 'source-request-rate' ? 'source over its request rate: ignored for a while' : `source limit ${limit} reached`);
+      const line = admit(`${limit} ${address}`);
+      if (line) log.warn({ limit, address, ...line }, limit === 'source-request-rate' ? 'source over its request rate: ignored for a while' : `source limit ${limit} reached`);
     });
     this.transport = new TransportLayer(options.listen, limits);
     this.admin = new AdminServer({
@@ -84,7 +102,8 @@ export class SipEngine extends EventEmitter<SipEngineEvents> {
     this.transport.on('connectionClosed', (f) => this.emit('flowClosed', { protocol: f.protocol, address: f.address, port: f.port }));
     this.transport.on('badMessage', (reason, source, answered) => {
       this.badMessages++;
-      log.info({ reason, from: `${source.protocol}/${source.address}:${source.port}`, answered }, answered ? 'answered 400' : 'dropped bad message');
+      const line = admit(`bad ${source.address}`);
+      if (line) log.info({ reason, from: `${source.protocol}/${source.address}:${source.port}`, answered, ...line }, answered ? 'answered 400' : 'dropped bad message');
     });
   }
 

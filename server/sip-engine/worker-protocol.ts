@@ -11,6 +11,7 @@ export interface WorkerData {
   timers?: Partial<TimerValues>;
   sessionTimers?: Partial<SessionTimerOptions>;
   sourceLimits?: Partial<SourceLimitsOptions>;
+  badInputLogsPerMinute?: number;
   logLevel?: string;
 }
 

@@ -3,7 +3,7 @@
  * runs it) with an unmodified drachtio-srf app, SIPp as the trusted trunk on 127.0.0.1 and raw
  * sockets from the loopback alias 127.0.0.2 as the abuser: an INVITE flood is dropped without
  * responses while good calls go on, connections per source are capped, and a connection whose
- * message stays incomplete is closed.
+ * message stays incomplete is closed; the engine's log about bad input is rate-limited.
  */
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -13,6 +13,8 @@ import { startProcess, stopAll, waitFor } from '../support/processes';
 import { SDP, startEngine, type EngineFixture } from './fixture';
 import { TransportLayer } from '../../server/sip-engine/transport/transport-layer';
 import { SourceLimits } from '../../server/sip-engine/transport/source-limits';
+import { SipEngine } from '../../server/sip-engine/engine';
+import { UdpPeer } from './udp-peer';
 
 const ABUSER = '127.0.0.2';
 
@@ -182,5 +184,27 @@ describe('per-source limits in the SIP engine', () => {
       expect(other.readyState).toBe(WebSocket.OPEN);
       for (const ws of [...first, other]) ws.terminate();
     }, 60_000);
+  });
+});
+
+describe('the engine\'s log about bad input', () => {
+  it('logs a few lines a minute per source, not one per bad message', async () => {
+    const lines: Array<{ obj: object; msg?: string }> = [];
+    const record = (obj: object, msg?: string) => lines.push({ obj, msg });
+    const engine = new SipEngine({
+      listen: [{ protocol: 'udp', address: '127.0.0.1', port: 0 }], admin: { address: '127.0.0.1', port: 0, secret: 's' },
+      badInputLogsPerMinute: 3, logger: { debug: () => undefined, info: record, warn: record, error: record },
+    });
+    await engine.start();
+    const peer = await new UdpPeer().open();
+    try {
+      const port = engine.listening()[0]!.port;
+      for (let i = 0; i < 50; i++) peer.send(`garbage ${i}\r\n\r\n`, port);
+      await waitFor(() => engine.stats().badMessages === 50, 'the 50 bad messages to be read', 20_000);
+      expect(lines.filter((l) => l.msg === 'dropped bad message')).toHaveLength(3);
+    } finally {
+      peer.close();
+      await engine.close();
+    }
   });
 });
