@@ -43,7 +43,10 @@ describe('the example configurations', () => {
       registrar: { minExpires: 60, maxExpires: 3600, defaultExpires: 600 },
       sessionTimers: { minSE: 90, defaultRefresher: 'none' },
       authLimiter: { maxFailures: 10, windowMs: 60000, coolDownMs: 300000 },
-      limits: { maxMediaLines: 4, maxContactsPerRegister: 10, maxBindingsPerOperator: 10 },
+      limits: {
+        maxMediaLines: 4, maxContactsPerRegister: 10, maxBindingsPerOperator: 10,
+        perSource: { requestsPerSecond: 20, burst: 40, blockSeconds: 10, maxConnections: 100, incompleteMessageSeconds: 10, trusted: [] },
+      },
     });
     expect(c.http).toEqual({ address: '127.0.0.1', port: 8080, sessionTtlMs: 8 * 3600_000 });
     expect(c.media).toEqual({

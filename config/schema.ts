@@ -95,6 +95,27 @@ const AuthLimiterSchema = z
   .object({ maxFailures: z.number().int().positive().default(10), windowMs: Ms.default(60_000), coolDownMs: Ms.default(300_000) })
   .strict();
 
+/**
+ * What one source address may send the SIP engine (checked before parsing). Trunks' `allow`
+ * addresses and `trusted` are exempt from the rate and the connection cap.
+ */
+const PerSourceLimitsSchema = z
+  .object({
+    /** Requests per second one source may send on average; over it (bucket empty) it is ignored for blockSeconds. */
+    requestsPerSecond: z.number().int().min(1).max(100_000).default(20),
+    /** Requests one source may send at once (the token bucket's size). */
+    burst: z.number().int().min(1).max(1_000_000).default(40),
+    /** How long a source over its rate is ignored: its requests are dropped without a response. */
+    blockSeconds: Seconds.max(86_400).default(10),
+    /** TCP, TLS and WebSocket connections one source address may hold open at once; more are closed at once. */
+    maxConnections: z.number().int().min(1).max(1_000_000).default(100),
+    /** A TCP/TLS message (or a WebSocket handshake) not complete this long after its first byte: the connection is closed. */
+    incompleteMessageSeconds: Seconds.max(3600).default(10),
+    /** Addresses or CIDR ranges exempt like trunks (an office of operators behind one NAT address, a digest-only trunk's address). */
+    trusted: z.array(z.string().refine(isAddressOrRange, 'expected an IP address or CIDR range, e.g. 10.1.0.0/16')).default([]),
+  })
+  .strict();
+
 /** Limits on what one SIP request may ask of us; each refusal counts in switchboard_limit_trips_total. */
 const SipLimitsSchema = z
   .object({
@@ -104,6 +125,7 @@ const SipLimitsSchema = z
     maxContactsPerRegister: z.number().int().min(1).max(100).default(10),
     /** Live bindings (devices) per operator; a new one beyond it replaces the one expiring soonest. */
     maxBindingsPerOperator: z.number().int().min(1).max(100).default(10),
+    perSource: PerSourceLimitsSchema.prefault({}),
   })
   .strict();
 

@@ -17,6 +17,7 @@ import type { Config } from '../config';
 import { mediaAssetPath, startMediaRelay, type RunningMediaRelay } from '../media';
 import { ConferenceMixer } from '../media/mixer';
 import { parseContact, startEngineWorker, type EngineWorker, type ListenSpec } from './sip-engine';
+import { engineSourceLimits } from './engine-source-limits';
 import { startSignalling, type Signalling } from './signalling/signalling';
 import { SrfOperatorDialer, inboundCall } from './signalling/call-legs';
 import { MemoryBindingStore } from './store/bindings/memory-binding-store';
@@ -145,6 +146,8 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
           listen: listenSpecs(config),
           sessionTimers: config.sip.sessionTimers,
           admin: { address: '127.0.0.1', port: config.sip.engine.port, secret },
+          sourceLimits: engineSourceLimits(config),
+          badInputLogsPerMinute: config.logging.badInputPerMinute,
           logLevel: config.logging.level,
           logger: log.child({ component: 'sip-engine' }),
         });
@@ -216,7 +219,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
 
     const metrics = new ServerMetrics({
       snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id),
-      ...(engine ? { sipMessages: () => engine.stats().then((s) => s.messages) } : {}),
+      ...(engine ? { sipMessages: () => engine.stats().then((s) => s.messages), engineLimits: () => engine.stats().then((s) => s.limits) } : {}),
       ...(recordsDb ? { recordWriter: () => recordsDb.writer.stats() } : {}),
     });
     const holder: { center?: CallCenter } = {};

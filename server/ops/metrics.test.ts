@@ -70,4 +70,23 @@ describe('ServerMetrics', () => {
     expect(sample(text, 'switchboard_limit_trips_total{limit="trunk-calls-per-second"}')).toBe(1);
     expect(sample(text, 'switchboard_limit_trips_total{limit="contacts-per-register"}')).toBe(0);
   });
+
+  it('adds the SIP engine\'s per-source trips to the limit counter (its totals, read at each scrape) and shows the sources blocked now', async () => {
+    let engine = { trips: { 'source-request-rate': 0, 'connections-per-source': 0, 'incomplete-message': 0 }, blockedSources: 0 };
+    const m = new ServerMetrics({ snapshot: async () => snapshot, defaultMetrics: false, engineLimits: async () => engine });
+    let text = await m.render();
+    expect(sample(text, 'switchboard_limit_trips_total{limit="source-request-rate"}')).toBe(0);
+    expect(sample(text, 'switchboard_sip_blocked_sources')).toBe(0);
+    engine = { trips: { 'source-request-rate': 4000, 'connections-per-source': 2, 'incomplete-message': 1 }, blockedSources: 1 };
+    m.limitTripped('media-lines');
+    text = await m.render();
+    expect(sample(text, 'switchboard_limit_trips_total{limit="source-request-rate"}')).toBe(4000);
+    expect(sample(text, 'switchboard_limit_trips_total{limit="incomplete-message"}')).toBe(1);
+    expect(sample(text, 'switchboard_limit_trips_total{limit="media-lines"}')).toBe(1);
+    expect(sample(text, 'switchboard_sip_blocked_sources')).toBe(1);
+    engine = { ...engine, trips: { ...engine.trips, 'source-request-rate': 4500 }, blockedSources: 0 };
+    text = await m.render();
+    expect(sample(text, 'switchboard_limit_trips_total{limit="source-request-rate"}')).toBe(4500);
+    expect(sample(text, 'switchboard_sip_blocked_sources')).toBe(0);
+  });
 });

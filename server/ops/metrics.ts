@@ -8,6 +8,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { CALL_OUTCOMES, isEnded, type CallRecord, type CallRecordFilter, type CallRecordStore } from '../calls/call-record';
 import { OPERATOR_STATES, type AcdSnapshot } from '../routing';
 import { LIMIT_NAMES, type LimitName } from '../signalling/limits';
+import { SOURCE_LIMIT_NAMES } from '../sip-engine';
 
 export interface MetricsOptions {
   /** The routing snapshot, asked at every scrape. */
@@ -20,6 +21,11 @@ export interface MetricsOptions {
   sipMessages?: () => Promise<{ in: Record<string, number>; out: Record<string, number> }>;
   /** The record writer's counters (server/records/record-writer.ts `stats()`), asked at every scrape. */
   recordWriter?: () => RecordWriterCounts;
+  /**
+   * The SIP engine's per-source limits, asked at every scrape: trips since start by limit
+   * (requests dropped, connections refused or timed out), and sources ignored right now.
+   */
+  engineLimits?: () => Promise<{ trips: Record<string, number>; blockedSources: number }>;
 }
 
 /** What the record writer counts: entries waiting, refused (buffer full), rejected (invalid), failed writes. */
@@ -90,10 +96,37 @@ export class ServerMetrics {
       counter('switchboard_records_rejected_total', 'Record entries the database refused as invalid', 'rejected');
       counter('switchboard_records_write_failures_total', 'Failed writes to the record database (outages)', 'failures');
     }
+    // the engine's trips are totals kept in its worker: each scrape adds what is new since the last
+    const engineLimits = options.engineLimits;
+    const seen = new Map<string, number>();
+    let engineRead: Promise<{ trips: Record<string, number>; blockedSources: number }> | undefined;
+    const readEngine = () => {
+      engineRead ??= engineLimits!().finally(() => { engineRead = undefined; });
+      return engineRead;
+    };
     this.limitTrips = new Counter({
-      name: 'switchboard_limit_trips_total', help: 'Requests refused (or bindings replaced) because an input limit was reached, by limit',
+      name: 'switchboard_limit_trips_total', help: 'Requests refused or dropped (or bindings replaced, connections closed) because an input limit was reached, by limit',
       labelNames: ['limit'], registers,
+      ...(engineLimits ? {
+        async collect() {
+          const { trips } = await readEngine();
+          for (const [limit, total] of Object.entries(trips)) {
+            const delta = total - (seen.get(limit) ?? 0);
+            if (delta > 0) this.inc({ limit }, delta);
+            seen.set(limit, total);
+          }
+        },
+      } : {}),
     });
+    if (engineLimits) {
+      for (const limit of SOURCE_LIMIT_NAMES) this.limitTrips.inc({ limit }, 0);
+      new Gauge({
+        name: 'switchboard_sip_blocked_sources', help: 'Source addresses whose SIP requests are being dropped (over their request rate, in their cool-down)', registers,
+        async collect() {
+          this.set((await readEngine()).blockedSources);
+        },
+      });
+    }
     for (const limit of LIMIT_NAMES) this.limitTrips.inc({ limit }, 0);
     for (const queue of options.queues ?? []) for (const outcome of CALL_OUTCOMES) this.calls.inc({ queue, outcome }, 0);
 

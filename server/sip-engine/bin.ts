@@ -7,6 +7,7 @@ import pino from 'pino';
 import { ENGINE_VERSION, SipEngine } from './engine';
 import { parseContact } from './contact';
 import type { ListenSpec } from './transport/types';
+import type { SourceLimitsOptions } from './transport/source-limits';
 
 const USAGE = `usage: switchboard-sip-engine [options]
   --contact URI       SIP address to listen on, repeatable (default sip:127.0.0.1:5060;transport=udp,tcp)
@@ -17,6 +18,13 @@ const USAGE = `usage: switchboard-sip-engine [options]
   --tls-key FILE      PEM private key for transport=tls and wss contacts
   --tls-ca FILE       PEM certificates trusted when verifying servers reached over TLS
   --tls-no-verify H   do not verify the certificate of host H (or H:port), repeatable
+  --source-rate N     requests/s one source address may send; over it, its requests are dropped
+                      silently for --source-block seconds (default: no request rate limit)
+  --source-burst N    requests one source may send at once (default 40)
+  --source-block S    seconds a source over its rate is ignored (default 10)
+  --max-connections N TCP/TLS/WebSocket connections per source address (default 100)
+  --incomplete-timeout S  close a stream whose message (or handshake) is not whole after S seconds (default 10)
+  --trusted ADDR      address or CIDR range exempt from the rate and connection limits, repeatable
   --loglevel LEVEL    debug | info | warn | error (default info)
   --version           print the version`;
 
@@ -26,12 +34,20 @@ export interface BinOptions {
   adminPort: number;
   secret: string;
   logLevel: string;
+  sourceLimits: Partial<SourceLimitsOptions>;
 }
+
+const positive = (flag: string, value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag}: expected a positive whole number, got "${value}"`);
+  return n;
+};
 
 export function parseArgs(argv: string[]): BinOptions | 'help' | 'version' {
   const contacts: string[] = [];
   const opts = { adminAddress: '127.0.0.1', adminPort: 9022, secret: 'cymru', logLevel: 'info' };
   const tls: { cert?: string; key?: string; ca?: string; noVerify: string[] } = { noVerify: [] };
+  const sourceLimits: Partial<SourceLimitsOptions> & { trusted: string[] } = { requestsPerSecond: Infinity, trusted: [] };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     if (flag === '--help' || flag === '-h') return 'help';
@@ -53,6 +69,12 @@ export function parseArgs(argv: string[]): BinOptions | 'help' | 'version' {
       case '--tls-key': tls.key = value; break;
       case '--tls-ca': tls.ca = value; break;
       case '--tls-no-verify': tls.noVerify.push(value); break;
+      case '--source-rate': sourceLimits.requestsPerSecond = positive(flag, value); break;
+      case '--source-burst': sourceLimits.burst = positive(flag, value); break;
+      case '--source-block': sourceLimits.blockSeconds = positive(flag, value); break;
+      case '--max-connections': sourceLimits.maxConnectionsPerSource = positive(flag, value); break;
+      case '--incomplete-timeout': sourceLimits.incompleteMessageSeconds = positive(flag, value); break;
+      case '--trusted': sourceLimits.trusted.push(value); break;
       case '--loglevel':
         if (!['debug', 'info', 'warn', 'error'].includes(value)) throw new Error(`--loglevel: expected debug, info, warn or error, got "${value}"`);
         opts.logLevel = value;
@@ -66,7 +88,7 @@ export function parseArgs(argv: string[]): BinOptions | 'help' | 'version' {
     if (!tls.cert || !tls.key) throw new Error(`a ${spec.protocol} contact needs --tls-cert and --tls-key`);
     spec.tls = { cert: tls.cert, key: tls.key, ...(tls.ca ? { ca: tls.ca } : {}), noVerify: tls.noVerify };
   }
-  return { ...opts, listen };
+  return { ...opts, listen, sourceLimits };
 }
 
 async function main(): Promise<void> {
@@ -80,8 +102,12 @@ async function main(): Promise<void> {
   if (parsed === 'help') return void process.stdout.write(`${USAGE}\n`);
   if (parsed === 'version') return void process.stdout.write(`${ENGINE_VERSION}\n`);
   const logger = pino({ level: parsed.logLevel, base: { component: 'sip-engine' } });
-  const engine = new SipEngine({ listen: parsed.listen, admin: { address: parsed.adminAddress, port: parsed.adminPort, secret: parsed.secret }, logger });
+  let engine: SipEngine;
   try {
+    engine = new SipEngine({
+      listen: parsed.listen, admin: { address: parsed.adminAddress, port: parsed.adminPort, secret: parsed.secret },
+      sourceLimits: parsed.sourceLimits, logger,
+    });
     await engine.start();
   } catch (err) {
     logger.error({ err }, 'failed to start');

@@ -7,6 +7,9 @@ import type { ListenSpec, Protocol } from './transport/types';
 import type { TimerValues } from './transaction/clock';
 import { silentLogger, type EngineLogger } from './logger';
 import type { SessionTimerOptions } from './core/session-timer';
+import { getHeapStatistics } from 'node:v8';
+import { LogLimiter } from './log-limiter';
+import { SourceLimits, UNRATED_SOURCE_LIMITS, type SourceLimitName, type SourceLimitsOptions } from './transport/source-limits';
 
 export const ENGINE_VERSION = 'v0.9.2-switchboard';
 
@@ -18,6 +21,17 @@ export interface SipEngineOptions {
   timers?: Partial<TimerValues>;
   /** Session timers (RFC 4028): Min-SE and the default refresher. */
   sessionTimers?: Partial<SessionTimerOptions>;
+  /**
+   * Per-source limits: request rate (over it, a source's requests are dropped for a cool-down),
+   * connections per source, incomplete-message timeout, and the trusted (exempt) sources.
+   * Absent: no request rate limit; the connection and incomplete-message limits at their defaults.
+   */
+  sourceLimits?: Partial<SourceLimitsOptions>;
+  /**
+   * Log lines a minute about bad input and tripped source limits, per kind and source address (and
+   * ten times that over all sources); the rest are counted into the next line's `suppressed`. Default 10.
+   */
+  badInputLogsPerMinute?: number;
   logger?: EngineLogger;
 }
 
@@ -39,6 +53,10 @@ export interface SipEngineStats {
   badMessages: number;
   /** SIP messages received and sent: `request:<METHOD>` and `response:<status>` → count. */
   messages: { in: Record<string, number>; out: Record<string, number> };
+  /** Per-source limits: requests dropped, connections refused, connections closed incomplete; sources blocked now. */
+  limits: { trips: Record<SourceLimitName, number>; blockedSources: number; blocks: number; trackedSources: number };
+  /** The engine's JavaScript heap in use (its own isolate when it runs in a worker). */
+  heapUsedBytes: number;
 }
 
 /**
@@ -55,7 +73,23 @@ export class SipEngine extends EventEmitter<SipEngineEvents> {
   constructor(options: SipEngineOptions) {
     super();
     const log = options.logger ?? silentLogger;
-    this.transport = new TransportLayer(options.listen);
+    // a flood of bad input costs a few log lines a minute, not one per message
+    const perMinute = options.badInputLogsPerMinute ?? 10;
+    const perSource = new LogLimiter({ perMinute });
+    const overall = new LogLimiter({ perMinute: perMinute * 10 });
+    const admit = (key: string): { suppressed?: number; suppressedAllSources?: number } | undefined => {
+      const line = perSource.admit(key);
+      if (!line) return undefined;
+      const all = overall.admit('all');
+      if (!all) return undefined;
+      return all.suppressed ? { ...line, suppressedAllSources: all.suppressed } : line;
+    };
+    const limits = new SourceLimits(options.sourceLimits ?? UNRATED_SOURCE_LIMITS, undefined, (limit, address) => {
+      // once per blocked source or refused connection, not per dropped request
+      const line = admit(`${limit} ${address}`);
+      if (line) log.warn({ limit, address, ...line }, limit === 'source-request-rate' ? 'source over its request rate: ignored for a while' : `source limit ${limit} reached`);
+    });
+    this.transport = new TransportLayer(options.listen, limits);
     this.admin = new AdminServer({
       ...options.admin,
       version: ENGINE_VERSION,
@@ -69,7 +103,8 @@ export class SipEngine extends EventEmitter<SipEngineEvents> {
     this.transport.on('connectionClosed', (f) => this.emit('flowClosed', { protocol: f.protocol, address: f.address, port: f.port }));
     this.transport.on('badMessage', (reason, source, answered) => {
       this.badMessages++;
-      log.info({ reason, from: `${source.protocol}/${source.address}:${source.port}`, answered }, answered ? 'answered 400' : 'dropped bad message');
+      const line = admit(`bad ${source.address}`);
+      if (line) log.info({ reason, from: `${source.protocol}/${source.address}:${source.port}`, answered, ...line }, answered ? 'answered 400' : 'dropped bad message');
     });
   }
 
@@ -105,6 +140,8 @@ export class SipEngine extends EventEmitter<SipEngineEvents> {
     return {
       dialogs: this.core.dialogs.size, serverTransactions: t.server, clientTransactions: t.client, badMessages: this.badMessages,
       messages: this.core.counters.snapshot(),
+      limits: this.transport.limits.stats(),
+      heapUsedBytes: getHeapStatistics().used_heap_size,
     };
   }
 }

@@ -2,6 +2,7 @@ import type { FlowInfo, SipEngineStats } from './engine';
 import type { TimerValues } from './transaction/clock';
 import type { SessionTimerOptions } from './core/session-timer';
 import type { ListenSpec, Protocol } from './transport/types';
+import type { SourceLimitsOptions } from './transport/source-limits';
 
 /** What the parent gives the engine worker (plain data: it crosses the thread boundary). */
 export interface WorkerData {
@@ -9,6 +10,8 @@ export interface WorkerData {
   admin: { address: string; port: number; secret: string };
   timers?: Partial<TimerValues>;
   sessionTimers?: Partial<SessionTimerOptions>;
+  sourceLimits?: Partial<SourceLimitsOptions>;
+  badInputLogsPerMinute?: number;
   logLevel?: string;
 }
 

@@ -5,6 +5,8 @@ import { startEngineWorker, type EngineWorker } from '../../server/sip-engine/wo
 import type { TimerValues } from '../../server/sip-engine/transaction/clock';
 import type { SessionTimerOptions } from '../../server/sip-engine/core/session-timer';
 import type { Protocol } from '../../server/sip-engine/transport/types';
+import type { SourceLimitsOptions } from '../../server/sip-engine/transport/source-limits';
+import type { SipEngineStats } from '../../server/sip-engine/engine';
 import { freeSipPort, freeTcpPort } from '../support/ports';
 
 export interface EngineFixture {
@@ -15,7 +17,7 @@ export interface EngineFixture {
   tlsPort: number;
   /** `127.0.0.1:<port>` for SIPp to call. */
   target: string;
-  stats(): Promise<{ dialogs: number; badMessages: number }>;
+  stats(): Promise<SipEngineStats>;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,8 @@ export interface FixtureOptions {
   connectApp?: boolean;
   /** Certificate and key (PEM file paths) for a tls listener, which gets its own port (`tlsPort`). */
   tls?: { cert: string; key: string; ca?: string; verifyPeer?: boolean; noVerify?: string[] };
+  /** Per-source limits (request rate, connections, incomplete messages); absent: the engine's defaults. */
+  sourceLimits?: Partial<SourceLimitsOptions>;
 }
 
 /** Starts a SIP engine on free 127.0.0.1 ports and connects an unmodified drachtio-srf to it. */
@@ -44,12 +48,12 @@ export async function startEngine(options: FixtureOptions = {}): Promise<EngineF
   let stats: EngineFixture['stats'];
   let closeEngine: () => Promise<void>;
   if (options.worker) {
-    const w: EngineWorker = await startEngineWorker({ listen, admin, timers: options.timers, sessionTimers: options.sessionTimers });
+    const w: EngineWorker = await startEngineWorker({ listen, admin, timers: options.timers, sessionTimers: options.sessionTimers, sourceLimits: options.sourceLimits });
     adminPort = w.adminPort;
     stats = () => w.stats();
     closeEngine = () => w.close();
   } else {
-    const engine = new SipEngine({ listen, admin, timers: options.timers, sessionTimers: options.sessionTimers });
+    const engine = new SipEngine({ listen, admin, timers: options.timers, sessionTimers: options.sessionTimers, sourceLimits: options.sourceLimits });
     await engine.start();
     adminPort = engine.adminPort;
     stats = async () => engine.stats();

@@ -26,8 +26,18 @@ describe('--contact and flags named like drachtio-server', () => {
     [['--loglevel', 'loud'], /--loglevel/],
     [['--secret'], /--secret needs a value/],
     [['--frobnicate', '1'], /unknown option --frobnicate/],
+    [['--source-rate', '0'], /--source-rate: expected a positive whole number/],
+    [['--max-connections', 'lots'], /--max-connections: expected a positive whole number/],
   ])('rejects %j with a message naming the flag', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+
+  it('takes per-source limits (none on the request rate unless asked)', () => {
+    expect(parseArgs([])).toMatchObject({ sourceLimits: { requestsPerSecond: Infinity, trusted: [] } });
+    expect(parseArgs(['--source-rate', '20', '--source-burst', '40', '--source-block', '30', '--max-connections', '50',
+      '--incomplete-timeout', '5', '--trusted', '10.0.0.0/8', '--trusted', '127.0.0.1'])).toMatchObject({
+      sourceLimits: { requestsPerSecond: 20, burst: 40, blockSeconds: 30, maxConnectionsPerSource: 50, incompleteMessageSeconds: 5, trusted: ['10.0.0.0/8', '127.0.0.1'] },
+    });
   });
 });
 

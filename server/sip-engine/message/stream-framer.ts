@@ -16,6 +16,11 @@ export class StreamFramer {
 
   constructor(private readonly maxSize = MAX_MESSAGE_SIZE) {}
 
+  /** Bytes of a message begun but not yet complete. */
+  get pending(): number {
+    return this.buf.length;
+  }
+
   push(chunk: Buffer): Frame[] {
     if (this.failed) return [];
     this.buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);

@@ -3,6 +3,7 @@ import * as tls from 'node:tls';
 import { EventEmitter } from 'node:events';
 import { StreamFramer } from '../message/stream-framer';
 import { listenOn } from './listen';
+import type { SourceLimits } from './source-limits';
 import type { Endpoint, Source, Transport, TransportEvents } from './types';
 
 interface Connection {
@@ -17,6 +18,8 @@ export interface TcpTransportOptions {
   idleTimeoutMs?: number;
   /** SIP over TLS (RFC 3261 §26): our certificate and key (PEM), and how peers' certificates are checked. */
   tls?: TlsCredentials;
+  /** Connections per source address (accepted ones) and the incomplete-message timeout. */
+  limits?: SourceLimits;
 }
 
 export interface TlsCredentials {
@@ -46,9 +49,23 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
     super();
     const creds = options.tls;
     this.protocol = creds ? 'tls' : 'tcp';
+    const limits = options.limits;
     this.server = creds
-      ? tls.createServer({ cert: creds.cert, key: creds.key }, (socket) => this.adopt(socket))
-      : net.createServer((socket) => this.adopt(socket));
+      ? tls.createServer({ cert: creds.cert, key: creds.key, ...(limits ? { handshakeTimeout: limits.incompleteMessageMs } : {}) })
+      : net.createServer();
+    // connections are counted per source on the raw socket, before a TLS handshake costs us anything
+    this.server.on('connection', (socket: net.Socket) => {
+      if (limits) {
+        const address = stripV4Mapped(socket.remoteAddress ?? '');
+        if (!limits.admitConnection(address)) {
+          socket.destroy();
+          return;
+        }
+        socket.once('close', () => limits.connectionClosed(address));
+      }
+      if (!creds) this.adopt(socket);
+    });
+    if (creds) this.server.on('secureConnection', (socket: tls.TLSSocket) => this.adopt(socket));
   }
 
   get local() {
@@ -131,8 +148,16 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
     this.byId.set(id, conn);
     this.byRemote.set(`${remoteAddress}:${remotePort}`, conn);
     socket.setTimeout(this.options.idleTimeoutMs ?? 600_000, () => socket.destroy());
+    // a message must arrive whole within the limit from its first byte (a stalled or trickling peer is closed)
+    const limits = this.options.limits;
+    let incomplete: NodeJS.Timeout | undefined;
+    const stopIncomplete = () => {
+      clearTimeout(incomplete);
+      incomplete = undefined;
+    };
     socket.on('data', (chunk: Buffer) => {
       for (const frame of conn.framer.push(chunk)) {
+        if (frame.type === 'message') stopIncomplete();
         if (frame.type === 'message') this.emit('data', frame.bytes, conn.source);
         else if (frame.type === 'ping') socket.write('\r\n');
         else {
@@ -140,9 +165,18 @@ export class TcpTransport extends EventEmitter<TransportEvents> implements Trans
           socket.end();
         }
       }
+      if (conn.framer.pending === 0) stopIncomplete();
+      else if (limits && !incomplete && !socket.destroyed) {
+        incomplete = setTimeout(() => {
+          limits.incompleteMessage(remoteAddress);
+          socket.destroy();
+        }, limits.incompleteMessageMs);
+        incomplete.unref();
+      }
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
+      stopIncomplete();
       this.byId.delete(id);
       if (this.byRemote.get(`${remoteAddress}:${remotePort}`) === conn) this.byRemote.delete(`${remoteAddress}:${remotePort}`);
       this.emit('connectionClosed', conn.source);

@@ -11,6 +11,7 @@ import { TcpTransport } from './tcp-transport';
 import { UdpTransport } from './udp-transport';
 import { WsTransport } from './ws-transport';
 import { isReliable, type Endpoint, type ListenSpec, type Protocol, type Source, type Transport } from './types';
+import { SourceLimits, UNRATED_SOURCE_LIMITS } from './source-limits';
 
 export interface TransportLayerEvents {
   request: [req: SipRequest, source: Source];
@@ -28,7 +29,7 @@ export interface TransportLayerEvents {
 export class TransportLayer extends EventEmitter<TransportLayerEvents> {
   private readonly transports = new Map<Protocol, Transport>();
 
-  constructor(private readonly specs: ListenSpec[]) {
+  constructor(private readonly specs: ListenSpec[], readonly limits: SourceLimits = new SourceLimits(UNRATED_SOURCE_LIMITS)) {
     super();
   }
 
@@ -129,22 +130,25 @@ export class TransportLayer extends EventEmitter<TransportLayerEvents> {
 
   private create(spec: ListenSpec): Transport {
     if (spec.protocol === 'udp') return new UdpTransport(spec.address, spec.port);
-    if (spec.protocol === 'tcp') return new TcpTransport(spec.address, spec.port);
+    if (spec.protocol === 'tcp') return new TcpTransport(spec.address, spec.port, { limits: this.limits });
     if (spec.protocol === 'tls') {
       if (!spec.tls) throw new Error('a tls transport needs tls.cert and tls.key');
       const { cert, key, ca, verifyPeer, noVerify } = spec.tls;
       return new TcpTransport(spec.address, spec.port, {
+        limits: this.limits,
         tls: { cert: readFileSync(cert), key: readFileSync(key), ca: ca ? readFileSync(ca) : undefined, verifyPeer, noVerify },
       });
     }
     if (spec.protocol === 'ws' || spec.protocol === 'wss') {
-      return new WsTransport({ secure: spec.protocol === 'wss', address: spec.address, port: spec.port, tls: spec.tls });
+      return new WsTransport({ secure: spec.protocol === 'wss', address: spec.address, port: spec.port, tls: spec.tls, limits: this.limits });
     }
     throw new Error(`transport ${spec.protocol} is not supported`);
   }
 
   private onData(bytes: Buffer, source: Source): void {
     if (isKeepAlive(bytes)) return;
+    // over its rate, a source's requests are dropped unparsed: no transaction, nothing sent back
+    if (!isResponse(bytes) && !this.limits.admitRequest(source.address)) return;
     let msg: AnySipMessage;
     try {
       msg = parseMessage(bytes, isReliable(source.protocol));
@@ -209,6 +213,11 @@ function stampVia(req: SipRequest, source: Source): void {
   values[0] = formatVia(via);
   const idx = req.headers.findIndex(([k]) => k === 'via');
   req.headers[idx] = ['via', values.join(', ')];
+}
+
+/** A response starts with its status line's `SIP/`; anything else is treated as a request. */
+function isResponse(bytes: Buffer): boolean {
+  return bytes.length > 4 && bytes[0] === 0x53 && bytes[1] === 0x49 && bytes[2] === 0x50 && bytes[3] === 0x2f;
 }
 
 function isKeepAlive(bytes: Buffer): boolean {

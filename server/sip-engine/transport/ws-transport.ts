@@ -6,6 +6,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_MESSAGE_SIZE } from '../message/parser';
 import { stripV4Mapped } from './tcp-transport';
 import { listenOn } from './listen';
+import type { SourceLimits } from './source-limits';
 import type { Endpoint, Source, Transport, TransportEvents } from './types';
 
 export interface WsTransportOptions {
@@ -14,6 +15,8 @@ export interface WsTransportOptions {
   port: number;
   /** PEM file paths, required when secure. */
   tls?: { cert: string; key: string };
+  /** Connections per source address, and the time the HTTP upgrade may take (the incomplete-message timeout). */
+  limits?: SourceLimits;
 }
 
 interface Connection {
@@ -39,11 +42,31 @@ export class WsTransport extends EventEmitter<TransportEvents> implements Transp
   constructor(private readonly options: WsTransportOptions) {
     super();
     this.protocol = options.secure ? 'wss' : 'ws';
+    const limits = options.limits;
+    // how often node checks for handshakes past the timeout below (its default is every 30 s)
+    const checking = limits ? { connectionsCheckingInterval: Math.min(1000, limits.incompleteMessageMs) } : {};
     if (options.secure) {
       if (!options.tls) throw new Error('a wss transport needs tls.cert and tls.key');
-      this.server = https.createServer({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) });
+      this.server = https.createServer({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key), ...checking });
     } else {
-      this.server = http.createServer();
+      this.server = http.createServer(checking);
+    }
+    if (limits) {
+      // counted on the raw connection, before any HTTP or TLS work; a handshake that stalls is closed
+      this.server.headersTimeout = limits.incompleteMessageMs;
+      this.server.requestTimeout = limits.incompleteMessageMs;
+      this.server.prependListener('connection', (socket: import('node:net').Socket) => {
+        const address = stripV4Mapped(socket.remoteAddress ?? '');
+        if (!limits.admitConnection(address)) {
+          socket.destroy();
+          return;
+        }
+        socket.once('close', () => limits.connectionClosed(address));
+      });
+      this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+        if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') limits.incompleteMessage(stripV4Mapped((socket as import('node:net').Socket).remoteAddress ?? ''));
+        socket.destroy();
+      });
     }
     this.server.on('request', (_req, res) => {
       res.writeHead(426, { 'Content-Type': 'text/plain' }).end('SIP over WebSocket only (subprotocol "sip")\n');
