@@ -350,10 +350,16 @@ describe('softphone page in headless Chromium', () => {
       // 8. decline (D): 603 to the caller, no wrap-up
       const declined = caller.call(target, { ...headers, 'X-Switchboard-Call-Id': 'call-43' });
       await page.getByTestId('incoming-call').waitFor();
+      server.setState('ringing');
+      await waitText(page, 'operator-state', 'ringing');
       await page.keyboard.press('d');
       expect(await declined.ended).toBe(603);
       await page.getByTestId('incoming-call').waitFor({ state: 'hidden' });
       expect(await page.getByTestId('wrapup-disposition').isVisible()).toBe(false);
+      // the server pauses for the declined offer: the page says so with the server's reason
+      server.setState('paused', 'no-answer');
+      await waitText(page, 'message', 'Call declined — you are now paused: no answer. Choose Available to take calls again.');
+      await waitText(page, 'operator-reason', '(no answer)');
 
       // 9. the caller gives up while it rings: back to idle, ringer silent
       const missed = caller.call(target, { ...headers, 'X-Switchboard-Call-Id': 'call-44' });
@@ -380,6 +386,36 @@ describe('softphone page in headless Chromium', () => {
       await page.getByTestId('wrapup-disposition').waitFor({ state: 'hidden' });
       await waitText(page, 'message', 'Wrap-up time ran out; no disposition was recorded for the call.');
       expect(server.requests.filter((r) => r.path === '/api/operators/me/wrap-up')).toHaveLength(1);
+
+      // 11. notes typed without a disposition when the time runs out: the page says they were not saved, and shows them
+      const fourth = caller.call(target, { ...headers, 'X-Switchboard-Call-Id': 'call-46' });
+      await page.getByTestId('answer').click();
+      await fourth.established;
+      await page.getByTestId('hangup').waitFor();
+      await page.getByTestId('hangup').click();
+      await page.getByTestId('wrapup-disposition').waitFor();
+      server.setState('wrap-up');
+      await waitText(page, 'operator-state', 'wrap-up');
+      await page.getByTestId('wrapup-notes').fill('Asked about the refund');
+      server.setState('available');
+      await waitText(page, 'message', 'Wrap-up time ran out before a disposition was chosen: your notes were NOT saved. Your notes: "Asked about the refund"');
+      expect(server.requests.filter((r) => r.path === '/api/operators/me/wrap-up')).toHaveLength(1);
+
+      // 12. a disposition chosen when the time runs out: it is sent with the notes
+      const fifth = caller.call(target, { ...headers, 'X-Switchboard-Call-Id': 'call-47' });
+      await page.getByTestId('answer').click();
+      await fifth.established;
+      await page.getByTestId('hangup').waitFor();
+      expect(await page.getByTestId('message').isHidden()).toBe(true); // the stale message went when the call rang
+      await page.getByTestId('hangup').click();
+      await page.getByTestId('wrapup-disposition').waitFor();
+      server.setState('wrap-up');
+      await waitText(page, 'operator-state', 'wrap-up');
+      await page.getByTestId('wrapup-disposition').selectOption('sale');
+      await page.getByTestId('wrapup-notes').fill('Two licences');
+      server.setState('available');
+      await waitText(page, 'message', 'Wrap-up time ran out; your disposition (sale) and notes were saved.');
+      expect(server.requests.filter((r) => r.path === '/api/operators/me/wrap-up').map((r) => r.body).at(-1)).toEqual({ disposition: 'sale', notes: 'Two licences' });
       expect(errors).toEqual([]);
     } catch (error) {
       console.log(relay.messages.map((m) => `${m.from}: ${m.startLine}`).join('\n'), await page.getByTestId('message').textContent());
