@@ -268,6 +268,49 @@ export const RecordsConfigSchema = z
   });
 
 // ---------------------------------------------------------------------------------------------
+// desk (what the softphone offers operators: pause reasons, wrap-up extension)
+
+/** A pause reason operators pick; `login` and the queues' `noAnswerPause` are set by the server. */
+const PauseReasonSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'expected 1-64 characters: lower-case letters, digits, _ . - (not starting with a symbol)'),
+    label: z.string().trim().min(1).max(64),
+  })
+  .strict();
+
+export const DEFAULT_PAUSE_REASONS = [
+  { id: 'break', label: 'Break' },
+  { id: 'lunch', label: 'Lunch' },
+  { id: 'training', label: 'Training' },
+  { id: 'after-call-admin', label: 'After-call admin' },
+] as const;
+/** One press of Extend adds this much wrap-up time. */
+export const DEFAULT_WRAP_UP_EXTEND_SECONDS = 30;
+/** A wrap-up is never extended beyond this total length (from its start). */
+export const DEFAULT_WRAP_UP_MAX_TOTAL_SECONDS = 300;
+
+export const DeskConfigSchema = z
+  .object({
+    pauseReasons: z.array(PauseReasonSchema).min(1).max(50).default(DEFAULT_PAUSE_REASONS.map((r) => ({ ...r })))
+      .superRefine((reasons, ctx) => {
+        const seen = new Set<string>();
+        reasons.forEach((r, i) => {
+          if (seen.has(r.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `pause reason "${r.id}" listed twice` });
+          if (r.id === 'login') ctx.addIssue({ code: 'custom', path: [i, 'id'], message: '"login" is the server\'s own reason for a fresh sign-in' });
+          seen.add(r.id);
+        });
+      }),
+    wrapUp: z
+      .object({
+        extendSeconds: z.number().int().min(1).max(3600).default(DEFAULT_WRAP_UP_EXTEND_SECONDS),
+        maxTotalSeconds: z.number().int().min(1).max(86_400).default(DEFAULT_WRAP_UP_MAX_TOTAL_SECONDS),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+// ---------------------------------------------------------------------------------------------
 // trunks and numbers
 
 export const TrunkConfigSchema = z
@@ -359,6 +402,7 @@ export const ConfigSchema = z
     operators: z.array(OperatorSchema).default([]),
     roles: RolesConfigSchema.prefault({}),
     records: RecordsConfigSchema.prefault({}),
+    desk: DeskConfigSchema.prefault({}),
     logging: z
       .object({
         level: z.enum(LOG_LEVELS).default('info'),
@@ -395,4 +439,5 @@ export type NumberConfig = Config['numbers'][number];
 export type QueueSettings = Config['queues'][number];
 export type OperatorSettings = Config['operators'][number];
 export type RecordsConfig = Config['records'];
+export type DeskConfig = Config['desk'];
 export type LogLevel = (typeof LOG_LEVELS)[number];

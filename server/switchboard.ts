@@ -278,7 +278,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       dispositions: { codes: config.records.dispositions, record: async (visitId, operatorId, disposition, notes) => { await records.dispose(center.callIdOf(visitId) ?? visitId, operatorId, disposition, notes); } },
       softphoneDir: overrides.softphoneDir ?? path.join(__dirname, '../../softphone/dist'),
       now, newToken: () => randomBytes(24).toString('base64url'), logger: log.child({ component: 'http' }),
-      readiness, metrics,
+      readiness, metrics, onLimit: metrics.limitTripped,
       ...(recordsDb ? {
         records: {
           store: recordsDb.store, timeZone: config.records.timeZone, shortAbandonSeconds: config.records.shortAbandonSeconds,

@@ -65,17 +65,32 @@ export function createApp(deps: HttpDeps, options: HttpOptions = {}): HttpApp {
     }),
   };
 
-  // events: the local acd's changes directly, the rest from the server's bus
+  // events: the local acd's changes directly, the rest from the server's bus.
+  // A wrap-up's end is not on the state event: it comes with call-completed (just before) and
+  // wrap-up-extended (later), so the stream can carry the deadline for the page's countdown.
+  const wrapUps = new Map<string, { since: number; endsAt: number }>();
   const onRouting = (e: RoutingEvent) => {
     if (e.type === 'operator-state') {
-      ctx.hub.publishState(e.operatorId, stateJson({ status: e.to, ...(e.reason !== undefined ? { reason: e.reason } : {}), since: e.at }));
+      const wrapUp = e.to === 'wrap-up' ? wrapUps.get(e.operatorId) : undefined;
+      if (wrapUp) wrapUp.since = e.at;
+      else wrapUps.delete(e.operatorId);
+      ctx.hub.publishState(e.operatorId, stateJson({
+        status: e.to, ...(e.reason !== undefined ? { reason: e.reason } : {}), since: e.at,
+        ...(wrapUp ? { wrapUpEndsAt: wrapUp.endsAt } : {}),
+      }, deps.now()));
     } else if (e.type === 'call-completed' && !e.forced) {
       ctx.pendingDispositions.set(e.operatorId, e.callId);
+      if (e.wrapUpMs > 0) wrapUps.set(e.operatorId, { since: e.at, endsAt: e.at + e.wrapUpMs });
+    } else if (e.type === 'wrap-up-extended') {
+      const wrapUp = wrapUps.get(e.operatorId) ?? { since: e.at, endsAt: e.endsAt };
+      wrapUp.endsAt = e.endsAt;
+      wrapUps.set(e.operatorId, wrapUp);
+      ctx.hub.publishState(e.operatorId, stateJson({ status: 'wrap-up', since: wrapUp.since, wrapUpEndsAt: e.endsAt }, deps.now()));
     } else if (e.type === 'call-answered') {
       ctx.pendingDispositions.delete(e.operatorId);
     }
   };
-  const onState = (n: OperatorStateNotice) => ctx.hub.publishState(n.operatorId, stateJson(n));
+  const onState = (n: OperatorStateNotice) => ctx.hub.publishState(n.operatorId, stateJson(n, deps.now()));
   const onCall = (n: CallNotice) => {
     if (n.operatorId !== undefined) ctx.hub.publishCall(n.operatorId, callNoticeJson(n));
   };

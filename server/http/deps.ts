@@ -14,7 +14,7 @@ export interface HttpLogger {
 }
 
 /** The routing facade as the http layer drives it: the real `Acd` satisfies it. */
-export type AcdFacade = Pick<Acd, 'operatorLogin' | 'setAvailable' | 'pause' | 'logout' | 'endWrapUp' | 'snapshot' | 'report' | 'on' | 'off'>;
+export type AcdFacade = Pick<Acd, 'operatorLogin' | 'setAvailable' | 'pause' | 'logout' | 'endWrapUp' | 'extendWrapUp' | 'snapshot' | 'report' | 'on' | 'off'>;
 
 /** One operator who may sign in to the softphone. */
 export interface OperatorAccount {
@@ -33,10 +33,25 @@ export interface OperatorAccount {
 
 export type Role = 'operator' | 'supervisor' | 'admin';
 
-/** The operators who may sign in, and what the softphone needs to register over SIP. */
+/** A pause reason operators pick from (`desk.pauseReasons`). */
+export interface PauseReason {
+  id: string;
+  label: string;
+}
+
+/** What the softphone offers every operator (`desk` in config). */
+export interface DeskSettings {
+  /** The only reasons `PUT /api/operators/me/status` takes for a pause. */
+  pauseReasons: readonly PauseReason[];
+  /** One Extend adds `extendMs`; a wrap-up never grows beyond `maxTotalMs` from its start. */
+  wrapUp: { extendMs: number; maxTotalMs: number };
+}
+
+/** The operators who may sign in, what the softphone needs to register over SIP, and what it offers them. */
 export interface OperatorDirectory {
   byUsername(username: string): OperatorAccount | undefined;
   byId(id: string): OperatorAccount | undefined;
+  desk: DeskSettings;
   sip: {
     realm: string;
     /** WebSocket URL of the SIP listener as the browser reaches it (`ws://…` or `wss://…`). */
@@ -79,6 +94,8 @@ export interface OperatorStateNotice {
   reason?: string;
   /** Epoch ms. */
   since: number;
+  /** Epoch ms: when the wrap-up ends (status `wrap-up`). */
+  wrapUpEndsAt?: number;
 }
 
 export type CallPhase = 'offered' | 'answered' | 'held' | 'resumed' | 'transferred' | 'dtmf' | 'ended';
@@ -151,6 +168,8 @@ export interface HttpDeps {
   readiness?: ReadinessSource;
   /** Answers `/metrics`; without it `/metrics` is 404. */
   metrics?: MetricsSource;
+  /** Told of every input limit the API trips (`switchboard_limit_trips_total{limit}`). */
+  onLimit?: (limit: 'wrap-up-extension') => void;
   /** Call history, reports and customers (`/api/records/…`, `/api/reports/…`, `/api/customers…`); without it those are 404. */
   records?: RecordsHttpDeps;
 }

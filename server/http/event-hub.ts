@@ -22,7 +22,7 @@ export interface EventHubOptions {
   onTick?: () => void;
 }
 
-const stateKey = (s: StateJson) => `${s.status}|${s.reason ?? ''}|${s.since}`;
+const stateKey = (s: StateJson) => `${s.status}|${s.reason ?? ''}|${s.since}|${s.wrapUpEndsAt ?? ''}`;
 
 export class EventHub {
   private readonly streams = new Set<Stream>();

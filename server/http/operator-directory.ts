@@ -5,8 +5,8 @@
  * configured. Comparisons are timing-safe, and an unknown username costs the same work.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Config } from '../../config';
-import type { OperatorAccount, OperatorDirectory, Role } from './deps';
+import { DeskConfigSchema, type Config } from '../../config';
+import type { DeskSettings, OperatorAccount, OperatorDirectory, Role } from './deps';
 
 export interface OperatorDirectoryOptions {
   /** The SIP WebSocket URL as browsers reach it; default from `sip.ws` (and `sip.publicAddress`). */
@@ -48,7 +48,15 @@ export function roleOf(roles: Config['roles'] | undefined, id: string): Role {
   return 'operator';
 }
 
-export function createOperatorDirectory(config: Pick<Config, 'operators' | 'sip'> & Partial<Pick<Config, 'roles'>>, options: OperatorDirectoryOptions = {}): OperatorDirectory {
+/** The `desk` section as the API uses it (milliseconds); its defaults when absent. */
+export function deskSettings(desk: Config['desk'] = DeskConfigSchema.parse({})): DeskSettings {
+  return {
+    pauseReasons: desk.pauseReasons.map((r) => ({ id: r.id, label: r.label })),
+    wrapUp: { extendMs: desk.wrapUp.extendSeconds * 1000, maxTotalMs: desk.wrapUp.maxTotalSeconds * 1000 },
+  };
+}
+
+export function createOperatorDirectory(config: Pick<Config, 'operators' | 'sip'> & Partial<Pick<Config, 'roles' | 'desk'>>, options: OperatorDirectoryOptions = {}): OperatorDirectory {
   const realm = config.sip.realm;
   const byUsername = new Map<string, OperatorAccount>();
   const byId = new Map<string, OperatorAccount>();
@@ -63,6 +71,7 @@ export function createOperatorDirectory(config: Pick<Config, 'operators' | 'sip'
   return {
     byUsername: (username) => byUsername.get(username),
     byId: (id) => byId.get(id),
+    desk: deskSettings(config.desk),
     sip: {
       realm,
       wsServer: options.wsServer ?? defaultWsServer(config.sip),

@@ -5,9 +5,19 @@ import { requireSession } from './auth-routes';
 import { currentOperator, currentState, sessionOf, type AppContext } from './context';
 import { parse, StatusBody, WrapUpBody } from './validation';
 
+/** A pause must give one of the configured reasons (`desk.pauseReasons`). */
+function checkPauseReason(ctx: AppContext, body: StatusBody): void {
+  if (body.status !== 'paused') return;
+  const ids = ctx.deps.operators.desk.pauseReasons.map((r) => r.id);
+  if (ids.includes(body.reason)) return;
+  const message = `expected one of ${ids.join(', ')}`;
+  throw new AppError('ERR_INVALID_INPUT', `invalid body: reason: ${message} (got "${body.reason}")`, { details: { issues: [{ field: 'reason', message }] } });
+}
+
 /** Runs the acd command that takes the operator from their state to the requested status. */
 async function applyStatus(ctx: AppContext, operatorId: string, body: StatusBody): Promise<void> {
   const { acd } = ctx.deps;
+  checkPauseReason(ctx, body);
   const { op } = await currentOperator(ctx, operatorId);
   const state = op?.state ?? 'offline';
   switch (body.status) {
@@ -34,15 +44,61 @@ async function dispositionCall(ctx: AppContext, operatorId: string): Promise<str
   return last?.callId;
 }
 
+/**
+ * Extends the operator's wrap-up by `desk.wrapUp.extendMs`, cut so that it never grows beyond
+ * `maxTotalMs` from its start; at that limit ERR_WRAP_UP_LIMIT. Returns the ms added.
+ */
+async function extendWrapUp(ctx: AppContext, operatorId: string): Promise<number> {
+  const { deps } = ctx;
+  const { op } = await currentOperator(ctx, operatorId);
+  if (!op || op.state !== 'wrap-up' || op.wrapUpEndsAt === undefined) {
+    const state = op?.state ?? 'offline';
+    throw new AppError('ERR_ILLEGAL_TRANSITION', `operator ${operatorId}: cannot extend-wrap-up while ${state}`, {
+      details: { operatorId, state, action: 'extend-wrap-up' },
+    });
+  }
+  const { extendMs, maxTotalMs } = deps.operators.desk.wrapUp;
+  const ms = Math.min(extendMs, op.since + maxTotalMs - op.wrapUpEndsAt);
+  if (ms <= 0) {
+    deps.onLimit?.('wrap-up-extension');
+    throw new AppError('ERR_WRAP_UP_LIMIT', `wrap-up cannot be extended beyond ${maxTotalMs / 1000} s in all (desk.wrapUp.maxTotalSeconds)`, {
+      details: { operatorId, maxTotalSeconds: maxTotalMs / 1000 },
+    });
+  }
+  await deps.acd.extendWrapUp(operatorId, ms);
+  return ms;
+}
+
 export function registerOperatorRoutes(app: Express, ctx: AppContext): void {
   const { deps } = ctx;
   const auth = requireSession(ctx);
+  // one extension at a time per operator: two quick presses must not both pass the limit check
+  const extending = new Map<string, Promise<unknown>>();
 
   app.get('/api/operators/me', auth, async (_req, res) => {
     const { operatorId } = sessionOf(res);
     const account = deps.operators.byId(operatorId);
     if (!account) throw new AppError('ERR_UNKNOWN_OPERATOR', `operator ${operatorId} is no longer configured`, { details: { operatorId } });
-    res.json({ id: account.id, name: account.name, state: await currentState(ctx, operatorId), dispositions: [...deps.dispositions.codes] });
+    const { pauseReasons, wrapUp } = deps.operators.desk;
+    res.json({
+      id: account.id, name: account.name, state: await currentState(ctx, operatorId), dispositions: [...deps.dispositions.codes],
+      pauseReasons: pauseReasons.map((r) => ({ id: r.id, label: r.label })),
+      wrapUp: { extendSeconds: wrapUp.extendMs / 1000, maxTotalSeconds: wrapUp.maxTotalMs / 1000 },
+    });
+  });
+
+  /** Adds `desk.wrapUp.extendSeconds` to the running wrap-up (up to `maxTotalSeconds` in all). */
+  app.post('/api/operators/me/wrap-up/extend', auth, async (_req, res) => {
+    const { operatorId } = sessionOf(res);
+    const previous = extending.get(operatorId) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(() => extendWrapUp(ctx, operatorId));
+    extending.set(operatorId, mine);
+    try {
+      const ms = await mine;
+      res.json({ state: await currentState(ctx, operatorId), extendedSeconds: ms / 1000 });
+    } finally {
+      if (extending.get(operatorId) === mine) extending.delete(operatorId);
+    }
   });
 
   app.put('/api/operators/me/status', auth, async (req, res) => {

@@ -29,6 +29,11 @@ describe('the signed-in operator', () => {
       id: 'alice', name: 'Alice',
       state: { status: 'paused', reason: 'login', since: new Date(t.clock.now).toISOString() },
       dispositions: ['resolved', 'callback', 'escalated'],
+      pauseReasons: [
+        { id: 'break', label: 'Break' }, { id: 'lunch', label: 'Lunch' }, { id: 'training', label: 'Training' },
+        { id: 'after-call-admin', label: 'After-call admin' },
+      ],
+      wrapUp: { extendSeconds: 30, maxTotalSeconds: 300 },
     });
   });
 
@@ -63,7 +68,7 @@ describe('the signed-in operator', () => {
 
   it('answers 409 ERR_ILLEGAL_TRANSITION to a status change the operator state machine refuses', async () => {
     await onCall();
-    const res = await status({ status: 'paused', reason: 'coffee' });
+    const res = await status({ status: 'paused', reason: 'break' });
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ code: 'ERR_ILLEGAL_TRANSITION', details: { operatorId: 'alice', state: 'on-call', action: 'pause' } });
     expect((await alice())?.state).toBe('on-call');

@@ -9,15 +9,25 @@ export interface StateJson {
   status: string;
   reason?: string;
   since: string;
+  /** In wrap-up: when it ends (ISO 8601), and how long that is from the moment of the answer. */
+  wrapUpEndsAt?: string;
+  wrapUpLeftMs?: number;
 }
 
-export function stateJson(s: { status: string; reason?: string; since: number }): StateJson {
-  return { status: s.status, ...(s.reason !== undefined ? { reason: s.reason } : {}), since: iso(s.since) };
+/** `now` (epoch ms) is when the answer leaves: `wrapUpLeftMs` counts from it. */
+export function stateJson(s: { status: string; reason?: string; since: number; wrapUpEndsAt?: number }, now: number): StateJson {
+  const wrapUp = s.status === 'wrap-up' && s.wrapUpEndsAt !== undefined
+    ? { wrapUpEndsAt: iso(s.wrapUpEndsAt), wrapUpLeftMs: Math.max(0, s.wrapUpEndsAt - now) }
+    : {};
+  return { status: s.status, ...(s.reason !== undefined ? { reason: s.reason } : {}), since: iso(s.since), ...wrapUp };
 }
 
 export function operatorStateJson(op: OperatorSnapshot | undefined, at: number): StateJson {
   if (!op) return { status: 'offline', since: iso(at) };
-  return stateJson({ status: op.state, ...(op.reason !== undefined ? { reason: op.reason } : {}), since: op.since });
+  return stateJson({
+    status: op.state, ...(op.reason !== undefined ? { reason: op.reason } : {}), since: op.since,
+    ...(op.wrapUpEndsAt !== undefined ? { wrapUpEndsAt: op.wrapUpEndsAt } : {}),
+  }, at);
 }
 
 

@@ -5,6 +5,8 @@ export const LIMIT_NAMES = [
   'bindings-per-operator',
   'trunk-calls-per-second',
   'trunk-concurrent-calls',
+  // the API's: an Extend beyond desk.wrapUp.maxTotalSeconds
+  'wrap-up-extension',
 ] as const;
 
 export type LimitName = (typeof LIMIT_NAMES)[number];

@@ -18,6 +18,8 @@ export interface StubOperator {
   name: string;
   sipPassword: string;
   dispositions: string[];
+  /** The pause menu (`desk.pauseReasons`). */
+  pauseReasons: Array<{ id: string; label: string }>;
 }
 
 const TYPES: Record<string, string> = {
@@ -113,7 +115,10 @@ export class PageServer {
       return json(401, { error: { code: 'ERR_UNAUTHENTICATED', message: 'no token' } });
     }
     if (route === 'GET /api/operators/me') {
-      return json(200, { id: 'op-1', name: this.operator.name, state: this.state, dispositions: this.operator.dispositions });
+      return json(200, {
+        id: 'op-1', name: this.operator.name, state: this.state, dispositions: this.operator.dispositions,
+        pauseReasons: this.operator.pauseReasons, wrapUp: { extendSeconds: 30, maxTotalSeconds: 300 },
+      });
     }
     if (route === 'PUT /api/operators/me/status') {
       const { status, reason } = body as { status: string; reason?: string };

@@ -12,7 +12,10 @@ import { SipRelay } from './sip-relay';
 
 const ROOT = resolve(__dirname, '../..');
 const SCREENSHOT = join(ROOT, 'docs/softphone-login.png');
-const OPERATOR = { username: 'alice', password: 'correct horse', name: 'Alice Example', sipPassword: 'sip-secret', dispositions: ['sale', 'no-sale', 'callback'] };
+const OPERATOR = {
+  username: 'alice', password: 'correct horse', name: 'Alice Example', sipPassword: 'sip-secret', dispositions: ['sale', 'no-sale', 'callback'],
+  pauseReasons: [{ id: 'break', label: 'Break' }, { id: 'lunch', label: 'Lunch' }],
+};
 
 /** Test-only instrumentation: records getUserMedia constraints, peer connections and notifications. */
 const INSTRUMENT = () => {
@@ -174,12 +177,12 @@ describe('softphone page in headless Chromium', () => {
       await waitText(page, 'operator-state', 'available');
       await page.getByTestId('status-select').selectOption('paused');
       await waitText(page, 'operator-state', 'paused');
-      await page.getByTestId('pause-reason').selectOption('Lunch');
+      await page.getByTestId('pause-reason').selectOption('lunch');
       await page.waitForFunction(() => document.querySelector('[data-testid="operator-state"]')?.getAttribute('title') === 'paused: Lunch');
       await page.getByTestId('status-select').selectOption('offline');
       await waitText(page, 'operator-state', 'offline');
       expect(server.requests.filter((r) => r.path === '/api/operators/me/status').map((r) => r.body)).toEqual([
-        { status: 'available' }, { status: 'paused', reason: 'Break' }, { status: 'paused', reason: 'Lunch' }, { status: 'offline' },
+        { status: 'available' }, { status: 'paused', reason: 'break' }, { status: 'paused', reason: 'lunch' }, { status: 'offline' },
       ]);
       // the server's own state changes arrive over SSE
       server.setState('reserved');
@@ -269,13 +272,14 @@ describe('softphone page in headless Chromium', () => {
       await page.keyboard.press('a');
       await call.established;
       await page.getByTestId('hangup').waitFor();
-      await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'hangup');
+      // the focus lands on Hold, not Hang up: a stray Enter must not end the call
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'hold');
       expect(await page.getByTestId('incoming-call').isVisible()).toBe(false);
       expect(await page.evaluate(() => (document.getElementById('ringer-audio') as HTMLAudioElement).srcObject)).toBeNull();
       expect(await page.evaluate(() => (document.getElementById('remote-audio') as HTMLAudioElement).srcObject !== null)).toBe(true);
       await waitText(page, 'call-timer', '0:01');
       expect(await tabStops(page)).toEqual([
-        'logout', 'status-select', 'pause-reason', 'hangup', 'hold', 'mute', 'transfer',
+        'logout', 'status-select', 'pause-reason', 'hold', 'mute', 'transfer', 'hangup',
         ...['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'].map((d) => `dtmf-${d}`),
         'device-mic', 'device-speaker', 'device-ringer', 'test-speaker', 'test-ringer',
       ]);
@@ -319,8 +323,8 @@ describe('softphone page in headless Chromium', () => {
       expect(relay.requests('INVITE', 'operator')).toHaveLength(2);
       expect(await page.getByTestId('hangup').isVisible()).toBe(true);
 
-      // 7. hang up (H): BYE, wrap-up form with focus on the disposition
-      await page.keyboard.press('h');
+      // 7. hang up (X): BYE, wrap-up form with focus on the disposition
+      await page.keyboard.press('x');
       expect(await call.ended).toBe(0);
       expect(relay.requests('BYE', 'operator')).toHaveLength(1);
       await page.getByTestId('wrapup-disposition').waitFor();
@@ -346,19 +350,28 @@ describe('softphone page in headless Chromium', () => {
       // 8. decline (D): 603 to the caller, no wrap-up
       const declined = caller.call(target, { ...headers, 'X-Switchboard-Call-Id': 'call-43' });
       await page.getByTestId('incoming-call').waitFor();
+      server.setState('ringing');
+      await waitText(page, 'operator-state', 'ringing');
       await page.keyboard.press('d');
       expect(await declined.ended).toBe(603);
       await page.getByTestId('incoming-call').waitFor({ state: 'hidden' });
       expect(await page.getByTestId('wrapup-disposition').isVisible()).toBe(false);
+      // the server pauses for the declined offer: the page says so with the server's reason
+      server.setState('paused', 'no-answer');
+      await waitText(page, 'message', 'Call declined — you are now paused: no answer. Choose Available to take calls again.');
+      await waitText(page, 'operator-reason', '(no answer)');
 
       // 9. the caller gives up while it rings: back to idle, ringer silent
       const missed = caller.call(target, { ...headers, 'X-Switchboard-Call-Id': 'call-44' });
       await page.getByTestId('incoming-call').waitFor();
+      server.setState('ringing');
+      await waitText(page, 'operator-state', 'ringing');
       await missed.inviter.cancel();
       expect(await missed.ended).toBe(487);
       await page.getByTestId('incoming-call').waitFor({ state: 'hidden' });
       expect(await page.evaluate(() => (document.getElementById('ringer-audio') as HTMLAudioElement).srcObject)).toBeNull();
-      expect(await page.getByTestId('message').textContent()).toBe('The caller hung up before the call was answered.');
+      server.setState('available');
+      await waitText(page, 'message', 'The call stopped ringing: the caller hung up or a colleague answered.');
 
       // 10. the caller hangs up an answered call: wrap-up; the server ends wrap-up by itself: the form closes
       const third = caller.call(target, { ...headers, 'X-Switchboard-Call-Id': 'call-45' });
@@ -371,8 +384,38 @@ describe('softphone page in headless Chromium', () => {
       await waitText(page, 'operator-state', 'wrap-up');
       server.setState('available');
       await page.getByTestId('wrapup-disposition').waitFor({ state: 'hidden' });
-      await waitText(page, 'message', 'Wrap-up time is over; the disposition was not recorded.');
+      await waitText(page, 'message', 'Wrap-up time ran out; no disposition was recorded for the call.');
       expect(server.requests.filter((r) => r.path === '/api/operators/me/wrap-up')).toHaveLength(1);
+
+      // 11. notes typed without a disposition when the time runs out: the page says they were not saved, and shows them
+      const fourth = caller.call(target, { ...headers, 'X-Switchboard-Call-Id': 'call-46' });
+      await page.getByTestId('answer').click();
+      await fourth.established;
+      await page.getByTestId('hangup').waitFor();
+      await page.getByTestId('hangup').click();
+      await page.getByTestId('wrapup-disposition').waitFor();
+      server.setState('wrap-up');
+      await waitText(page, 'operator-state', 'wrap-up');
+      await page.getByTestId('wrapup-notes').fill('Asked about the refund');
+      server.setState('available');
+      await waitText(page, 'message', 'Wrap-up time ran out before a disposition was chosen: your notes were NOT saved. Your notes: "Asked about the refund"');
+      expect(server.requests.filter((r) => r.path === '/api/operators/me/wrap-up')).toHaveLength(1);
+
+      // 12. a disposition chosen when the time runs out: it is sent with the notes
+      const fifth = caller.call(target, { ...headers, 'X-Switchboard-Call-Id': 'call-47' });
+      await page.getByTestId('answer').click();
+      await fifth.established;
+      await page.getByTestId('hangup').waitFor();
+      expect(await page.getByTestId('message').isHidden()).toBe(true); // the stale message went when the call rang
+      await page.getByTestId('hangup').click();
+      await page.getByTestId('wrapup-disposition').waitFor();
+      server.setState('wrap-up');
+      await waitText(page, 'operator-state', 'wrap-up');
+      await page.getByTestId('wrapup-disposition').selectOption('sale');
+      await page.getByTestId('wrapup-notes').fill('Two licences');
+      server.setState('available');
+      await waitText(page, 'message', 'Wrap-up time ran out; your disposition (sale) and notes were saved.');
+      expect(server.requests.filter((r) => r.path === '/api/operators/me/wrap-up').map((r) => r.body).at(-1)).toEqual({ disposition: 'sale', notes: 'Two licences' });
       expect(errors).toEqual([]);
     } catch (error) {
       console.log(relay.messages.map((m) => `${m.from}: ${m.startLine}`).join('\n'), await page.getByTestId('message').textContent());

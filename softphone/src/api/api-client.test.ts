@@ -51,7 +51,18 @@ describe('ApiClient', () => {
         const b = s.body as { username: string; password: string };
         return b.password === 'right' ? { status: 200, body: LOGIN } : { status: 401, body: { error: { code: 'ERR_BAD_CREDENTIALS', message: 'bad credentials' } } };
       }
-      if (s.url === '/api/operators/me') return { status: 200, body: { id: 'op-1', name: 'Alice', state: STATE, dispositions: ['sale', 'no-sale', 42] } };
+      if (s.url === '/api/operators/me') {
+        return {
+          status: 200,
+          body: {
+            id: 'op-1', name: 'Alice', state: STATE, dispositions: ['sale', 'no-sale', 42],
+            pauseReasons: [{ id: 'lunch', label: 'Lunch' }, { id: 'admin' }, { label: 'no id' }], wrapUp: { extendSeconds: 30, maxTotalSeconds: 300 },
+          },
+        };
+      }
+      if (s.url === '/api/operators/me/wrap-up/extend') {
+        return { status: 200, body: { extendedSeconds: 30, state: { status: 'wrap-up', since: 1735725600000, wrapUpEndsAt: '2025-01-01T10:00:40.000Z', wrapUpLeftMs: 40_000 } } };
+      }
       if (s.url === '/api/operators/me/status') return { status: 200, body: { state: { ...(s.body as object), since: 1735725600000 } } };
       if (s.url === '/api/operators/me/wrap-up') return { status: 200, body: { state: STATE } };
       return { status: 404, body: { error: { code: 'ERR_NOT_FOUND', message: 'no route' } } };
@@ -79,9 +90,12 @@ describe('ApiClient', () => {
     expect(api.token).toBeUndefined();
   });
 
-  it('sends the bearer token on GET /api/operators/me and keeps only string dispositions', async () => {
+  it('sends the bearer token on GET /api/operators/me and keeps only string dispositions and pause reasons with an id', async () => {
     const api = await loggedIn();
-    expect(await api.me()).toEqual({ id: 'op-1', name: 'Alice', state: STATE, dispositions: ['sale', 'no-sale'] });
+    expect(await api.me()).toEqual({
+      id: 'op-1', name: 'Alice', state: STATE, dispositions: ['sale', 'no-sale'],
+      pauseReasons: [{ id: 'lunch', label: 'Lunch' }, { id: 'admin', label: 'admin' }], wrapUp: { extendSeconds: 30, maxTotalSeconds: 300 },
+    });
     expect(seen.at(-1)).toMatchObject({ method: 'GET', url: '/api/operators/me', authorization: 'Bearer tok-123', body: undefined });
   });
 
@@ -101,6 +115,12 @@ describe('ApiClient', () => {
     expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/api/operators/me/wrap-up', body: { disposition: 'sale', notes: 'wants a call back' } });
     await api.wrapUp({ disposition: 'no-sale', notes: '' });
     expect(seen.at(-1)?.body).toEqual({ disposition: 'no-sale' });
+  });
+
+  it('POST /api/operators/me/wrap-up/extend answers the new wrap-up state with the time left', async () => {
+    const api = await loggedIn();
+    expect(await api.extendWrapUp()).toEqual({ extendedSeconds: 30, state: { status: 'wrap-up', since: 1735725600000, wrapUpLeftMs: 40_000 } });
+    expect(seen.at(-1)).toMatchObject({ method: 'POST', url: '/api/operators/me/wrap-up/extend', authorization: 'Bearer tok-123' });
   });
 
   it('puts the token in the events URL', async () => {

@@ -1,6 +1,6 @@
 import {
-  ApiError, parseCustomer, parseCustomerCard, parseLoginResult, parseOperatorInfo, parseStateResponse, parseTransferTargets,
-  type Customer, type CustomerCard, type CustomerFields, type LoginResult, type TransferTargets, type OperatorInfo, type OperatorState, type StatusRequest, type WrapUpRequest,
+  ApiError, parseCustomer, parseCustomerCard, parseExtendResult, parseLoginResult, parseOperatorInfo, parseStateResponse, parseTransferTargets,
+  type Customer, type CustomerCard, type CustomerFields, type ExtendResult, type LoginResult, type TransferTargets, type OperatorInfo, type OperatorState, type StatusRequest, type WrapUpRequest,
 } from './contract';
 
 export interface ApiClientOptions {
@@ -48,6 +48,11 @@ export class ApiClient {
     const body: WrapUpRequest = { disposition: request.disposition };
     if (request.notes) body.notes = request.notes;
     return parseStateResponse(await this.request('POST', '/api/operators/me/wrap-up', body));
+  }
+
+  /** Adds the server's configured step to the running wrap-up; ERR_WRAP_UP_LIMIT at the limit. */
+  async extendWrapUp(): Promise<ExtendResult> {
+    return parseExtendResult(await this.request('POST', '/api/operators/me/wrap-up/extend'));
   }
 
   async transferTargets(): Promise<TransferTargets> {

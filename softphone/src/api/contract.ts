@@ -12,6 +12,14 @@ export interface OperatorState {
   reason?: string;
   /** ISO 8601 timestamp (or epoch milliseconds) of the last change. */
   since: string | number;
+  /** In wrap-up: milliseconds until it ends, counted from when the server sent this (no clock skew). */
+  wrapUpLeftMs?: number;
+}
+
+/** A reason the operator may pause with (`desk.pauseReasons` on the server). */
+export interface PauseReason {
+  id: string;
+  label: string;
 }
 
 export interface SipAccount {
@@ -34,6 +42,16 @@ export interface OperatorInfo {
   name: string;
   state: OperatorState;
   dispositions: string[];
+  /** The only reasons the server takes for a pause; empty when it sent none. */
+  pauseReasons: PauseReason[];
+  /** What one Extend adds to a wrap-up, and the most a wrap-up may last. */
+  wrapUp: { extendSeconds: number; maxTotalSeconds: number } | undefined;
+}
+
+/** The answer to `POST /api/operators/me/wrap-up/extend`. */
+export interface ExtendResult {
+  state: OperatorState;
+  extendedSeconds: number;
 }
 
 export type StatusRequest = { status: 'available' } | { status: 'paused'; reason: string } | { status: 'offline' };
@@ -94,6 +112,7 @@ export function parseOperatorState(v: unknown, what = 'state'): OperatorState {
   const since = typeof o.since === 'number' ? o.since : typeof o.since === 'string' ? o.since : bad(`${what}.since is missing`);
   const state: OperatorState = { status: status as OperatorStatus, since };
   if (typeof o.reason === 'string') state.reason = o.reason;
+  if (status === 'wrap-up' && typeof o.wrapUpLeftMs === 'number' && Number.isFinite(o.wrapUpLeftMs)) state.wrapUpLeftMs = Math.max(0, o.wrapUpLeftMs);
   return state;
 }
 
@@ -114,7 +133,23 @@ export function parseLoginResult(v: unknown): LoginResult {
 export function parseOperatorInfo(v: unknown): OperatorInfo {
   const o = obj(v, 'operator');
   const dispositions = Array.isArray(o.dispositions) ? o.dispositions.filter((d): d is string => typeof d === 'string') : [];
-  return { id: str(o, 'id', 'operator'), name: str(o, 'name', 'operator'), state: parseOperatorState(o.state), dispositions };
+  const pauseReasons = Array.isArray(o.pauseReasons)
+    ? o.pauseReasons.flatMap((r) => {
+      const x = obj(r, 'pause reason');
+      return typeof x.id === 'string' && x.id !== '' ? [{ id: x.id, label: typeof x.label === 'string' && x.label !== '' ? x.label : x.id }] : [];
+    })
+    : [];
+  const w = typeof o.wrapUp === 'object' && o.wrapUp !== null ? (o.wrapUp as Obj) : undefined;
+  const wrapUp = w && typeof w.extendSeconds === 'number' && typeof w.maxTotalSeconds === 'number'
+    ? { extendSeconds: w.extendSeconds, maxTotalSeconds: w.maxTotalSeconds }
+    : undefined;
+  return { id: str(o, 'id', 'operator'), name: str(o, 'name', 'operator'), state: parseOperatorState(o.state), dispositions, pauseReasons, wrapUp };
+}
+
+export function parseExtendResult(v: unknown): ExtendResult {
+  const o = obj(v, 'response');
+  const seconds = typeof o.extendedSeconds === 'number' ? o.extendedSeconds : bad('response.extendedSeconds is not a number');
+  return { state: parseOperatorState(o.state), extendedSeconds: seconds };
 }
 
 export function parseStateResponse(v: unknown): OperatorState {

@@ -4,7 +4,7 @@ import type { AudioOutput, SoundPlayer } from '../devices/audio-output';
 import type { CallInfo } from '../sip/call-info';
 import type { CallEndReason, DtmfTone, SipCall } from '../sip/sip-call';
 import type { SoftphoneView } from '../ui/softphone-view';
-import { CallMachine, type CallState } from './call-machine';
+import { CallMachine, type CallEvent, type CallState } from './call-machine';
 import type { CallerCard } from './customer-controller';
 import type { Notifier } from './notifier';
 
@@ -21,11 +21,12 @@ export interface CallControllerOptions {
   customers?: CallerCard;
   /** The server's answer to a wrap-up. */
   onOperatorState(state: OperatorState): void;
+  /** Every change of the call's state, after the panel followed it (`event`: what caused it). */
+  onTransition?(to: CallState, from: CallState, event: CallEvent): void;
   now?: () => number;
 }
 
 const END_MESSAGES: Partial<Record<CallEndReason, string>> = {
-  cancelled: 'The caller hung up before the call was answered.',
   failed: 'The call could not be connected.',
 };
 
@@ -51,7 +52,7 @@ export class CallController {
   constructor(options: CallControllerOptions) {
     this.o = options;
     this.now = options.now ?? (() => Date.now());
-    this.machine = new CallMachine({ onTransition: (to, from) => this.entered(to, from) });
+    this.machine = new CallMachine({ onTransition: (to, from, event) => (this.entered(to, from), this.o.onTransition?.(to, from, event)) });
     const { call, wrapUp } = options.view;
     call.delegate = {
       onAnswer: () => void this.answer(),

@@ -9,7 +9,9 @@ import { SipPhone } from '../sip/sip-phone';
 import type { SoftphoneView } from '../ui/softphone-view';
 import { CallController } from './call-controller';
 import { CustomerController } from './customer-controller';
+import { stateNotice, type OfferEnd } from './desk-notices';
 import { Notifier } from './notifier';
+import { WrapUpClock } from './wrap-up-clock';
 
 export interface SoftphoneAppOptions {
   view: SoftphoneView;
@@ -35,6 +37,10 @@ interface Session {
   meter: { stream: MediaStream; meter: MicLevelMeter } | undefined;
   meterTimer: ReturnType<typeof setInterval>;
   state: OperatorState | undefined;
+  /** The wrap-up countdown and Extend. */
+  clock: WrapUpClock;
+  /** How the last offer ended on this page (declined, or stopped ringing), until the next one rings. */
+  offerEnd: OfferEnd;
   testing: Set<'speaker' | 'ringer'>;
   closed: boolean;
 }
@@ -101,15 +107,24 @@ export class SoftphoneApp {
     const devices = new DeviceManager({ mediaDevices: this.o.mediaDevices, storage: this.o.storage });
     const session: Session = {
       login, devices, audio, sounds, sip: undefined, events: undefined, meter: undefined, state: undefined,
-      testing: new Set(), closed: false,
+      testing: new Set(), closed: false, offerEnd: undefined,
+      clock: new WrapUpClock({
+        view: view.wrapUp, extend: () => api.extendWrapUp(), onOperatorState: (s) => this.operatorState(s),
+        showMessage: (text, kind) => view.showMessage(text, kind),
+      }),
       meterTimer: setInterval(() => view.devices.setLevel(session.meter?.meter.level() ?? 0), 100),
       calls: new CallController({
         view, api, speaker: this.speaker, ringer: this.ringer, notifier: this.notifier,
         sounds: () => sounds,
         customers: new CustomerController(view.customer, api),
         onOperatorState: (s) => this.operatorState(s),
+        onTransition: (to, from, event) => {
+          if (to === 'ringing') session.offerEnd = undefined;
+          else if (to === 'idle' && (from === 'ringing' || from === 'connecting')) session.offerEnd = event === 'decline' ? 'declined' : 'stopped';
+        },
       }),
     };
+    view.wrapUp.extendDelegate = { onExtend: () => void session.clock.extend() };
     this.session = session;
     view.showWorkspace(login.operator.name);
 
@@ -151,6 +166,7 @@ export class SoftphoneApp {
 
   private async closeSession(session: Session): Promise<void> {
     clearInterval(session.meterTimer);
+    session.clock.stop();
     session.events?.close();
     session.meter?.meter.close();
     for (const t of session.meter?.stream.getTracks() ?? []) t.stop();
@@ -165,6 +181,8 @@ export class SoftphoneApp {
     try {
       const me = await this.o.api.me();
       this.o.view.wrapUp.setDispositions(me.dispositions);
+      this.o.view.status.setPauseReasons(me.pauseReasons);
+      this.session?.clock.setStep(me.wrapUp?.extendSeconds);
       this.operatorState(me.state);
     } catch (error) {
       this.o.view.showMessage(`Could not load the operator: ${(error as Error).message}`);
@@ -197,10 +215,46 @@ export class SoftphoneApp {
 
   private operatorState(state: OperatorState): void {
     const session = this.session;
+    const { view } = this.o;
     const previous = session?.state?.status;
     if (session) session.state = state;
-    this.o.view.status.setState(state);
-    if (session && previous === 'wrap-up' && state.status !== 'wrap-up') session.calls.serverLeftWrapUp();
+    view.status.setState(state);
+    if (!session) return;
+    session.clock.state(state);
+    const notice = stateNotice(previous, state, session.offerEnd, (reason) => view.status.labelOf(reason));
+    if (notice?.kind === 'clear') view.showMessage('');
+    if (notice?.kind === 'show') {
+      view.showMessage(notice.text, notice.level);
+      if (notice.chime) void session.sounds.playMissedCall(this.tester);
+    }
+    if (previous === 'wrap-up' && state.status !== 'wrap-up') void this.wrapUpTimedOut(session);
+  }
+
+  /**
+   * The server ended the wrap-up by itself (its time ran out) while the form may still be open.
+   * Nothing typed is dropped silently: a chosen disposition is sent with the notes (the server
+   * takes it for the call just handled); without one the page says the notes were not saved and
+   * shows them, so they can be copied.
+   */
+  private async wrapUpTimedOut(session: Session): Promise<void> {
+    const { view } = this.o;
+    const { calls } = session;
+    if (calls.state !== 'wrap-up' || view.wrapUp.busy) return; // not open, or our own submission ended it
+    const draft = view.wrapUp.draft();
+    if (draft.disposition) {
+      await calls.submitWrapUp(draft.disposition, draft.notes);
+      const saved: boolean = calls.machine.state === 'idle';
+      if (saved) {
+        view.showMessage(`Wrap-up time ran out; your disposition (${draft.disposition})${draft.notes ? ' and notes were' : ' was'} saved.`, 'info');
+        return;
+      }
+      calls.serverLeftWrapUp();
+      view.showMessage(`Wrap-up time ran out and your disposition${draft.notes ? ` and notes were NOT saved. Your notes: "${draft.notes}"` : ' was NOT saved.'}`);
+      return;
+    }
+    calls.serverLeftWrapUp();
+    if (draft.notes) view.showMessage(`Wrap-up time ran out before a disposition was chosen: your notes were NOT saved. Your notes: "${draft.notes}"`);
+    else view.showMessage('Wrap-up time ran out; no disposition was recorded for the call.', 'info');
   }
 
   private async setStatus(request: StatusRequest): Promise<void> {

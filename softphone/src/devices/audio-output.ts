@@ -1,4 +1,4 @@
-import { renderSegments, RING_CADENCE, testTone } from './tones';
+import { MISSED_CALL_CHIME, renderSegments, RING_CADENCE, testTone } from './tones';
 
 /** `setSinkId` is not in every browser (nor in every TypeScript DOM lib). */
 type SinkElement = HTMLMediaElement & { setSinkId?: (id: string) => Promise<void>; sinkId?: string };
@@ -64,7 +64,15 @@ export class SoundPlayer {
 
   /** One second of 440 Hz; resolves when it has played. */
   playTestTone(output: AudioOutput): Promise<void> {
-    const samples = testTone(this.context.sampleRate);
+    return this.playOnce(output, testTone(this.context.sampleRate));
+  }
+
+  /** The short missed-call chime (880 then 660 Hz); resolves when it has played. */
+  playMissedCall(output: AudioOutput): Promise<void> {
+    return this.playOnce(output, renderSegments(MISSED_CALL_CHIME, this.context.sampleRate));
+  }
+
+  private playOnce(output: AudioOutput, samples: Float32Array): Promise<void> {
     const stop = this.start(output, this.buffer(samples), false);
     return new Promise((resolve) => setTimeout(() => {
       stop();

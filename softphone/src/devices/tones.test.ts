@@ -1,5 +1,5 @@
 import { levelOf } from './level-meter';
-import { renderSegments, RING_CADENCE, testTone } from './tones';
+import { MISSED_CALL_CHIME, renderSegments, RING_CADENCE, testTone } from './tones';
 
 /** Energy at `f` Hz (one Goertzel bin) relative to the block's total energy. */
 function share(samples: Float32Array, rate: number, f: number): number {
@@ -37,6 +37,15 @@ describe('generated sounds', () => {
     expect(Math.max(...ring.map(Math.abs))).toBeLessThanOrEqual(0.3 + 1e-6);
     expect(ring[0]).toBe(0);
     expect(Math.abs(ring[0.4 * rate - 1])).toBeLessThan(0.001);
+  });
+
+  it('the missed-call chime is short: 880 Hz, a gap, then 660 Hz', () => {
+    const chime = renderSegments(MISSED_CALL_CHIME, rate);
+    expect(chime.length / rate).toBeCloseTo(0.35, 5);
+    const part = (from: number, to: number) => chime.subarray(Math.round(from * rate), Math.round(to * rate));
+    expect(share(part(0.01, 0.14), rate, 880)).toBeGreaterThan(0.9);
+    expect(share(part(0.21, 0.34), rate, 660)).toBeGreaterThan(0.9);
+    expect(Math.max(...part(0.155, 0.195).map(Math.abs))).toBe(0);
   });
 
   it('the test tone is 1 s of 440 Hz', () => {

@@ -14,6 +14,13 @@ export const RING_CADENCE: readonly ToneSegment[] = [
   { frequencies: [], seconds: 2 },
 ];
 
+/** The missed-call chime: a falling pair, 880 Hz then 660 Hz, 0.15 s each — short and unlike the ring. */
+export const MISSED_CALL_CHIME: readonly ToneSegment[] = [
+  { frequencies: [880], seconds: 0.15 },
+  { frequencies: [], seconds: 0.05 },
+  { frequencies: [660], seconds: 0.15 },
+];
+
 /**
  * Renders segments into samples at `sampleRate`, peak amplitude `amplitude` (0..1), with short
  * fades at every edge so nothing clicks.

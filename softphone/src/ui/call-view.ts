@@ -41,6 +41,7 @@ export class CallView {
   private readonly actions: HTMLElement;
   private readonly keypad: HTMLElement;
   private readonly muteLabel: HTMLElement;
+  private readonly holdLabel: HTMLElement;
   private readonly heldTime: HTMLElement;
   private readonly sentDigits: HTMLElement;
   private readonly callerDigits: HTMLElement;
@@ -62,6 +63,7 @@ export class CallView {
     this.actions = byId(doc, 'call-actions', HTMLElement);
     this.keypad = byId(doc, 'keypad', HTMLElement);
     this.muteLabel = byId(doc, 'mute-label', HTMLElement);
+    this.holdLabel = byId(doc, 'hold-label', HTMLElement);
     this.heldTime = byId(doc, 'held-time', HTMLElement);
     this.sentDigits = byId(doc, 'sent-digits', HTMLElement);
     this.callerDigits = byId(doc, 'caller-digits', HTMLElement);
@@ -114,11 +116,12 @@ export class CallView {
     // aria-disabled, not disabled: the focus stays on the button while the re-INVITE is in flight
     this.buttons.hold.setAttribute('aria-disabled', String(model.holdPending));
     this.buttons.hold.setAttribute('aria-pressed', String(model.held));
-    this.buttons.hold.textContent = model.holdPending ? (model.held ? 'Resuming…' : 'Holding…') : model.held ? 'Resume' : 'Hold';
+    this.holdLabel.textContent = model.holdPending ? (model.held ? 'Resuming…' : 'Holding…') : model.held ? 'Resume' : 'Hold';
     this.buttons.mute.setAttribute('aria-pressed', String(model.muted));
     this.muteLabel.textContent = model.muted ? 'Unmute' : 'Mute';
     if (state === 'ringing' && this.lastState !== 'ringing') this.buttons.answer.focus();
-    if (state === 'on-call' && this.lastState === 'connecting') this.buttons.hangup.focus();
+    // after answering the focus goes to Hold, not Hang up: a stray Enter or Space must not end the call
+    if (state === 'on-call' && this.lastState === 'connecting') this.buttons.hold.focus();
     if (!inCall) {
       this.transfer.close();
       this.setHeldSeconds(undefined);

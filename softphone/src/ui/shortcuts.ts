@@ -4,6 +4,7 @@ export type ShortcutAction =
   | { kind: 'answer' }
   | { kind: 'decline' }
   | { kind: 'hangup' }
+  | { kind: 'hold' }
   | { kind: 'mute' }
   | { kind: 'dtmf'; tone: DtmfTone };
 
@@ -16,15 +17,20 @@ export interface KeyPress {
   inEditable: boolean;
 }
 
-const LETTERS: Record<string, ShortcutAction['kind']> = { a: 'answer', d: 'decline', h: 'hangup', m: 'mute' };
+/**
+ * Letter → action. During a call the live keys are X, H, M and the keypad: hang-up (X, bottom row
+ * left) touches none of the others on a QWERTY or QWERTZ keyboard (its neighbours S D Z C are dead
+ * during a call), so a slip off Hold (H) or Mute (M) never ends the call. D declines only while ringing.
+ */
+export const SHORTCUT_KEYS: Readonly<Record<string, Exclude<ShortcutAction['kind'], 'dtmf'>>> = { a: 'answer', d: 'decline', x: 'hangup', h: 'hold', m: 'mute' };
 
 /**
- * The global shortcuts: A answer, D decline, H hang up, M mute, 0–9 * # keypad. Ignored with
- * Ctrl/Alt/Meta (browser shortcuts stay intact) and while typing in a field.
+ * The global shortcuts: A answer, D decline, X hang up, H hold/resume, M mute, 0–9 * # keypad.
+ * Ignored with Ctrl/Alt/Meta (browser shortcuts stay intact) and while typing in a field.
  */
 export function shortcutFor(press: KeyPress): ShortcutAction | undefined {
   if (press.ctrlKey || press.altKey || press.metaKey || press.inEditable) return undefined;
-  const letter = LETTERS[press.key.toLowerCase()];
+  const letter = SHORTCUT_KEYS[press.key.toLowerCase()];
   if (letter && press.key.length === 1) return { kind: letter } as ShortcutAction;
   if (/^[0-9*#]$/.test(press.key)) return { kind: 'dtmf', tone: press.key as DtmfTone };
   return undefined;
