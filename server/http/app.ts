@@ -57,7 +57,7 @@ export function createApp(deps: HttpDeps, options: HttpOptions = {}): HttpApp {
         limiter.sweep();
         for (const expired of sessions.sweep()) {
           ctx.hub.closeToken(expired.token);
-          leaveIfIdle(ctx, expired.operatorId, expired.token).catch((err: unknown) =>
+          if (expired.routing) leaveIfIdle(ctx, expired.operatorId, expired.token).catch((err: unknown) =>
             deps.logger?.warn({ err, operatorId: expired.operatorId }, 'expired session: operator not logged out'),
           );
         }

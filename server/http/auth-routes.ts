@@ -62,7 +62,7 @@ export function registerAuthRoutes(app: Express, ctx: AppContext): void {
     }
     ctx.limiter.succeed(address);
     const { op } = await currentOperator(ctx, account.id);
-    if (!op || op.state === 'offline') {
+    if (body.routing && (!op || op.state === 'offline')) {
       try {
         await deps.acd.operatorLogin(account.id, { pausedReason: LOGIN_PAUSE_REASON });
       } catch (err) {
@@ -70,7 +70,7 @@ export function registerAuthRoutes(app: Express, ctx: AppContext): void {
         if (!isAppError(err, 'ERR_ILLEGAL_TRANSITION')) throw err;
       }
     }
-    const session = ctx.sessions.create(deps.newToken(), account.id);
+    const session = ctx.sessions.create(deps.newToken(), account.id, body.routing);
     deps.logger?.info({ operatorId: account.id, address }, 'operator signed in');
     const { realm, wsServer, iceServers } = deps.operators.sip;
     res.json({
@@ -90,7 +90,7 @@ export function registerAuthRoutes(app: Express, ctx: AppContext): void {
     const session = sessionOf(res);
     ctx.sessions.delete(session.token);
     ctx.hub.closeToken(session.token);
-    await leaveIfIdle(ctx, session.operatorId, session.token);
+    if (session.routing) await leaveIfIdle(ctx, session.operatorId, session.token);
     deps.logger?.info({ operatorId: session.operatorId }, 'operator signed out');
     res.json({ state: await currentState(ctx, session.operatorId) });
   });

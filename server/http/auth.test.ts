@@ -110,4 +110,16 @@ describe('sign-in and sessions', () => {
     await call(`${t.url}/api/logout`, 'POST', first);
     expect(await operator('alice')).toMatchObject({ state: 'paused' });
   });
+
+  it('a session that takes no calls (the report page, routing: false) leaves routing alone, in and out', async () => {
+    const res = await call(`${t.url}/api/login`, 'POST', undefined, { username: 'alice', password: 'alice-pw', routing: false });
+    expect(res.status).toBe(200);
+    expect(await operator('alice')).toMatchObject({ state: 'offline' });
+    const desk = await login(t); // the softphone signs in: paused, as usual
+    expect(await operator('alice')).toMatchObject({ state: 'paused' });
+    await call(`${t.url}/api/logout`, 'POST', res.body.token as string);
+    expect(await operator('alice')).toMatchObject({ state: 'paused' }); // leaving the reports does not sign the desk out
+    await call(`${t.url}/api/logout`, 'POST', desk);
+    expect(await operator('alice')).toMatchObject({ state: 'offline' }); // the report session does not hold the operator in routing
+  });
 });

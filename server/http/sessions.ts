@@ -7,6 +7,8 @@ export interface Session {
   operatorId: string;
   createdAt: number;
   expiresAt: number;
+  /** False for a page that takes no calls (the report page): signing in or out leaves routing alone. */
+  routing: boolean;
 }
 
 export class SessionStore {
@@ -14,9 +16,9 @@ export class SessionStore {
 
   constructor(private readonly ttlMs: number, private readonly now: () => number) {}
 
-  create(token: string, operatorId: string): Session {
+  create(token: string, operatorId: string, routing = true): Session {
     const at = this.now();
-    const session: Session = { token, operatorId, createdAt: at, expiresAt: at + this.ttlMs };
+    const session: Session = { token, operatorId, createdAt: at, expiresAt: at + this.ttlMs, routing };
     this.sessions.set(token, session);
     return session;
   }
@@ -40,10 +42,10 @@ export class SessionStore {
     return session;
   }
 
-  /** Whether the operator has another live session than `exceptToken`. */
+  /** Whether the operator has another live session than `exceptToken` that takes calls. */
   hasOther(operatorId: string, exceptToken: string): boolean {
     const at = this.now();
-    for (const s of this.sessions.values()) if (s.operatorId === operatorId && s.token !== exceptToken && s.expiresAt > at) return true;
+    for (const s of this.sessions.values()) if (s.operatorId === operatorId && s.token !== exceptToken && s.routing && s.expiresAt > at) return true;
     return false;
   }
 

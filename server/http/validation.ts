@@ -5,7 +5,8 @@ import { invalidInput } from './errors';
 
 export const Text = (max: number) => z.string().trim().min(1).max(max);
 
-export const LoginBody = z.object({ username: Text(64), password: z.string().min(1).max(256) });
+/** `routing: false`: a session for a page that takes no calls (reports); the operator's routing state is left alone. */
+export const LoginBody = z.object({ username: Text(64), password: z.string().min(1).max(256), routing: z.boolean().default(true) });
 
 export const StatusBody = z.discriminatedUnion('status', [
   z.object({ status: z.literal('available') }),

@@ -25,8 +25,9 @@ export class ApiClient {
     return this.bearer;
   }
 
-  async login(username: string, password: string): Promise<LoginResult> {
-    const result = parseLoginResult(await this.request('POST', '/api/login', { username, password }, false));
+  /** `routing: false` for pages that take no calls (reports): the operator's routing state is left alone. */
+  async login(username: string, password: string, options: { routing?: boolean } = {}): Promise<LoginResult> {
+    const result = parseLoginResult(await this.request('POST', '/api/login', { username, password, ...(options.routing === false ? { routing: false } : {}) }, false));
     this.bearer = result.token;
     return result;
   }
