@@ -1,22 +1,24 @@
 #!/usr/bin/env node
 // bench:sip — SIPp UAC → SIP engine (worker thread) + a minimal drachtio-srf B2BUA → SIPp UAS, over
 // UDP on 127.0.0.1. Steps the call rate up and reports, per step, failed calls and the INVITE→200
-// time at the UAC (p50/p99); then the same SIPp pair talking directly, as the ceiling.
+// time at the UAC (p50/p99) and the CPU of this process (engine worker + app) and of the app's thread
+// alone; then the same SIPp pair talking directly, as the ceiling.
 // Bounded: each step runs --duration seconds (default 30) and is killed after twice that.
-//   npm run bench:sip -- --rates 100,200,300,400,500,600 --duration 30 --hold 1000
+//   npm run bench:sip -- --rates 200,400,500,600,800,1000 --duration 20 --hold 500
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 const require = createRequire(import.meta.url);
 const { startEngineWorker } = require('../../dist/server/sip-engine/worker.js');
 const Srf = require('drachtio-srf');
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
-const rates = (args.rates ?? '100,200,300,400,500,600').split(',').map(Number);
+const rates = (args.rates ?? '200,400,500,600,800,1000').split(',').map(Number);
 const duration = Number(args.duration ?? 30);
 const holdMs = Number(args.hold ?? 1000);
 
@@ -91,9 +93,16 @@ async function main() {
   const rows = [];
   let best = 0;
   for (const rate of rates) {
+    const cpu0 = process.cpuUsage();
+    const elu0 = performance.eventLoopUtilization();
+    const t0 = performance.now();
     const r = await step(rate, `127.0.0.1:${sipPort}`, uasPort);
+    const wallUs = (performance.now() - t0) * 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const processCpu = Math.round(((cpu.user + cpu.system) / wallUs) * 100);
+    const appBusy = Math.round(performance.eventLoopUtilization(elu0).utilization * 100);
     rows.push(r);
-    console.log(`engine  ${String(rate).padStart(4)} cps: ${r.successful} ok, ${r.failed} failed, INVITE→200 p50 ${r.p50} ms, p99 ${r.p99} ms`);
+    console.log(`engine  ${String(rate).padStart(4)} cps: ${r.successful} ok, ${r.failed} failed, INVITE→200 p50 ${r.p50} ms, p99 ${r.p99} ms; CPU engine+app ${processCpu} % of a core, app thread busy ${appBusy} %`);
     if (r.failed === 0 && r.successful === rate * duration) best = rate;
     else break;
     await new Promise((res) => setTimeout(res, 3000)); // let the previous step's dialogs drain
