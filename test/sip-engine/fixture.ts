@@ -8,6 +8,7 @@ import type { Protocol } from '../../server/sip-engine/transport/types';
 import type { SourceLimitsOptions } from '../../server/sip-engine/transport/source-limits';
 import type { SipEngineStats } from '../../server/sip-engine/engine';
 import { freeSipPort, freeTcpPort } from '../support/ports';
+import { stopAll } from '../support/processes';
 
 export interface EngineFixture {
   srf: Srf;
@@ -91,4 +92,17 @@ export function onDestroy(dialog: object, listener: (msg: unknown, reason: strin
 /** A SIPp scenario of scripts/sipp/engine/ (one side of an extension, played against the engine), by path. */
 export function engineScenario(name: string): string {
   return path.resolve(__dirname, '../../scripts/sipp/engine', `${name}.xml`);
+}
+
+/** A fresh engine (and connected app) for each test of the calling describe block; it and every process the test started are stopped after. */
+export function engineForEachTest(options: FixtureOptions = {}): () => EngineFixture {
+  let fx: EngineFixture | undefined;
+  beforeEach(async () => {
+    fx = await startEngine(options);
+  });
+  afterEach(async () => {
+    await stopAll();
+    await fx?.close();
+  });
+  return () => fx!;
 }

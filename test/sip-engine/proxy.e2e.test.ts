@@ -6,35 +6,27 @@
  */
 import type Srf from 'drachtio-srf';
 import { assertSippPassed, runSipp } from '../support/sipp';
-import { stopAll } from '../support/processes';
 import { freeSipPort } from '../support/ports';
-import { SDP, startEngine, type EngineFixture } from './fixture';
+import { SDP, engineForEachTest } from './fixture';
 
 interface ProxyResult { finalStatus: number; connected: boolean; responses: Array<{ msgs: Array<{ status: number }> }> }
 
 describe('srf.proxyRequest through the engine', () => {
-  let fx: EngineFixture;
+  const engine = engineForEachTest();
   const uri = (port: number, user = 'service') => `sip:${user}@127.0.0.1:${port}`;
   /** The app proxies every INVITE to `targets`; resolves with proxyRequest's result. */
   const proxyInvites = (targets: string[], opts: Record<string, unknown>) => new Promise<ProxyResult>((resolve, reject) => {
-    fx.srf.invite((req: Srf.SrfRequest) => {
-      (fx.srf.proxyRequest(req, targets, opts) as unknown as Promise<ProxyResult>).then(resolve, reject);
+    engine().srf.invite((req: Srf.SrfRequest) => {
+      (engine().srf.proxyRequest(req, targets, opts) as unknown as Promise<ProxyResult>).then(resolve, reject);
     });
   });
 
-  beforeEach(async () => {
-    fx = await startEngine();
-  });
-  afterEach(async () => {
-    await stopAll();
-    await fx.close();
-  });
 
   it('record-routes a call: 180 and 200 reach the caller, the ACK and the BYE pass through the proxy', async () => {
     const uas = await runSipp({ scenario: 'uas-basic', calls: 1, keys: { ring_ms: 100 } });
     await uas.ready();
     const result = proxyInvites([uri(uas.port)], { recordRoute: true });
-    const uac = await runSipp({ scenario: 'uac-basic', remote: fx.target, calls: 1, keys: { hold_ms: 200 }, traceMessages: true });
+    const uac = await runSipp({ scenario: 'uac-basic', remote: engine().target, calls: 1, keys: { hold_ms: 200 }, traceMessages: true });
     const r = await result;
     expect(r).toMatchObject({ finalStatus: 200, connected: true });
     expect(r.responses.flatMap((x) => x.msgs.map((m) => m.status))).toEqual([180, 200]);
@@ -42,16 +34,16 @@ describe('srf.proxyRequest through the engine', () => {
     assertSippPassed(uacResult, 1);
     assertSippPassed(await uas.done(), 1);
     // the caller's BYE was routed to the proxy by the Record-Route it learnt
-    expect(uacResult.messageLog).toMatch(new RegExp(`Record-Route: <sip:127\\.0\\.0\\.1:${fx.sipPort}[^>]*;lr>`));
-    expect(uacResult.messageLog).toMatch(new RegExp(`BYE sip:uas@127\\.0\\.0\\.1:${uas.port}[^\\n]*\\n(?:[^\\n]+\\n)*?Route: <sip:127\\.0\\.0\\.1:${fx.sipPort}`));
-    expect((await fx.stats()).dialogs).toBe(0); // a proxy keeps no dialog
+    expect(uacResult.messageLog).toMatch(new RegExp(`Record-Route: <sip:127\\.0\\.0\\.1:${engine().sipPort}[^>]*;lr>`));
+    expect(uacResult.messageLog).toMatch(new RegExp(`BYE sip:uas@127\\.0\\.0\\.1:${uas.port}[^\\n]*\\n(?:[^\\n]+\\n)*?Route: <sip:127\\.0\\.0\\.1:${engine().sipPort}`));
+    expect((await engine().stats()).dialogs).toBe(0); // a proxy keeps no dialog
   });
 
   it('propagates the caller\'s CANCEL to the ringing target; the 487 reaches the caller', async () => {
     const uas = await runSipp({ scenario: 'uas-ring-wait-cancel', calls: 1 });
     await uas.ready();
     const result = proxyInvites([uri(uas.port)], {});
-    const uac = await runSipp({ scenario: 'uac-cancel', remote: fx.target, calls: 1, keys: { cancel_after: 180 } });
+    const uac = await runSipp({ scenario: 'uac-cancel', remote: engine().target, calls: 1, keys: { cancel_after: 180 } });
     expect(await result).toMatchObject({ finalStatus: 487, connected: false });
     assertSippPassed(await uac.done(), 1);
     assertSippPassed(await uas.done(), 1);
@@ -62,7 +54,7 @@ describe('srf.proxyRequest through the engine', () => {
     const good = await runSipp({ scenario: 'uas-basic', calls: 1 });
     await Promise.all([busy.ready(), good.ready()]);
     const result = proxyInvites([uri(busy.port), uri(good.port)], { recordRoute: true });
-    const uac = await runSipp({ scenario: 'uac-basic', remote: fx.target, calls: 1, keys: { hold_ms: 100 } });
+    const uac = await runSipp({ scenario: 'uac-basic', remote: engine().target, calls: 1, keys: { hold_ms: 100 } });
     const r = await result;
     expect(r.finalStatus).toBe(200);
     expect(r.responses.flatMap((x) => x.msgs.map((m) => m.status))).toEqual([486, 180, 200]);
@@ -76,7 +68,7 @@ describe('srf.proxyRequest through the engine', () => {
     const rings = await runSipp({ scenario: 'uas-ring-wait-cancel', calls: 1 });
     await Promise.all([answers.ready(), rings.ready()]);
     const result = proxyInvites([uri(rings.port), uri(answers.port)], { forking: 'simultaneous', recordRoute: true });
-    const uac = await runSipp({ scenario: 'uac-basic', remote: fx.target, calls: 1, keys: { hold_ms: 100 } });
+    const uac = await runSipp({ scenario: 'uac-basic', remote: engine().target, calls: 1, keys: { hold_ms: 100 } });
     expect(await result).toMatchObject({ finalStatus: 200, connected: true });
     assertSippPassed(await uac.done(), 1);
     assertSippPassed(await answers.done(), 1);
@@ -90,7 +82,7 @@ describe('srf.proxyRequest through the engine', () => {
     await redirect.ready();
     // record-routed: SIPp sends every request to the address it called, the proxy, which forwards the BYE
     const result = proxyInvites([uri(redirect.port)], { followRedirects: true, recordRoute: true });
-    const uac = await runSipp({ scenario: 'uac-basic', remote: fx.target, calls: 1, keys: { hold_ms: 100 } });
+    const uac = await runSipp({ scenario: 'uac-basic', remote: engine().target, calls: 1, keys: { hold_ms: 100 } });
     expect((await result).finalStatus).toBe(200);
     assertSippPassed(await uac.done(), 1);
     assertSippPassed(await redirect.done(), 1);
@@ -101,7 +93,7 @@ describe('srf.proxyRequest through the engine', () => {
     const silent = await runSipp({ scenario: 'uas-ring-wait-cancel', calls: 1 });
     await silent.ready();
     const result = proxyInvites([uri(silent.port)], { finalTimeout: '500ms' });
-    const uac = await runSipp({ scenario: 'uac-expect-status', remote: fx.target, calls: 1, keys: { status: 408 } });
+    const uac = await runSipp({ scenario: 'uac-expect-status', remote: engine().target, calls: 1, keys: { status: 408 } });
     expect((await result).finalStatus).toBe(408);
     assertSippPassed(await uac.done(), 1);
     assertSippPassed(await silent.done(), 1);
@@ -110,28 +102,21 @@ describe('srf.proxyRequest through the engine', () => {
   it('a Request-URI nobody listens at times out to 408 without hanging the caller', async () => {
     const nobody = await freeSipPort();
     const result = proxyInvites([uri(nobody)], { provisionalTimeout: '300ms' });
-    const uac = await runSipp({ scenario: 'uac-expect-status', remote: fx.target, calls: 1, keys: { status: 408 } });
+    const uac = await runSipp({ scenario: 'uac-expect-status', remote: engine().target, calls: 1, keys: { status: 408 } });
     expect((await result).finalStatus).toBe(408);
     assertSippPassed(await uac.done(), 1);
   });
 });
 
 describe('createUAC following a 3xx (drachtio-srf followRedirects)', () => {
-  let fx: EngineFixture;
-  beforeEach(async () => {
-    fx = await startEngine();
-  });
-  afterEach(async () => {
-    await stopAll();
-    await fx.close();
-  });
+  const engine = engineForEachTest();
 
   it('the 302 reaches the app, which calls the Contact and gets the call', async () => {
     const good = await runSipp({ scenario: 'uas-basic', calls: 1 });
     await good.ready();
     const redirect = await runSipp({ scenario: 'uas-redirect', calls: 1, keys: { target: `sip:service@127.0.0.1:${good.port}` } });
     await redirect.ready();
-    const dlg = await fx.srf.createUAC(`sip:service@127.0.0.1:${redirect.port}`, { localSdp: SDP(), followRedirects: true } as Srf.CreateUACOptions);
+    const dlg = await engine().srf.createUAC(`sip:service@127.0.0.1:${redirect.port}`, { localSdp: SDP(), followRedirects: true } as Srf.CreateUACOptions);
     expect(dlg.remote.sdp).toContain('m=audio');
     dlg.destroy();
     assertSippPassed(await redirect.done(), 1);

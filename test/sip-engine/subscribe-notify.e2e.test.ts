@@ -5,25 +5,17 @@
  */
 import type Srf from 'drachtio-srf';
 import { assertSippPassed, runSipp } from '../support/sipp';
-import { stopAll } from '../support/processes';
-import { startEngine, type EngineFixture } from './fixture';
+import { engineForEachTest } from './fixture';
 
 describe('SUBSCRIBE/NOTIFY to termination', () => {
-  let fx: EngineFixture;
-  beforeEach(async () => {
-    fx = await startEngine();
-  });
-  afterEach(async () => {
-    await stopAll();
-    await fx.close();
-  });
+  const engine = engineForEachTest();
 
   it('the app subscribes: 202, an active NOTIFY, then the terminating NOTIFY ends the dialog', async () => {
     const notifier = await runSipp({ scenario: 'uas-notifier', calls: 1 });
     await notifier.ready();
     // drachtio-srf ends a subscriber's dialog when the terminating NOTIFY's To (our From) names the
     // subscribed entity (user@host of the SUBSCRIBE's To): a watcher of its own presence, here
-    const dlg = await fx.srf.createUAC(`sip:presence@127.0.0.1:${notifier.port}`, {
+    const dlg = await engine().srf.createUAC(`sip:presence@127.0.0.1:${notifier.port}`, {
       method: 'SUBSCRIBE', headers: { Event: 'presence', Expires: '60', From: '<sip:presence@127.0.0.1>' },
     } as Srf.CreateUACOptions);
     const states: string[] = [];
@@ -34,13 +26,13 @@ describe('SUBSCRIBE/NOTIFY to termination', () => {
     await new Promise<void>((resolve) => dlg.on('destroy', () => resolve()));
     assertSippPassed(await notifier.done(), 1);
     expect(states[states.length - 1]).toBe('terminated');
-    expect((await fx.stats()).dialogs).toBe(0);
+    expect((await engine().stats()).dialogs).toBe(0);
   });
 
   it('the app is the notifier: 202, NOTIFY active, then destroy() sends the terminating NOTIFY', async () => {
     const ended = new Promise<void>((resolve, reject) => {
       // drachtio-srf's typings omit subscribe() and a UAS without SDP
-      const srf = fx.srf as unknown as { subscribe(h: (req: Srf.SrfRequest, res: Srf.SrfResponse) => void): void; createUAS(req: Srf.SrfRequest, res: Srf.SrfResponse, o: object): Promise<Srf.Dialog> };
+      const srf = engine().srf as unknown as { subscribe(h: (req: Srf.SrfRequest, res: Srf.SrfResponse) => void): void; createUAS(req: Srf.SrfRequest, res: Srf.SrfResponse, o: object): Promise<Srf.Dialog> };
       srf.subscribe(async (req, res) => {
         try {
           const dlg = await srf.createUAS(req, res, { headers: { Expires: '60' } });
@@ -53,9 +45,9 @@ describe('SUBSCRIBE/NOTIFY to termination', () => {
         }
       });
     });
-    const subscriber = await runSipp({ scenario: 'uac-subscribe', remote: fx.target, service: 'presence', calls: 1 });
+    const subscriber = await runSipp({ scenario: 'uac-subscribe', remote: engine().target, service: 'presence', calls: 1 });
     await ended;
     assertSippPassed(await subscriber.done(), 1);
-    expect((await fx.stats()).dialogs).toBe(0);
+    expect((await engine().stats()).dialogs).toBe(0);
   });
 });
