@@ -50,6 +50,8 @@ describe('the example configurations', () => {
       recording: { enabled: false, dir: './recordings' },
       musicOnHold: 'musicOnHold',
       iceAllow: [],
+      recoveryTimeoutMs: 15_000,
+      sessionCheckMs: 5000,
     });
     expect(c.redis).toBeUndefined();
     expect(c.logging).toEqual({ level: 'info', badInputPerMinute: 10 });

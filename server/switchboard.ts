@@ -30,6 +30,7 @@ import { isEnded, type CallRecordStore } from './calls/call-record';
 import { openRecords, type Records } from './records/open-records';
 import { iceCandidateFilter } from './calls/ice-filter';
 import { routingConfig } from './calls/direct-queues';
+import { RelayRecovery } from './calls/relay-recovery';
 import { createApp, createOperatorDirectory, ServerEventBus } from './http';
 import { createReadiness } from './ops/readiness';
 import { meteredRecords, ServerMetrics } from './ops/metrics';
@@ -180,6 +181,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
           },
         }),
         recordCalls: mc.recording.enabled,
+        sessionCheckIntervalMs: mc.sessionCheckMs,
         logger: log.child({ component: 'media' }),
       });
     } catch (err) {
@@ -255,6 +257,12 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     });
     holder.center = center;
     started.push({ part: 'calls', close: () => center.close() });
+    // calls the relay loses (rtpengine restarted) are moved to new sessions, or end as media-lost
+    const recovery = new RelayRecovery({
+      relay: media.relay, callOf: (id) => center.get(id), timeoutMs: mc.recoveryTimeoutMs,
+      log: log.child({ component: 'calls' }), onResult: metrics.mediaRecovery,
+    });
+    started.push({ part: 'media recovery', close: () => recovery.close() });
 
     const readiness = createReadiness({
       sip: () => (sipConnected && (config.sip.engine.mode !== 'embedded' || engine !== undefined) ? 'up' : 'down'),
