@@ -248,6 +248,8 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   }
 
   async delete(o: DeleteOptions): Promise<void> {
+    // a call being deleted is not one the session check may report lost
+    if (!o.fromTag && !o.toTag) this.known.delete(o.callId);
     await this.command('delete', {
       'call-id': o.callId, 'from-tag': o.fromTag, 'to-tag': this.tags.resolve(o.callId, o.toTag), 'delete delay': 0,
     }, o.callId);

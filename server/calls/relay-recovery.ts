@@ -8,6 +8,7 @@ import type { CallsLost, MediaRelay } from '../../media';
 
 /** What recovery needs of a live call. */
 export interface RecoverableCall {
+  readonly phase: string;
   relayLost(): Promise<'restored' | 'lost'>;
   endMediaLost(why?: string): Promise<'lost'>;
 }
@@ -39,7 +40,8 @@ export class RelayRecovery {
 
   /** Recovers the calls named (the relay's `calls-lost` event); resolves once each is restored or ended. */
   async recover(info: CallsLost): Promise<void> {
-    const calls = info.callIds.map((id) => this.o.callOf(id)).filter((c): c is RecoverableCall => c !== undefined);
+    // a call that is ending deletes its session itself: not a loss
+    const calls = info.callIds.map((id) => this.o.callOf(id)).filter((c): c is RecoverableCall => c !== undefined && c.phase !== 'ended');
     if (calls.length === 0 || this.closed) return;
     this.o.log.warn({ calls: calls.length, reason: info.reason }, 'the media relay lost live calls');
     const up = await this.relayUp();
