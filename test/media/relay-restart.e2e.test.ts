@@ -10,7 +10,7 @@
 import type { Browser } from 'playwright-core';
 import { UserAgent, Registerer, type Invitation } from 'sip.js';
 import { readFileSync } from 'node:fs';
-import { mediaAssetPath } from '../../media';
+import { LocalRtpengine, mediaAssetPath } from '../../media';
 import { openBlankPage } from '../../media/testing/browser';
 import { BrowserPeer } from '../../media/testing/webrtc-peer';
 import { matchFraction } from '../../media/testing/audio-match';
@@ -18,6 +18,7 @@ import { decodeWav } from '../../media/testing/wav';
 import { RtpEndpoint } from '../../media/testing/rtp-endpoint';
 import { runSipp, type SippRun } from '../support/sipp';
 import { stopAll, waitFor } from '../support/processes';
+import { freeTcpPort } from '../support/ports';
 import { startCallStack } from '../calls/call-stack';
 import { startMicBrowser, trunkHears } from './in-call-helpers';
 
@@ -150,20 +151,25 @@ async function answeredBy(operators: Operator[], known: Set<Invitation>): Promis
 
 describe('rtpengine killed during calls', () => {
   let stack: Stack | undefined;
-  let mic: Awaited<ReturnType<typeof startMicBrowser>> | undefined;
+  let mic: Awaited<ReturnType<typeof startMicBrowser>>;
   const operators: Operator[] = [];
   const trunks: Trunk[] = [];
+  let external: LocalRtpengine | undefined;
 
-  afterAll(async () => {
+  beforeAll(async () => { mic = await startMicBrowser(OPERATOR_HZ); });
+  afterEach(async () => {
     await stopAll();
-    for (const t of trunks) await t.media.close();
-    for (const o of operators) await o.stop().catch(() => undefined);
+    for (const t of trunks.splice(0)) await t.media.close();
+    for (const o of operators.splice(0)) await o.stop().catch(() => undefined);
     await stack?.close();
-    await mic?.close();
+    stack = undefined;
+    await external?.stop();
+    external = undefined;
   });
+  afterAll(async () => { await mic?.close(); });
 
   it('moves connected calls to the new rtpengine with audio both ways, re-parks the queued caller, and takes new calls', async () => {
-    [stack, mic] = await Promise.all([startCallStack({ operators: ['alice', 'bob'], ringTimeoutMs: 20_000 }), startMicBrowser(OPERATOR_HZ)]);
+    stack = await startCallStack({ operators: ['alice', 'bob'], ringTimeoutMs: 20_000 });
     const s = stack;
     for (const id of ['alice', 'bob']) operators.push(await startWebrtcOperator(id, s.wsPort, mic.browser));
     for (const id of ['alice', 'bob']) await s.acd.operatorLogin(id);
@@ -232,4 +238,39 @@ describe('rtpengine killed during calls', () => {
     await waitFor(async () => (await s.acd.snapshot()).operators.every((o) => o.state === 'available'), 'both operators available', LONG);
     expect(await s.media.relay.listCalls()).toEqual([]);
   }, 240_000);
+
+  it('an external rtpengine restarted: the calls it lost are found and moved to it once it answers again', async () => {
+    // "external": an rtpengine the server did not start (its own supervisor restarts it on the same ng port)
+    const portMin = 20000 + (await freeTcpPort()) % 20000;
+    external = new LocalRtpengine({ portMin, portMax: portMin + 99, pidFile: false });
+    await external.start();
+    const rtpengine = external;
+    stack = await startCallStack({
+      operators: ['alice'], ringTimeoutMs: 20_000,
+      media: `{ rtpengine: { mode: external, host: 127.0.0.1, port: ${rtpengine.port} }, sessionCheckMs: 500 }`,
+    });
+    const s = stack;
+    expect(s.media.local).toBeUndefined();
+    operators.push(await startWebrtcOperator('alice', s.wsPort, mic.browser));
+    await s.acd.operatorLogin('alice');
+    const a = await callIn(s, 'A', 1000);
+    trunks.push(a);
+    const callA = await answeredBy(operators, new Set());
+    await expectAudioBothWays(a, callA.s);
+
+    const oldPid = rtpengine.pid!;
+    const answers = callA.s.answers;
+    process.kill(oldPid, 'SIGKILL');
+    await waitFor(() => rtpengine.pid !== undefined && rtpengine.pid !== oldPid, 'rtpengine to be restarted', LONG);
+    await waitFor(() => callA.s.answers > answers, 'the operator\'s leg to be moved', LONG);
+    await followRelay(a);
+    await expectAudioBothWays(a, callA.s);
+
+    callA.s.inv.bye();
+    await a.sipp.done();
+    await waitFor(async () => (await s.records.query({}))[0]?.outcome !== undefined, 'the record', LONG);
+    expect((await s.records.query({}))[0]).toMatchObject({ outcome: 'answered', operatorId: 'alice' });
+    await waitFor(async () => (await s.acd.snapshot()).operators.every((o) => o.state === 'available'), 'alice available', LONG);
+    expect(await s.media.relay.listCalls()).toEqual([]);
+  }, 180_000);
 });
