@@ -178,6 +178,8 @@ export const RedisConfigSchema = z
   .object({
     url: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }),
     prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-64 characters: letters, digits, _ . : -').default('switchboard'),
+    /** Time allowed for one Redis command (also one waiting for a reconnect); then it fails with ERR_STORE_UNAVAILABLE. */
+    commandTimeoutMs: Ms.default(2000),
   })
   .strict();
 

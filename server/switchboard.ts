@@ -193,10 +193,10 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     let bindings: BindingStore = new MemoryBindingStore();
     let bindingsClient: ReturnType<typeof createClient> | undefined;
     try {
-      store = config.redis ? await RedisAcdStore.connect({ url: config.redis.url, prefix: config.redis.prefix }) : new MemoryAcdStore();
+      store = config.redis ? await RedisAcdStore.connect({ url: config.redis.url, prefix: config.redis.prefix, commandTimeoutMs: config.redis.commandTimeoutMs }) : new MemoryAcdStore();
       started.push({ part: 'store', close: () => store.close() });
       if (config.redis) {
-        const client = createClient({ url: config.redis.url });
+        const client = createClient({ url: config.redis.url, commandOptions: { timeout: config.redis.commandTimeoutMs } });
         client.on('error', (err) => log.warn({ err }, 'redis (bindings)'));
         await client.connect();
         bindingsClient = client;

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient, ErrorReply } from 'redis';
 import {
   AppError,
   InvalidStateError,
@@ -30,6 +30,8 @@ export interface RedisAcdStoreOptions {
   onClose?: () => Promise<void>;
   /** Timers run per tick script call (default 200). */
   tickBatch?: number;
+  /** Time allowed for one command (default DEFAULT_STORE_COMMAND_TIMEOUT_MS); then ERR_STORE_UNAVAILABLE. */
+  commandTimeoutMs?: number;
 }
 
 interface ScriptReply {
@@ -42,6 +44,18 @@ interface ScriptReply {
 }
 
 const MAX_ATTEMPTS = 8;
+
+/** The default time allowed for one Redis command (config `redis.commandTimeoutMs`). */
+export const DEFAULT_STORE_COMMAND_TIMEOUT_MS = 2000;
+
+/**
+ * Redis did not answer (timed out, connection lost or refused): ERR_STORE_UNAVAILABLE, which the API
+ * answers with 503 and Retry-After. A command that timed out after it was sent may still run once
+ * Redis answers again; one still waiting for a reconnect never runs.
+ */
+export function storeUnavailable(cause: Error): AppError {
+  return new AppError('ERR_STORE_UNAVAILABLE', `the state store (Redis) is unavailable: ${cause.message}`, { cause, details: { retryAfterSeconds: 5 } });
+}
 const MAX_HINT = 32;
 
 const asArray = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
@@ -86,15 +100,20 @@ export class RedisAcdStore implements AcdStore {
     this.keys = new AcdKeys(options.prefix);
   }
 
-  /** Connects a client of its own, closed by close(). */
-  static async connect(options: { url: string; prefix: string; tickBatch?: number }): Promise<RedisAcdStore> {
-    const client = createClient({ url: options.url });
+  /**
+   * Connects a client of its own, closed by close(). Every command is bounded by
+   * `commandTimeoutMs` (default DEFAULT_STORE_COMMAND_TIMEOUT_MS), also while the client waits to
+   * reconnect: Redis down or stuck makes calls fail with ERR_STORE_UNAVAILABLE, never hang.
+   */
+  static async connect(options: { url: string; prefix: string; tickBatch?: number; commandTimeoutMs?: number }): Promise<RedisAcdStore> {
+    const client = createClient({ url: options.url, commandOptions: { timeout: options.commandTimeoutMs ?? DEFAULT_STORE_COMMAND_TIMEOUT_MS } });
     client.on('error', () => undefined); // surfaced as rejected commands
     await client.connect();
     return new RedisAcdStore({
       client: client as unknown as RedisCommandClient,
       prefix: options.prefix,
       tickBatch: options.tickBatch,
+      commandTimeoutMs: options.commandTimeoutMs,
       onClose: async () => {
         await client.close();
       },
@@ -272,8 +291,27 @@ export class RedisAcdStore implements AcdStore {
     }
   }
 
-  private send(args: string[]): Promise<unknown> {
-    return this.client.sendCommand(args);
+  /**
+   * One command, bounded in time: the client drops a command still waiting for a connection after
+   * the timeout (it never runs), and a command already sent to a Redis that does not answer (stuck,
+   * network gone) is given up here after the same time.
+   */
+  private async send(args: string[]): Promise<unknown> {
+    const timeoutMs = this.options.commandTimeoutMs ?? DEFAULT_STORE_COMMAND_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    const sent = this.client.sendCommand(args);
+    sent.catch(() => undefined); // given up on: its outcome is reported by the race below
+    try {
+      return await Promise.race([sent, late]);
+    } catch (err) {
+      if (err instanceof ErrorReply || !(err instanceof Error)) throw err; // Redis answered: an error of the script or command
+      throw storeUnavailable(err);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Remembers which queue a call is in, so the next script gets the right keys first time. */
