@@ -226,6 +226,8 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       onCall: (call) => holder.center!.accept(inboundCall(signalling.srf, call, log.child({ component: 'signalling' }))),
       onOperatorCall: (call) => holder.center!.consult(call),
       draining: () => draining,
+      // Redis known down: new calls get 503 + Retry-After before they are answered (they could not be queued)
+      storeUnavailable: () => store instanceof RedisAcdStore && !store.available,
       onLimit: metrics.limitTripped,
     });
     started.push({ part: 'signalling', close: () => signalling.close() });

@@ -94,6 +94,7 @@ export class RedisAcdStore implements AcdStore {
   private readonly hints = new Map<string, string[]>();
   private tickHint: string[] = [];
   private closed = false;
+  private unavailable = false;
 
   constructor(private readonly options: RedisAcdStoreOptions) {
     this.client = options.client;
@@ -118,6 +119,14 @@ export class RedisAcdStore implements AcdStore {
         await client.close();
       },
     });
+  }
+
+  /**
+   * False from a command that got no answer (timeout, connection lost) until the next one that
+   * does (the routing tick runs one every second, so it comes back by itself).
+   */
+  get available(): boolean {
+    return !this.unavailable && !this.closed;
   }
 
   async configure(config: RoutingConfig, now: number): Promise<void> {
@@ -305,9 +314,15 @@ export class RedisAcdStore implements AcdStore {
     const sent = this.client.sendCommand(args);
     sent.catch(() => undefined); // given up on: its outcome is reported by the race below
     try {
-      return await Promise.race([sent, late]);
+      const reply = await Promise.race([sent, late]);
+      this.unavailable = false;
+      return reply;
     } catch (err) {
-      if (err instanceof ErrorReply || !(err instanceof Error)) throw err; // Redis answered: an error of the script or command
+      if (err instanceof ErrorReply || !(err instanceof Error)) {
+        this.unavailable = false;
+        throw err; // Redis answered: an error of the script or command
+      }
+      this.unavailable = true;
       throw storeUnavailable(err);
     } finally {
       clearTimeout(timer);

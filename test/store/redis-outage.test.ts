@@ -57,8 +57,10 @@ describe('the Redis store during an outage', () => {
     await expect(outcome(a.snapshot())).resolves.toBe('ERR_STORE_UNAVAILABLE');
     const err = await a.setAvailable('ann').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ERR_STORE_UNAVAILABLE', details: { retryAfterSeconds: 5 } });
+    expect(store!.available).toBe(false); // new calls are refused before they are answered meanwhile
     redis.process.child.kill('SIGCONT');
     await waitFor(async () => (await outcome(a.snapshot())) === 'ok', 'the store to answer again');
+    expect(store!.available).toBe(true);
     expect((await a.snapshot()).operators.find((o) => o.id === 'ann')).toBeDefined();
   });
 
