@@ -35,7 +35,8 @@ interface OperatorSession {
 }
 
 /** An operator's softphone: sip.js over WebSocket, media in a Chromium page per call; answers after 100 ms. */
-async function startWebrtcOperator(id: string, wsPort: number, browser: Browser) {
+/** `refuseReoffers`: the device refuses a re-INVITE (as a phone that cannot renegotiate would). */
+async function startWebrtcOperator(id: string, wsPort: number, browser: Browser, o: { refuseReoffers?: boolean } = {}) {
   const sessions: OperatorSession[] = [];
   const ua = new UserAgent({
     uri: UserAgent.makeURI(`sip:${id}@switchboard.local`)!,
@@ -56,6 +57,7 @@ async function startWebrtcOperator(id: string, wsPort: number, browser: Browser)
       return {
         getDescription: async () => {
           const { first, s: x } = await peer();
+          if (!first && o.refuseReoffers) throw new Error('this device does not renegotiate');
           // the first offer, then a new offer on the same connection for each offerless re-INVITE
           return { body: first ? await x.peer.offer() : await x.peer.reoffer('sendrecv'), contentType: 'application/sdp' };
         },
@@ -272,5 +274,33 @@ describe('rtpengine killed during calls', () => {
     expect((await s.records.query({}))[0]).toMatchObject({ outcome: 'answered', operatorId: 'alice' });
     await waitFor(async () => (await s.acd.snapshot()).operators.every((o) => o.state === 'available'), 'alice available', LONG);
     expect(await s.media.relay.listCalls()).toEqual([]);
+  }, 180_000);
+
+  it('a call that cannot be moved (the device refuses the re-INVITE) ends with media-lost: both legs hung up, the operator in wrap-up, not stuck', async () => {
+    stack = await startCallStack({ operators: ['alice'], ringTimeoutMs: 20_000 });
+    const s = stack;
+    operators.push(await startWebrtcOperator('alice', s.wsPort, mic.browser, { refuseReoffers: true }));
+    await s.acd.operatorLogin('alice');
+    const a = await callIn(s, 'A', 1000);
+    trunks.push(a);
+    const callA = await answeredBy(operators, new Set());
+    await expectAudioBothWays(a, callA.s);
+
+    const local = s.media.local!;
+    process.kill(local.pid!, 'SIGKILL');
+    // the trunk gets a BYE (SIPp's scenario ends), the operator's session ends, the record says media-lost
+    await a.sipp.done();
+    await waitFor(() => callA.s.inv.state === 'Terminated', 'the operator\'s leg to end', LONG);
+    await waitFor(async () => (await s.records.query({}))[0]?.outcome !== undefined, 'the record', LONG);
+    expect((await s.records.query({}))[0]).toMatchObject({ outcome: 'media-lost', operatorId: 'alice' });
+    expect(s.center.size).toBe(0);
+    // wrap-up is 0 s in this stack: alice is available again and takes the next call, with audio
+    await waitFor(async () => (await s.acd.snapshot()).operators.every((x) => x.state === 'available'), 'alice available', LONG);
+    const b = await callIn(s, 'B', 1600);
+    trunks.push(b);
+    const callB = await answeredBy(operators, new Set([callA.s.inv]));
+    await expectAudioBothWays(b, callB.s);
+    callB.s.inv.bye();
+    await b.sipp.done();
   }, 180_000);
 });
