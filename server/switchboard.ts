@@ -201,7 +201,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
         await client.connect();
         bindingsClient = client;
         started.push({ part: 'bindings', close: () => client.quit() });
-        bindings = new RedisBindingStore(client, config.redis.prefix);
+        bindings = new RedisBindingStore(client, config.redis.prefix, config.redis.commandTimeoutMs);
       }
     } catch (err) {
       throw new StartupError('store', `the store could not start: ${(err as Error).message}`, { cause: err });

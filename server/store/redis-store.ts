@@ -16,6 +16,7 @@ import {
 } from '../routing';
 import { AcdKeys } from './keys';
 import { SCRIPTS, type LuaScript } from './lua/scripts';
+import { bounded } from './bounded';
 
 /** The one thing the store needs from a Redis client (node-redis `createClient()` has it). */
 export interface RedisCommandClient {
@@ -306,15 +307,8 @@ export class RedisAcdStore implements AcdStore {
    * network gone) is given up here after the same time.
    */
   private async send(args: string[]): Promise<unknown> {
-    const timeoutMs = this.options.commandTimeoutMs ?? DEFAULT_STORE_COMMAND_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    const sent = this.client.sendCommand(args);
-    sent.catch(() => undefined); // given up on: its outcome is reported by the race below
     try {
-      const reply = await Promise.race([sent, late]);
+      const reply = await bounded(this.client.sendCommand(args), this.options.commandTimeoutMs ?? DEFAULT_STORE_COMMAND_TIMEOUT_MS, 'Redis');
       this.unavailable = false;
       return reply;
     } catch (err) {
@@ -324,8 +318,6 @@ export class RedisAcdStore implements AcdStore {
       }
       this.unavailable = true;
       throw storeUnavailable(err);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -6,7 +6,9 @@
 import { loadConfig } from '../../config';
 import { Acd, isAppError } from '../../server/routing';
 import { routingConfig } from '../../server/calls/direct-queues';
+import { createClient } from 'redis';
 import { RedisAcdStore } from '../../server/store/redis-store';
+import { RedisBindingStore } from '../../server/store/bindings/redis-binding-store';
 import { startProcess, stopAll, waitFor } from '../support/processes';
 import { randomPrefix, startRedis, type TestRedis } from './redis-server';
 
@@ -75,5 +77,21 @@ describe('the Redis store during an outage', () => {
     await waitFor(() => again.output().includes('Ready to accept connections'), 'redis-server to start again');
     await waitFor(async () => (await outcome(a.configure(routingConfig(CONFIG)))) === 'ok', 'the store to answer again', 20_000);
     await expect(outcome(a.operatorLogin('ann'))).resolves.toBe('ok');
+  });
+
+  it('the registrar\'s bindings: a lookup fails with ERR_STORE_UNAVAILABLE while Redis is stuck, and works again after', async () => {
+    const client = createClient({ url: redis.url, commandOptions: { timeout: 300 } });
+    client.on('error', () => undefined); // surfaced as failed lookups
+    await client.connect();
+    try {
+      const bindings = new RedisBindingStore(client, randomPrefix(), 300);
+      await expect(bindings.lookup('ann', Date.now())).resolves.toEqual([]);
+      redis.process.child.kill('SIGSTOP');
+      await expect(outcome(bindings.lookup('ann', Date.now()))).resolves.toBe('ERR_STORE_UNAVAILABLE');
+      redis.process.child.kill('SIGCONT');
+      await waitFor(async () => (await outcome(bindings.lookup('ann', Date.now()))) === 'ok', 'the bindings to answer again');
+    } finally {
+      client.destroy();
+    }
   });
 });
