@@ -22,7 +22,7 @@ import { freeTcpPort } from '../support/ports';
 import { startCallStack } from '../calls/call-stack';
 import { startMicBrowser, trunkHears } from './in-call-helpers';
 
-const LONG = 40_000;
+const LONG = 60_000;
 const OPERATOR_HZ = 440;
 
 type Stack = Awaited<ReturnType<typeof startCallStack>>;
@@ -171,7 +171,7 @@ describe('rtpengine killed during calls', () => {
   afterAll(async () => { await mic?.close(); });
 
   it('moves connected calls to the new rtpengine with audio both ways, re-parks the queued caller, and takes new calls', async () => {
-    stack = await startCallStack({ operators: ['alice', 'bob'], ringTimeoutMs: 20_000 });
+    stack = await startCallStack({ operators: ['alice', 'bob'], ringTimeoutMs: 60_000 });
     const s = stack;
     for (const id of ['alice', 'bob']) operators.push(await startWebrtcOperator(id, s.wsPort, mic.browser));
     for (const id of ['alice', 'bob']) await s.acd.operatorLogin(id);
@@ -239,7 +239,7 @@ describe('rtpengine killed during calls', () => {
     expect(records.map((r) => r.outcome)).toEqual(['answered', 'answered', 'answered', 'answered']);
     await waitFor(async () => (await s.acd.snapshot()).operators.every((o) => o.state === 'available'), 'both operators available', LONG);
     expect(await s.media.relay.listCalls()).toEqual([]);
-  }, 240_000);
+  }, 400_000);
 
   it('an external rtpengine restarted: the calls it lost are found and moved to it once it answers again', async () => {
     // "external": an rtpengine the server did not start (its own supervisor restarts it on the same ng port)
@@ -248,7 +248,7 @@ describe('rtpengine killed during calls', () => {
     await external.start();
     const rtpengine = external;
     stack = await startCallStack({
-      operators: ['alice'], ringTimeoutMs: 20_000,
+      operators: ['alice'], ringTimeoutMs: 60_000,
       media: `{ rtpengine: { mode: external, host: 127.0.0.1, port: ${rtpengine.port} }, sessionCheckMs: 500 }`,
     });
     const s = stack;
@@ -274,10 +274,10 @@ describe('rtpengine killed during calls', () => {
     expect((await s.records.query({}))[0]).toMatchObject({ outcome: 'answered', operatorId: 'alice' });
     await waitFor(async () => (await s.acd.snapshot()).operators.every((o) => o.state === 'available'), 'alice available', LONG);
     expect(await s.media.relay.listCalls()).toEqual([]);
-  }, 180_000);
+  }, 240_000);
 
   it('a call that cannot be moved (the device refuses the re-INVITE) ends with media-lost: both legs hung up, the operator in wrap-up, not stuck', async () => {
-    stack = await startCallStack({ operators: ['alice'], ringTimeoutMs: 20_000 });
+    stack = await startCallStack({ operators: ['alice'], ringTimeoutMs: 60_000 });
     const s = stack;
     operators.push(await startWebrtcOperator('alice', s.wsPort, mic.browser, { refuseReoffers: true }));
     await s.acd.operatorLogin('alice');
@@ -302,5 +302,5 @@ describe('rtpengine killed during calls', () => {
     await expectAudioBothWays(b, callB.s);
     callB.s.inv.bye();
     await b.sipp.done();
-  }, 180_000);
+  }, 240_000);
 });
