@@ -54,6 +54,8 @@ describe('the example configurations', () => {
       recording: { enabled: false, dir: './recordings' },
       musicOnHold: 'musicOnHold',
       iceAllow: [],
+      recoveryTimeoutMs: 15_000,
+      sessionCheckMs: 5000,
     });
     expect(c.redis).toBeUndefined();
     expect(c.logging).toEqual({ level: 'info', badInputPerMinute: 10 });
@@ -62,7 +64,7 @@ describe('the example configurations', () => {
 
   it('example.yaml: redis, external rtpengine, wss, drachtio, two trunks, skills', () => {
     const c = loadConfig({}, [prod]);
-    expect(c.redis).toEqual({ url: expect.stringMatching(/^redis:\/\//), prefix: 'switchboard-prod' });
+    expect(c.redis).toEqual({ url: expect.stringMatching(/^redis:\/\//), prefix: 'switchboard-prod', commandTimeoutMs: 2000 });
     expect(c.media.rtpengine).toEqual({ mode: 'external', host: '10.0.0.20', port: 22222 });
     expect(c.sip.ws.tls).toEqual({ cert: expect.any(String), key: expect.any(String) });
     expect(c.sip.engine.mode).toBe('drachtio');
@@ -132,7 +134,7 @@ describe('environment overrides', () => {
     expect(c.sip.ws.port).toBe(8443);
     expect(c.sip.publicAddress).toBe('203.0.113.7');
     expect(c.sip.realm).toBe('cc.example.com');
-    expect(c.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'switchboard' });
+    expect(c.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'switchboard', commandTimeoutMs: 2000 });
     expect(c.media.rtpengine).toEqual({ mode: 'external', host: '10.0.0.2', port: 22222 });
   });
 

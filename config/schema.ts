@@ -217,6 +217,13 @@ export const MediaConfigSchema = z
      * dropped before the relay sees the offer. Empty (default): every candidate is kept.
      */
     iceAllow: z.array(z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'expected a CIDR range such as 10.0.0.0/8')).default([]),
+    /**
+     * After the relay lost live calls (rtpengine restarted), how long to wait for it to answer
+     * again: the calls are then moved to new sessions; past it they end with outcome media-lost.
+     */
+    recoveryTimeoutMs: Ms.default(15_000),
+    /** How often to ask rtpengine which calls it still holds (finds a restart between two pings); 0: never. */
+    sessionCheckMs: z.number().int().nonnegative().default(5000),
   })
   .strict();
 
@@ -227,6 +234,8 @@ export const RedisConfigSchema = z
   .object({
     url: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// or rediss:// URL' }),
     prefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'expected 1-64 characters: letters, digits, _ . : -').default('switchboard'),
+    /** Time allowed for one Redis command (also one waiting for a reconnect); then it fails with ERR_STORE_UNAVAILABLE. */
+    commandTimeoutMs: Ms.default(2000),
   })
   .strict();
 

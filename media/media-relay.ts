@@ -173,6 +173,17 @@ export interface MediaRelayEvents {
   up: [];
   /** A DTMF digit seen in a leg's media (only when the relay can report them). */
   dtmf: [event: DtmfEvent];
+  /**
+   * Calls the relay held are gone from it (its process exited or restarted, or a session check
+   * found them missing). Emitted once per loss, right when it is found; the relay may still be
+   * down (wait for `up`). Their media has to be set up again from scratch.
+   */
+  'calls-lost': [info: CallsLost];
+}
+
+export interface CallsLost {
+  callIds: string[];
+  reason: string;
 }
 
 export type MediaRelayState = 'up' | 'down' | 'closed';

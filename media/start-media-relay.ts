@@ -13,6 +13,8 @@ export interface MediaRelayConfig {
   recordCalls?: boolean;
   timeoutMs?: number;
   healthCheckIntervalMs?: number;
+  /** See RtpengineRelayOptions.sessionCheckIntervalMs. */
+  sessionCheckIntervalMs?: number;
   logger?: MediaLogger;
 }
 
@@ -50,6 +52,7 @@ export async function startMediaRelay(config: MediaRelayConfig = {}): Promise<Ru
   }
   const relay = new RtpengineRelay({
     ...address, logger, recordCalls: config.recordCalls, timeoutMs: config.timeoutMs, healthCheckIntervalMs: config.healthCheckIntervalMs,
+    sessionCheckIntervalMs: config.sessionCheckIntervalMs,
   });
   dtmfLog?.on('dtmf', (entry) => relay.reportDtmf(entry));
   if (local) {

@@ -31,6 +31,7 @@ import { isEnded, type CallRecordStore } from './calls/call-record';
 import { openRecords, type Records } from './records/open-records';
 import { iceCandidateFilter } from './calls/ice-filter';
 import { routingConfig } from './calls/direct-queues';
+import { RelayRecovery } from './calls/relay-recovery';
 import { createApp, createOperatorDirectory, ServerEventBus } from './http';
 import { createReadiness } from './ops/readiness';
 import { meteredRecords, ServerMetrics } from './ops/metrics';
@@ -185,6 +186,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
           },
         }),
         recordCalls: mc.recording.enabled,
+        sessionCheckIntervalMs: mc.sessionCheckMs,
         logger: log.child({ component: 'media' }),
       });
     } catch (err) {
@@ -196,15 +198,15 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     let bindings: BindingStore = new MemoryBindingStore();
     let bindingsClient: ReturnType<typeof createClient> | undefined;
     try {
-      store = config.redis ? await RedisAcdStore.connect({ url: config.redis.url, prefix: config.redis.prefix }) : new MemoryAcdStore();
+      store = config.redis ? await RedisAcdStore.connect({ url: config.redis.url, prefix: config.redis.prefix, commandTimeoutMs: config.redis.commandTimeoutMs }) : new MemoryAcdStore();
       started.push({ part: 'store', close: () => store.close() });
       if (config.redis) {
-        const client = createClient({ url: config.redis.url });
+        const client = createClient({ url: config.redis.url, commandOptions: { timeout: config.redis.commandTimeoutMs } });
         client.on('error', (err) => log.warn({ err }, 'redis (bindings)'));
         await client.connect();
         bindingsClient = client;
         started.push({ part: 'bindings', close: () => client.quit() });
-        bindings = new RedisBindingStore(client, config.redis.prefix);
+        bindings = new RedisBindingStore(client, config.redis.prefix, config.redis.commandTimeoutMs);
       }
     } catch (err) {
       throw new StartupError('store', `the store could not start: ${(err as Error).message}`, { cause: err });
@@ -230,6 +232,8 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       onCall: (call) => holder.center!.accept(inboundCall(signalling.srf, call, log.child({ component: 'signalling' }))),
       onOperatorCall: (call) => holder.center!.consult(call),
       draining: () => draining,
+      // Redis known down: new calls get 503 + Retry-After before they are answered (they could not be queued)
+      storeUnavailable: () => store instanceof RedisAcdStore && !store.available,
       onLimit: metrics.limitTripped,
     });
     started.push({ part: 'signalling', close: () => signalling.close() });
@@ -261,6 +265,12 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     });
     holder.center = center;
     started.push({ part: 'calls', close: () => center.close() });
+    // calls the relay loses (rtpengine restarted) are moved to new sessions, or end as media-lost
+    const recovery = new RelayRecovery({
+      relay: media.relay, callOf: (id) => center.get(id), timeoutMs: mc.recoveryTimeoutMs,
+      log: log.child({ component: 'calls' }), onResult: metrics.mediaRecovery,
+    });
+    started.push({ part: 'media recovery', close: () => recovery.close() });
 
     const readiness = createReadiness({
       sip: () => (sipConnected && (config.sip.engine.mode !== 'embedded' || engine !== undefined) ? 'up' : 'down'),

@@ -141,6 +141,11 @@ export class CallTags {
     return side?.external ?? tag;
   }
 
+  /** The ids of every call with bookkeeping here. */
+  callIds(): string[] {
+    return [...this.calls.keys()];
+  }
+
   forget(callId: string): void {
     this.calls.delete(callId);
   }

@@ -164,4 +164,49 @@ describe('RtpengineRelay (against a scripted ng server)', () => {
     }
     expect(relay.state).toBe('closed');
   });
+
+  it('reports the calls a process exit took (calls-lost), once', async () => {
+    const server = await fakeRtpengine((cmd) => ({ result: 'ok', sdp: String(cmd.sdp ?? trunkSdp) }));
+    const relay = new RtpengineRelay({ host: '127.0.0.1', port: server.port, healthCheckIntervalMs: 0, sessionCheckIntervalMs: 0 });
+    const lost: string[][] = [];
+    relay.on('calls-lost', (info) => lost.push(info.callIds));
+    try {
+      await relay.park({ callId: 'p1', fromTag: 'caller', sdp: trunkSdp });
+      await relay.park({ callId: 'p2', fromTag: 'caller', sdp: trunkSdp });
+      relay.markDown(new MediaError(MediaErrorCode.RelayDown, 'process exited'));
+      relay.markDown(new MediaError(MediaErrorCode.RelayDown, 'process exited'));
+      expect(lost).toEqual([['p1', 'p2']]);
+    } finally {
+      await relay.close();
+      await server.close();
+    }
+  });
+
+  it('the session check reports calls rtpengine no longer holds (a restart between two pings), not the ones it holds', async () => {
+    const held = new Set<string>();
+    const server = await fakeRtpengine((cmd) => {
+      const id = String(cmd['call-id'] ?? '');
+      if (cmd.command === 'offer') held.add(id);
+      if (cmd.command === 'list') return { result: 'ok', calls: [...held] };
+      if (cmd.command === 'query') return held.has(id) ? { result: 'ok' } : { result: 'error', 'error-reason': 'Unknown call-id' };
+      return { result: 'ok', sdp: String(cmd.sdp ?? trunkSdp) };
+    });
+    const relay = new RtpengineRelay({ host: '127.0.0.1', port: server.port, healthCheckIntervalMs: 0, sessionCheckIntervalMs: 0 });
+    const lost: string[][] = [];
+    relay.on('calls-lost', (info) => lost.push(info.callIds));
+    try {
+      await relay.park({ callId: 'a', fromTag: 'caller', sdp: trunkSdp });
+      await relay.park({ callId: 'b', fromTag: 'caller', sdp: trunkSdp });
+      await expect(relay.checkSessions()).resolves.toEqual([]);
+      held.delete('b'); // rtpengine restarted and only 'a' was set up again
+      await expect(relay.checkSessions()).resolves.toEqual(['b']);
+      expect(lost).toEqual([['b']]);
+      expect(relay.state).toBe('up');
+      await expect(relay.updateLeg({ callId: 'b', legTag: 'caller', sdp: trunkSdp, from: 'trunk' })).rejects.toMatchObject({ code: MediaErrorCode.NotFound });
+      await expect(relay.checkSessions()).resolves.toEqual([]); // reported once
+    } finally {
+      await relay.close();
+      await server.close();
+    }
+  });
 });

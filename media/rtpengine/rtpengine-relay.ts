@@ -22,6 +22,12 @@ export interface RtpengineRelayOptions {
   timeoutMs?: number;
   /** Interval of the `ping` health check; 0 turns it off. Default 1000 ms. */
   healthCheckIntervalMs?: number;
+  /**
+   * Interval of the session check: the relay lists the calls rtpengine holds and reports the ones
+   * it created that are gone (`calls-lost`), e.g. an rtpengine restarted between two pings. 0 turns
+   * it off. Default 5000 ms.
+   */
+  sessionCheckIntervalMs?: number;
   /** Record every call from its first offer (rtpengine's `record call`). Default false. */
   recordCalls?: boolean;
   logger?: MediaLogger;
@@ -40,6 +46,8 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   private readonly logger: MediaLogger;
   private readonly recordCalls: boolean;
   private readonly healthTimer: NodeJS.Timeout | undefined;
+  private readonly sessionTimer: NodeJS.Timeout | undefined;
+  private checkingSessions = false;
   /** Calls this relay created, so that a failed first offer can be cleaned up without touching live calls. */
   private readonly known = new Set<string>();
   /** Legs whose media is blocked while a file plays to another leg, by `callId\ntag`. */
@@ -58,6 +66,11 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     if (interval > 0) {
       this.healthTimer = setInterval(() => void this.healthCheck(), interval);
       this.healthTimer.unref();
+    }
+    const sessionInterval = options.sessionCheckIntervalMs ?? 5000;
+    if (sessionInterval > 0) {
+      this.sessionTimer = setInterval(() => void this.checkSessions(), sessionInterval);
+      this.sessionTimer.unref();
     }
   }
 
@@ -235,6 +248,8 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   }
 
   async delete(o: DeleteOptions): Promise<void> {
+    // a call being deleted is not one the session check may report lost
+    if (!o.fromTag && !o.toTag) this.known.delete(o.callId);
     await this.command('delete', {
       'call-id': o.callId, 'from-tag': o.fromTag, 'to-tag': this.tags.resolve(o.callId, o.toTag), 'delete delay': 0,
     }, o.callId);
@@ -311,6 +326,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     if (this.current === 'closed') return;
     this.current = 'closed';
     if (this.healthTimer) clearInterval(this.healthTimer);
+    if (this.sessionTimer) clearInterval(this.sessionTimer);
     this.client.close();
   }
 
@@ -320,16 +336,57 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
    * answering in time keeps them, so calls carry on if it answers again.
    */
   markDown(cause: MediaError, callsLost = true): void {
+    const lost = callsLost ? [...new Set([...this.known, ...this.tags.callIds()])] : [];
     if (callsLost) {
       this.known.clear();
       this.blocked.clear();
       this.tags.clear();
     }
-    if (this.current !== 'up') return;
-    this.current = 'down';
-    this.downError = cause;
-    this.logger.error({ relay: this.client.address, err: cause.message, callsLost }, 'media relay down');
-    this.emit('down', cause);
+    if (this.current === 'up') {
+      this.current = 'down';
+      this.downError = cause;
+      this.logger.error({ relay: this.client.address, err: cause.message, callsLost }, 'media relay down');
+      this.emit('down', cause);
+    }
+    if (lost.length > 0) this.emit('calls-lost', { callIds: lost, reason: cause.message });
+  }
+
+  /**
+   * Finds calls this relay created that rtpengine no longer holds (it restarted, or dropped them):
+   * a `list`, then a `query` of each missing one to rule out a call created meanwhile. The lost
+   * ones are forgotten and reported with `calls-lost`.
+   */
+  async checkSessions(): Promise<string[]> {
+    if (this.checkingSessions || this.current !== 'up' || this.known.size === 0) return [];
+    this.checkingSessions = true;
+    try {
+      const before = [...this.known];
+      const listed = new Set(await this.listCalls(before.length + 1000));
+      const lost: string[] = [];
+      for (const callId of before.filter((id) => !listed.has(id))) {
+        try {
+          await this.command('query', { 'call-id': callId }, callId);
+        } catch (err) {
+          if (err instanceof MediaError && err.code === MediaErrorCode.NotFound && this.known.has(callId)) lost.push(callId);
+          else if (!(err instanceof MediaError && err.code === MediaErrorCode.NotFound)) throw err;
+        }
+      }
+      for (const callId of lost) {
+        this.known.delete(callId);
+        this.tags.forget(callId);
+        for (const key of [...this.blocked.keys()]) if (key.startsWith(`${callId}\n`)) this.blocked.delete(key);
+      }
+      if (lost.length > 0) {
+        this.logger.error({ relay: this.client.address, calls: lost.length }, 'rtpengine no longer holds calls it had: their media is lost');
+        this.emit('calls-lost', { callIds: lost, reason: `rtpengine at ${this.client.address} no longer holds them (restarted?)` });
+      }
+      return lost;
+    } catch (err) {
+      this.logger.warn({ relay: this.client.address, err: (err as Error).message }, 'session check failed');
+      return [];
+    } finally {
+      this.checkingSessions = false;
+    }
   }
 
   private markUp(): void {

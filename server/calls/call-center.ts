@@ -67,6 +67,11 @@ export class CallCenter {
     return call;
   }
 
+  /** The live call with this SIP Call-ID (also its media session's id). */
+  get(callId: string): Call | undefined {
+    return this.calls.get(callId);
+  }
+
   /** The SIP Call-ID of a routing visit (also after the call ended, for the most recent visits). */
   callIdOf(visitId: string): string | undefined {
     return this.visitCalls.get(visitId);

@@ -100,6 +100,22 @@ export class CallMedia {
     }
   }
 
+  /**
+   * The relay lost this session (it restarted): nothing is parked, connected or playing any more.
+   * park() and connect() set it up again; resumeMusic() then plays what was playing.
+   */
+  relayLost(): void {
+    this.parked = false;
+    this.connectedTag = undefined;
+    this.playing = false;
+  }
+
+  /** Plays the music again if a reason for it holds (after relayLost() and a new park()). */
+  resumeMusic(): Promise<void> {
+    this.musicChain = this.musicChain.then(() => this.applyMusic());
+    return this.musicChain;
+  }
+
   /** Deletes the session in the relay. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -79,6 +79,8 @@ export interface CallDeps {
 interface Talking {
   operatorId: string;
   leg: OperatorLeg;
+  /** The leg's tag in the caller's media session (set when it was connected to the caller). */
+  legTag?: string;
   /** The routing visit the operator answered (their wrap-up follows its queue). */
   visitId: string;
   segment: number;
@@ -117,6 +119,10 @@ export class Call {
   private room: { r: ConferenceRoom; segment: number; parties: Map<string, Talking> } | undefined;
   /** The caller has gone (or the call is being ended): nothing may start or report an offer any more. */
   private ending = false;
+  /** A move of the call to a new media session after the relay lost it (see relayLost()). */
+  private restoring: Promise<'restored' | 'lost'> | undefined;
+  /** The relay lost the session before the caller was answered: moved once the answer is out. */
+  private lostWhileAnswering = false;
 
   constructor(readonly inbound: InboundCall, private readonly deps: CallDeps) {
     this.arrivedAt = deps.now();
@@ -178,6 +184,7 @@ export class Call {
       return this.finish('abandoned'); // the caller gave up before our 200 went out
     }
     if (this.current === 'ended') return;
+    if (this.lostWhileAnswering && (await this.relayLost()) === 'lost') return;
     await this.media.music('queue', true);
     this.to('queued');
     try {
@@ -315,7 +322,7 @@ export class Call {
 
   /** An operator now talks with the caller: their leg's hold, DTMF, transfer and hang-up reach the call. */
   private talk(operatorId: string, leg: OperatorLeg, legTag: string, visitId: string): void {
-    const talking: Talking = { operatorId, leg, visitId, segment: this.record.begin('answered', this.deps.now(), { operatorId }) };
+    const talking: Talking = { operatorId, leg, legTag, visitId, segment: this.record.begin('answered', this.deps.now(), { operatorId }) };
     this.talking = talking;
     this.record.answered(operatorId, this.deps.now());
     leg.onHangup(() => void this.operatorHungUp(talking));
@@ -635,7 +642,58 @@ export class Call {
     void this.callerHungUp();
   }
 
-  private async callerHungUp(): Promise<void> {
+  /**
+   * The media relay lost this call's session (rtpengine restarted): the caller and the talking
+   * operator are moved to a new session by offerless re-INVITEs (each leg offers again, the relay
+   * answers in the ACK) and the music comes back where it played. When a leg cannot be moved, or
+   * the call is in a conference, the call ends with outcome `media-lost`: every leg is hung up, the
+   * operator goes to wrap-up. Nobody is left connected in silence.
+   */
+  relayLost(): Promise<'restored' | 'lost'> {
+    if (this.phase === 'ended') return Promise.resolve('lost');
+    if (this.phase === 'answering' && !this.lostWhileAnswering) {
+      this.lostWhileAnswering = true; // start() moves it once the caller is answered
+      return Promise.resolve('restored');
+    }
+    this.restoring ??= this.restoreMedia().finally(() => { this.restoring = undefined; });
+    return this.restoring;
+  }
+
+  private async restoreMedia(): Promise<'restored' | 'lost'> {
+    this.lostWhileAnswering = false;
+    const phase = this.phase;
+    this.log.warn({ phase, operatorId: this.talking?.operatorId }, 'the media relay lost the call: moving it to a new media session');
+    if (this.room) return this.endMediaLost('a conference is not moved');
+    try {
+      this.media.relayLost();
+      await this.consultation?.c.end('the media relay lost the consultation');
+      await this.inbound.leg.renegotiate((offer) => this.media.park(offer));
+      const t = this.talking;
+      if (t && t.legTag !== undefined) {
+        const tag = t.legTag;
+        await t.leg.renegotiate((offer) => this.media.connect(tag, this.deps.browserOffer ? this.deps.browserOffer(offer) : offer));
+      }
+      await this.media.resumeMusic();
+    } catch (err) {
+      this.log.warn({ err }, 'a leg could not be moved to a new media session');
+      return this.endMediaLost('a leg could not be moved');
+    }
+    if (this.current === 'ended') return 'lost';
+    this.log.info({ phase: this.phase, operatorId: this.talking?.operatorId }, 'media restored on a new session');
+    return 'restored';
+  }
+
+  /** Ends the call because its media is gone: outcome `media-lost`. */
+  async endMediaLost(why = 'the media relay did not come back'): Promise<'lost'> {
+    if (this.phase === 'ended') return 'lost';
+    this.log.warn({ why }, 'media lost: ending the call');
+    if (this.phase === 'answering') this.inbound.leg.refuse('media-failed');
+    else this.inbound.leg.hangUp();
+    await this.callerHungUp('media-lost');
+    return 'lost';
+  }
+
+  private async callerHungUp(outcome?: CallOutcome): Promise<void> {
     if (this.phase === 'ended') return;
     const { acd } = this.deps;
     const phase = this.phase;
@@ -654,7 +712,7 @@ export class Call {
     } else if ((phase === 'queued' || phase === 'offering') && this.visit) {
       await acd.onAbandoned(this.visit.id).catch(warn('routing abandon failed'));
     }
-    return this.finish(this.record.snapshot().answeredAt !== undefined ? 'answered' : 'abandoned');
+    return this.finish(outcome ?? (this.record.snapshot().answeredAt !== undefined ? 'answered' : 'abandoned'));
   }
 
   private async operatorHungUp(t: Talking): Promise<void> {

@@ -21,6 +21,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = {
   ERR_QUEUE_FULL: 503,
   ERR_INVALID_STATE: 503,
   ERR_STORE: 503,
+  ERR_STORE_UNAVAILABLE: 503,
   // records
   ERR_UNKNOWN_CUSTOMER: 404,
   ERR_PHONE_TAKEN: 409,
@@ -90,7 +91,7 @@ export function errorHandler(logger?: HttpLogger): ErrorRequestHandler {
     if (status >= 500) logger?.error({ err, method: req.method, path: req.path, code: body.error.code, bug }, 'request failed');
     if (status === 401 && body.error.code === 'ERR_UNAUTHORIZED') res.setHeader('WWW-Authenticate', 'Bearer');
     const retryAfter = body.error.details?.retryAfterSeconds;
-    if (status === 429 && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    if ((status === 429 || status === 503) && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.status(status).json(body);
   };
 }

@@ -49,6 +49,7 @@ export class ServerMetrics {
   private readonly relayErrors: Counter;
   private readonly setups: Histogram<'queue'>;
   private readonly limitTrips: Counter<'limit'>;
+  private readonly mediaRecoveries: Counter<'result'>;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -58,6 +59,11 @@ export class ServerMetrics {
       labelNames: ['queue', 'outcome'], buckets: WAIT_BUCKETS_SECONDS, registers,
     });
     this.relayErrors = new Counter({ name: 'switchboard_media_relay_errors_total', help: 'Times the media relay went down', registers });
+    this.mediaRecoveries = new Counter({
+      name: 'switchboard_media_recoveries_total', help: 'Live calls the media relay lost, by result: restored on a new session, or ended (outcome media-lost)',
+      labelNames: ['result'], registers,
+    });
+    for (const result of ['restored', 'lost']) this.mediaRecoveries.inc({ result }, 0);
     this.setups = new Histogram({
       name: 'switchboard_call_setup_seconds', help: 'Time from the trunk\'s INVITE to our 200 OK (caller answered into the queue)',
       labelNames: ['queue'], buckets: SETUP_BUCKETS_SECONDS, registers,
@@ -171,6 +177,11 @@ export class ServerMetrics {
   relayError(): void {
     this.relayErrors.inc();
   }
+
+  /** A live call the media relay lost was restored on a new session, or ended. */
+  readonly mediaRecovery = (result: 'restored' | 'lost'): void => {
+    this.mediaRecoveries.inc({ result });
+  };
 
   /** An input limit refused a request (signalling's `onLimit`); bound, so it can be passed as is. */
   readonly limitTripped = (limit: LimitName): void => {

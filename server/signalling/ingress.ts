@@ -30,6 +30,11 @@ export interface IngressOptions {
   log?: { info(obj: object, msg?: string): void };
   /** True while the server drains (shutting down): new calls are refused with 503 and `Retry-After`. */
   draining?: () => boolean;
+  /**
+   * True while the state store (Redis) is known to be unavailable: new calls are refused with 503
+   * and `Retry-After` before anything is answered (they could not be queued).
+   */
+  storeUnavailable?: () => boolean;
   /** Takes an INVITE placed by an operator's device (not to a number); true when it did. */
   operatorCall?: (req: Srf.SrfRequest, res: Srf.SrfResponse) => boolean;
   /** m-lines an offer may have (`sip.limits.maxMediaLines`); more: 488 before any media is allocated. Default 4. */
@@ -46,6 +51,9 @@ export interface IngressOptions {
 export const DRAINING_RETRY_AFTER_SECONDS = 30;
 
 export const DEFAULT_MAX_MEDIA_LINES = 4;
+
+/** Seconds a trunk is asked to wait before retrying while the state store is unavailable. */
+export const STORE_UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Trunk ingress: an INVITE must come from a trunk (address allow-list or digest) and go to a
@@ -69,6 +77,9 @@ export function installIngress(options: IngressOptions): void {
     if (options.draining?.()) return refuse(res, 'draining', options, req, { 'Retry-After': String(DRAINING_RETRY_AFTER_SECONDS) });
     const route = number === undefined ? undefined : byNumber.get(number);
     if (!route) return refuse(res, 'unknown-number', options, req);
+    if (options.storeUnavailable?.()) {
+      return refuse(res, 'store-unavailable', options, req, { 'Retry-After': String(STORE_UNAVAILABLE_RETRY_AFTER_SECONDS) });
+    }
     if (countMediaLines(req.body) > maxMediaLines) {
       options.onLimit?.('media-lines');
       return refuse(res, 'too-many-media-lines', options, req);

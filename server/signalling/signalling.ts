@@ -29,6 +29,8 @@ export interface SignallingOptions {
   onOperatorCall?: (call: OperatorCall) => void;
   /** True while the server drains: the ingress refuses new calls (503, `Retry-After`). */
   draining?: () => boolean;
+  /** True while the state store is known to be unavailable: the ingress refuses new calls (503, `Retry-After`). */
+  storeUnavailable?: () => boolean;
   /** Told of every tripped input limit (`switchboard_limit_trips_total{limit}`: pass `metrics.limitTripped`). */
   onLimit?: LimitListener;
   log: SignallingLogger;
@@ -99,6 +101,7 @@ export async function startSignalling(o: SignallingOptions): Promise<Signalling>
     logLimiter,
     ...(o.onLimit ? { onLimit: o.onLimit } : {}),
     ...(o.draining ? { draining: o.draining } : {}),
+    ...(o.storeUnavailable ? { storeUnavailable: o.storeUnavailable } : {}),
   });
   return {
     srf, registrar, operatorAuth,

@@ -8,6 +8,7 @@ export const SIP_OUTCOMES = {
   'media-failed': { status: 488, reason: 'Not Acceptable Here' },
   'too-many-media-lines': { status: 488, reason: 'Not Acceptable Here (too many media streams)' },
   'draining': { status: 503, reason: 'Service Unavailable' },
+  'store-unavailable': { status: 503, reason: 'Service Unavailable (state store)' },
   'trunk-rate-limited': { status: 503, reason: 'Service Unavailable (call rate limit)' },
   'trunk-busy': { status: 503, reason: 'Service Unavailable (too many calls in progress)' },
   'internal-error': { status: 500, reason: 'Server Internal Error' },

@@ -1,4 +1,4 @@
-import { createClient } from 'redis';
+import { createClient, ErrorReply } from 'redis';
 import {
   AppError,
   InvalidStateError,
@@ -16,6 +16,7 @@ import {
 } from '../routing';
 import { AcdKeys } from './keys';
 import { SCRIPTS, type LuaScript } from './lua/scripts';
+import { bounded } from './bounded';
 
 /** The one thing the store needs from a Redis client (node-redis `createClient()` has it). */
 export interface RedisCommandClient {
@@ -30,6 +31,8 @@ export interface RedisAcdStoreOptions {
   onClose?: () => Promise<void>;
   /** Timers run per tick script call (default 200). */
   tickBatch?: number;
+  /** Time allowed for one command (default DEFAULT_STORE_COMMAND_TIMEOUT_MS); then ERR_STORE_UNAVAILABLE. */
+  commandTimeoutMs?: number;
 }
 
 interface ScriptReply {
@@ -42,6 +45,18 @@ interface ScriptReply {
 }
 
 const MAX_ATTEMPTS = 8;
+
+/** The default time allowed for one Redis command (config `redis.commandTimeoutMs`). */
+export const DEFAULT_STORE_COMMAND_TIMEOUT_MS = 2000;
+
+/**
+ * Redis did not answer (timed out, connection lost or refused): ERR_STORE_UNAVAILABLE, which the API
+ * answers with 503 and Retry-After. A command that timed out after it was sent may still run once
+ * Redis answers again; one still waiting for a reconnect never runs.
+ */
+export function storeUnavailable(cause: Error): AppError {
+  return new AppError('ERR_STORE_UNAVAILABLE', `the state store (Redis) is unavailable: ${cause.message}`, { cause, details: { retryAfterSeconds: 5 } });
+}
 const MAX_HINT = 32;
 
 const asArray = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
@@ -80,25 +95,39 @@ export class RedisAcdStore implements AcdStore {
   private readonly hints = new Map<string, string[]>();
   private tickHint: string[] = [];
   private closed = false;
+  private unavailable = false;
 
   constructor(private readonly options: RedisAcdStoreOptions) {
     this.client = options.client;
     this.keys = new AcdKeys(options.prefix);
   }
 
-  /** Connects a client of its own, closed by close(). */
-  static async connect(options: { url: string; prefix: string; tickBatch?: number }): Promise<RedisAcdStore> {
-    const client = createClient({ url: options.url });
+  /**
+   * Connects a client of its own, closed by close(). Every command is bounded by
+   * `commandTimeoutMs` (default DEFAULT_STORE_COMMAND_TIMEOUT_MS), also while the client waits to
+   * reconnect: Redis down or stuck makes calls fail with ERR_STORE_UNAVAILABLE, never hang.
+   */
+  static async connect(options: { url: string; prefix: string; tickBatch?: number; commandTimeoutMs?: number }): Promise<RedisAcdStore> {
+    const client = createClient({ url: options.url, commandOptions: { timeout: options.commandTimeoutMs ?? DEFAULT_STORE_COMMAND_TIMEOUT_MS } });
     client.on('error', () => undefined); // surfaced as rejected commands
     await client.connect();
     return new RedisAcdStore({
       client: client as unknown as RedisCommandClient,
       prefix: options.prefix,
       tickBatch: options.tickBatch,
+      commandTimeoutMs: options.commandTimeoutMs,
       onClose: async () => {
         await client.close();
       },
     });
+  }
+
+  /**
+   * False from a command that got no answer (timeout, connection lost) until the next one that
+   * does (the routing tick runs one every second, so it comes back by itself).
+   */
+  get available(): boolean {
+    return !this.unavailable && !this.closed;
   }
 
   async configure(config: RoutingConfig, now: number): Promise<void> {
@@ -272,8 +301,24 @@ export class RedisAcdStore implements AcdStore {
     }
   }
 
-  private send(args: string[]): Promise<unknown> {
-    return this.client.sendCommand(args);
+  /**
+   * One command, bounded in time: the client drops a command still waiting for a connection after
+   * the timeout (it never runs), and a command already sent to a Redis that does not answer (stuck,
+   * network gone) is given up here after the same time.
+   */
+  private async send(args: string[]): Promise<unknown> {
+    try {
+      const reply = await bounded(this.client.sendCommand(args), this.options.commandTimeoutMs ?? DEFAULT_STORE_COMMAND_TIMEOUT_MS, 'Redis');
+      this.unavailable = false;
+      return reply;
+    } catch (err) {
+      if (err instanceof ErrorReply || !(err instanceof Error)) {
+        this.unavailable = false;
+        throw err; // Redis answered: an error of the script or command
+      }
+      this.unavailable = true;
+      throw storeUnavailable(err);
+    }
   }
 
   /** Remembers which queue a call is in, so the next script gets the right keys first time. */

@@ -12,14 +12,18 @@ import { freeSipPort, freeTcpPort } from '../support/ports';
  * the SIP engine, signalling (registrar, trunk ingress), the routing core, the call center and an
  * embedded rtpengine; queues "support" (and "sales") with the given operators (password "pw-<id>").
  */
-export async function startCallStack(opts: { operators: string[]; ringTimeoutMs?: number; salesMaxLength?: number }) {
+export async function startCallStack(opts: {
+  operators: string[]; ringTimeoutMs?: number; salesMaxLength?: number;
+  /** The `media` section (YAML flow mapping) instead of an embedded rtpengine on free ports. */
+  media?: string;
+}) {
   const sipPort = await freeSipPort();
   const wsPort = await freeSipPort();
   const portMin = 20000 + (await freeTcpPort()) % 20000;
   const yaml = `
 sip: { listen: ["sip:127.0.0.1:${sipPort};transport=udp"], ws: { address: 127.0.0.1, port: ${wsPort} } }
 http: { address: 127.0.0.1, port: 0 }
-media: { rtpengine: { mode: embedded, portMin: ${portMin}, portMax: ${portMin + 199} } }
+media: ${opts.media ?? `{ rtpengine: { mode: embedded, portMin: ${portMin}, portMax: ${portMin + 199} } }`}
 logging: { level: warn }
 trunks: [{ id: local, allow: [127.0.0.1] }]
 numbers: [{ number: "100", queue: support }]

@@ -20,6 +20,8 @@ const PAIRS: Pair[] = [
     uac: { scenario: 'uac-remote-bye', rate: 50 } },
   { name: 'trunk caller with external media, far side hangs up', calls: 1, uas: { scenario: 'uas-bye', keys: { hold_ms: 20 } },
     uac: { scenario: 'uac-trunk-media', keys: { rtp_port: 40000 } } },
+  { name: 'trunk caller following re-INVITEs, far side hangs up', calls: 1, uas: { scenario: 'uas-bye', keys: { hold_ms: 20 } },
+    uac: { scenario: 'uac-trunk-media-reinvite', keys: { rtp_port: 40000 } } },
   { name: 'refused with 486', calls: 2, uas: { scenario: 'uas-status', keys: { status: 486, reason: 'Busy Here' } },
     uac: { scenario: 'uac-expect-status', keys: { status: 486 }, rate: 50 } },
   { name: 'refused with 503 after ringing', calls: 1, uas: { scenario: 'uas-status', keys: { status: 503, ring_ms: 20 } },

@@ -1,20 +1,47 @@
 import { createHash } from 'node:crypto';
-import type { createClient } from 'redis';
+import { ErrorReply, type createClient } from 'redis';
 import { flowKey, type Binding, type BindingChange, type BindingStore, type Flow } from './binding-store';
 import { bindingKeys } from './binding-keys';
 import { REMOVE_IF_FLOW, UPDATE_AOR } from './binding-scripts';
+import { bounded } from '../bounded';
+import { DEFAULT_STORE_COMMAND_TIMEOUT_MS, storeUnavailable } from '../redis-store';
 
 type RedisClient = ReturnType<typeof createClient>;
 
-/** Bindings in Redis, shared by every Switchboard instance. */
+/**
+ * Bindings in Redis, shared by every Switchboard instance. Each call is bounded by
+ * `commandTimeoutMs`; past it, it fails with ERR_STORE_UNAVAILABLE.
+ */
 export class RedisBindingStore implements BindingStore {
   private readonly keys: ReturnType<typeof bindingKeys>;
 
-  constructor(private readonly client: RedisClient, prefix: string) {
+  constructor(private readonly client: RedisClient, prefix: string, private readonly commandTimeoutMs = DEFAULT_STORE_COMMAND_TIMEOUT_MS) {
     this.keys = bindingKeys(prefix);
   }
 
-  async update(aor: string, change: BindingChange, now: number): Promise<Binding[]> {
+  update(aor: string, change: BindingChange, now: number): Promise<Binding[]> {
+    return this.bound(this.doUpdate(aor, change, now));
+  }
+
+  lookup(aor: string, now: number): Promise<Binding[]> {
+    return this.bound(this.doLookup(aor, now));
+  }
+
+  removeFlow(flow: Flow): Promise<number> {
+    return this.bound(this.doRemoveFlow(flow));
+  }
+
+  private async bound<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await bounded(work, this.commandTimeoutMs, 'Redis (bindings)');
+    } catch (err) {
+      // Redis answered with an error, or a reply did not parse: not an outage
+      if (err instanceof ErrorReply || err instanceof SyntaxError || !(err instanceof Error)) throw err;
+      throw storeUnavailable(err);
+    }
+  }
+
+  private async doUpdate(aor: string, change: BindingChange, now: number): Promise<Binding[]> {
     const raw = await this.run(UPDATE_AOR, [this.keys.aor(aor)], [
       String(now), change.callId, String(change.cseq), change.removeAll ? '1' : '0',
       JSON.stringify(change.upsert), JSON.stringify(change.remove),
@@ -28,12 +55,12 @@ export class RedisBindingStore implements BindingStore {
     return live.filter((b) => b.expiresAt > now);
   }
 
-  async lookup(aor: string, now: number): Promise<Binding[]> {
+  private async doLookup(aor: string, now: number): Promise<Binding[]> {
     const values = await this.client.hVals(this.keys.aor(aor));
     return values.map((v) => JSON.parse(v) as Binding).filter((b) => b.expiresAt > now);
   }
 
-  async removeFlow(flow: Flow): Promise<number> {
+  private async doRemoveFlow(flow: Flow): Promise<number> {
     const key = this.keys.flow(flowKey(flow));
     const members = await this.client.sMembers(key);
     let n = 0;
