@@ -34,6 +34,7 @@ import { createApp, createOperatorDirectory, ServerEventBus } from './http';
 import { createReadiness } from './ops/readiness';
 import { meteredRecords, ServerMetrics } from './ops/metrics';
 import { portClashMessage } from './ops/port-clash';
+import { InstanceRecovery } from './ops/instance-recovery';
 
 /** Time each part gets to close at shutdown. */
 const CLOSE_TIMEOUT_MS = 5000;
@@ -49,7 +50,7 @@ export interface SwitchboardLogger {
 
 export interface SwitchboardOverrides {
   log?: SwitchboardLogger;
-  /** This instance's id in the record store: stable across restarts (default: the host name). */
+  /** This instance's id in the stores: stable across restarts (default: `instance.id`, else the host name). */
   instanceId?: string;
   /** Period of the routing core's timers (default 1 s). */
   tickMs?: number;
@@ -122,7 +123,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
   const log = overrides.log ?? silent;
   const now = overrides.now ?? Date.now;
   /** Stable across restarts of this instance: its calls left live by a crash are closed at the next start. */
-  const instanceId = overrides.instanceId ?? hostname();
+  const instanceId = overrides.instanceId ?? config.instance.id ?? defaultInstanceId();
   const started: Array<{ part: string; close: () => Promise<unknown> | unknown }> = [];
   const unwind = async () => {
     for (const p of started.reverse()) await closePart(log, p.part, p.close);
@@ -205,8 +206,20 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       throw new StartupError('store', `the store could not start: ${(err as Error).message}`, { cause: err });
     }
 
-    const acd = new Acd({ store, now, newId: randomUUID, random: Math.random, logger: log.child({ component: 'routing' }) });
+    const acd = new Acd({ store, now, newId: randomUUID, random: Math.random, logger: log.child({ component: 'routing' }), instanceId });
     await acd.configure(routingConfig(config));
+    // before calls and REGISTERs arrive: what a killed run of this instance left is released
+    const recovery = new InstanceRecovery({
+      instanceId, heartbeatMs: config.instance.heartbeatMs, ttlMs: config.instance.ttlMs, now,
+      routing: acd, bindings, log: log.child({ component: 'recovery' }),
+      ...(recordsDb ? { records: recordsDb.store } : {}),
+    });
+    try {
+      await recovery.start();
+    } catch (err) {
+      throw new StartupError('store', `the store could not start: instance recovery failed: ${(err as Error).message}`, { cause: err });
+    }
+    started.push({ part: 'recovery', close: () => recovery.stop() });
     if (recordsDb) {
       const stopActivity = recordsDb.recordActivityFrom(acd);
       started.push({ part: 'activity', close: () => stopActivity() });
@@ -225,6 +238,8 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       onOperatorCall: (call) => holder.center!.consult(call),
       draining: () => draining,
       onLimit: metrics.limitTripped,
+      // connections die with this process only when the SIP engine runs in it
+      ...(engine ? { instanceId } : {}),
     });
     started.push({ part: 'signalling', close: () => signalling.close() });
     let sipConnected = true;
@@ -300,6 +315,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
         http.close();
       },
     });
+    recovery.run();
     const address = http.address();
     const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
 
@@ -322,6 +338,12 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       },
     };
   }
+}
+
+/** The host name, as an instance id (letters, digits, `_ . @ -`, at most 64). */
+function defaultInstanceId(): string {
+  const id = hostname().replace(/[^A-Za-z0-9_.@-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+  return id || 'switchboard';
 }
 
 /** The record store as the calls layer and the API's call history use it: writes through the buffered writer. */

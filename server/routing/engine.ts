@@ -125,7 +125,7 @@ export class RoutingEngine {
       case 'recover-instance': {
         const aliveUntil = this.instances.get(cmd.instanceId);
         if (cmd.onlyIfExpired === true) {
-          if (aliveUntil !== undefined && aliveUntil >= run.now) break;
+          if (aliveUntil === undefined || aliveUntil >= run.now) break;
           this.instances.delete(cmd.instanceId);
         }
         this.recoverInstance(run, cmd.instanceId);
@@ -348,6 +348,7 @@ export class RoutingEngine {
       core.calls.delete(call.id);
       run.out.push({ type: 'call-abandoned', at: run.now, callId: call.id, queueId: q.config.id, waitedMs: run.now - call.enqueuedAt });
     }
+    run.out.push({ type: 'instance-recovered', at: run.now, instanceId, calls: lost.length });
   }
 
   private fire(run: Run, key: string): void {

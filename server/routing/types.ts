@@ -187,7 +187,9 @@ export type RoutingEvent =
       forced?: true;
     }
   | { type: 'operator-state'; at: number; operatorId: string; from: OperatorState; to: OperatorState; reason?: string }
-  | { type: 'wrap-up-extended'; at: number; operatorId: string; endsAt: number };
+  | { type: 'wrap-up-extended'; at: number; operatorId: string; endsAt: number }
+  /** A dead instance's calls left routing (`calls` of them); the last event of `recover-instance` when it acted. */
+  | { type: 'instance-recovered'; at: number; instanceId: string; calls: number };
 
 export type RoutingEventType = RoutingEvent['type'];
 
@@ -208,8 +210,9 @@ export type AcdCommand =
   /**
    * The instance died: its calls leave routing (waiting and offered ones abandoned, answered ones
    * completed with `forced`), their operators are paused with RECOVERED_REASON. Idempotent.
-   * `onlyIfExpired`: nothing happens while the instance's heartbeat is live (it came back), and the
-   * instance leaves the list of known instances once recovered.
+   * `onlyIfExpired`: nothing happens unless the instance's heartbeat is known and ran out (a peer
+   * that came back, or one another peer recovered already, is left alone), and the instance leaves
+   * the list of known instances once recovered.
    */
   | { kind: 'recover-instance'; instanceId: string; onlyIfExpired?: boolean }
   /** The instance is alive until `aliveUntil` (ms); produces no event. */

@@ -62,8 +62,9 @@ export function describeRecoveryConformance(name: string, factory: StoreFactory)
       expect(types(events)).toEqual([
         'call-completed:a1', `a:on-call→paused(${RECOVERED_REASON})`,
         'offer-withdrawn:a2', `b:ringing→paused(${RECOVERED_REASON})`, 'call-abandoned:a2',
-        'call-abandoned:a3',
+        'call-abandoned:a3', 'instance-recovered:',
       ]);
+      expect(events.at(-1)).toMatchObject({ type: 'instance-recovered', instanceId: 'A', calls: 3 });
       expect(events[0]).toMatchObject({ type: 'call-completed', forced: true, wrapUpMs: 0 });
       const view = await p.compareViews();
       expect(view.calls.map((c) => c.id)).toEqual(['b1']);
@@ -80,12 +81,13 @@ export function describeRecoveryConformance(name: string, factory: StoreFactory)
       await p.compareViews();
     });
 
-    it('leaves an instance alone while its heartbeat is live; a start-up recovery of its own id is unconditional', async () => {
+    it('leaves an instance alone while its heartbeat is live or unknown; a start-up recovery of its own id is unconditional', async () => {
       const p = await twoInstances();
       expect(await p.events({ kind: 'recover-instance', instanceId: 'A', onlyIfExpired: true })).toEqual([]);
+      expect(await p.events({ kind: 'recover-instance', instanceId: 'nobody', onlyIfExpired: true })).toEqual([]);
       expect(await p.events({ kind: 'recover-instance', instanceId: 'B', onlyIfExpired: true })).toEqual([]);
       const own = await p.events({ kind: 'recover-instance', instanceId: 'B' });
-      expect(types(own)).toEqual(['call-completed:b1', `c:on-call→paused(${RECOVERED_REASON})`]);
+      expect(types(own)).toEqual(['call-completed:b1', `c:on-call→paused(${RECOVERED_REASON})`, 'instance-recovered:']);
       const view = await p.compareViews();
       expect(view.calls.map((c) => c.id).sort()).toEqual(['a1', 'a2', 'a3']);
       // the instance that recovered itself at start keeps its heartbeat

@@ -308,7 +308,7 @@ const RECOVER = script(
   local id = A.instanceId
   if A.onlyIfExpired then
     local aliveUntil = redis.call('ZSCORE', INSTANCES, id)
-    if aliveUntil and tonumber(aliveUntil) >= NOW then return end
+    if not aliveUntil or tonumber(aliveUntil) >= NOW then return end
   end
   local lost, qids = {}, {}
   for _, raw in ipairs(redis.call('HVALS', CALLS)) do
@@ -339,7 +339,8 @@ const RECOVER = script(
       deleteCall(call.id)
       push({ type = 'call-abandoned', at = NOW, callId = call.id, queueId = qid, waitedMs = NOW - call.enqueuedAt })
     end
-  end`,
+  end
+  push({ type = 'instance-recovered', at = NOW, instanceId = id, calls = #lost })`,
 );
 
 /** Read-only: the raw records of the given queues (all queues when ARGV scope is not set). */
