@@ -6,7 +6,7 @@ import { currentOperator, currentState, sessionOf, type AppContext } from './con
 import { parse, StatusBody, WrapUpBody } from './validation';
 
 /** Runs the acd command that takes the operator from their state to the requested status. */
-async function applyStatus(ctx: AppContext, operatorId: string, body: StatusBody): Promise<void> {
+export async function applyStatus(ctx: AppContext, operatorId: string, body: StatusBody): Promise<void> {
   const { acd } = ctx.deps;
   const { op } = await currentOperator(ctx, operatorId);
   const state = op?.state ?? 'offline';
