@@ -18,6 +18,8 @@ export interface ServerProcess {
 export interface StartServerOptions {
   /** Run in its own process group, as a shell runs a foreground job (so a test can send the group SIGINT like Ctrl-C). */
   detached?: boolean;
+  /** How long the start may take (default 30 s; a loaded machine may need more). */
+  startTimeoutMs?: number;
 }
 
 /** Starts Switchboard as users run it (`node dist/server/main.js`, demo config) on free ports. */
@@ -43,7 +45,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     },
     ...(options.detached ? { detached: true } : {}),
   });
-  await waitFor(() => proc.output().includes('Switchboard is running') || proc.child.exitCode !== null, 'the server to start', 30_000);
+  await waitFor(() => proc.output().includes('Switchboard is running') || proc.child.exitCode !== null, 'the server to start', options.startTimeoutMs ?? 30_000);
   if (proc.child.exitCode !== null) throw new Error(`the server exited: ${proc.output()}`);
   const url = `http://127.0.0.1:${httpPort}`;
   return {
