@@ -88,8 +88,8 @@ async function recordsOf(server: ServerProcess, token: string, prefix: string): 
   return (body.calls ?? []).filter((c) => c.caller.startsWith(prefix));
 }
 
-const placeCalls = (server: ServerProcess, prefix: string, holdMs: number): Promise<SippRun[]> =>
-  Promise.all([0, 1, 2].map((i) => runSipp({ scenario: 'uac-basic', remote: `127.0.0.1:${server.sipPort}`, service: '100', keys: { hold_ms: holdMs, caller: `${prefix}${i}` }, hardTimeoutMs: holdMs + 60_000 })));
+const placeCalls = (sipPort: number, prefix: string, holdMs: number): Promise<SippRun[]> =>
+  Promise.all([0, 1, 2].map((i) => runSipp({ scenario: 'uac-basic', remote: `127.0.0.1:${sipPort}`, service: '100', keys: { hold_ms: holdMs, caller: `${prefix}${i}` }, hardTimeoutMs: holdMs + 60_000 })));
 
 describe('restart recovery with the Redis store', () => {
   afterAll(async () => {
@@ -99,15 +99,17 @@ describe('restart recovery with the Redis store', () => {
   it('SIGKILL during 3 calls, start again: nobody stuck, killed calls interrupted, the next 3 calls answered', async () => {
     const redis = await startRedis();
     const portMin = 20000 + ((await freeTcpPort()) % 20000);
+    const sipPort = await freeSipPort(); // kept across the restart (startServer's own pick is overridden)
     let ngPort = await freeSipPort();
-    while (ngPort >= portMin && ngPort <= portMin + 199) ngPort = await freeSipPort();
+    while ((ngPort >= portMin && ngPort <= portMin + 199) || ngPort === sipPort) ngPort = await freeSipPort();
     const env = {
       SWITCHBOARD_CONFIG: configFile(),
       SWITCHBOARD_REDIS_URL: redis.url,
       SWITCHBOARD_REDIS_PREFIX: `recovery-${process.pid}`,
       SWITCHBOARD_RECORDS_DIR: mkdtempSync(path.join(tmpdir(), 'switchboard-recovery-records-')),
       SWITCHBOARD__instance__id: 'e2e-instance',
-      SWITCHBOARD__sip__listen: JSON.stringify([`sip:127.0.0.1:${await freeSipPort()};transport=udp,tcp`]),
+      SWITCHBOARD_LOG_LEVEL: process.env.SWITCHBOARD_TEST_LOG ?? 'warn',
+      SWITCHBOARD__sip__listen: JSON.stringify([`sip:127.0.0.1:${sipPort};transport=udp,tcp`]),
       SWITCHBOARD_SIP_WS_PORT: String(await freeSipPort()),
       SWITCHBOARD_HTTP_PORT: String(await freeTcpPort()),
       SWITCHBOARD__media__rtpengine: JSON.stringify({ mode: 'embedded', portMin, portMax: portMin + 199, ngPort }),
@@ -116,10 +118,10 @@ describe('restart recovery with the Redis store', () => {
     // first run: three operators on three calls
     const first = await startServer(env, { startTimeoutMs: 90_000 });
     const before = await operatorsReady(first);
-    const killedCalls = await placeCalls(first, '49301', 600_000);
+    const killedCalls = await placeCalls(sipPort, '49301', 600_000);
     await waitFor(async () => Object.values(await states(first, before.tokens)).every((s) => s.status === 'on-call'), 'the three operators on a call', 60_000)
       .catch(async (err: Error) => {
-        throw new Error(`${err.message}: ${JSON.stringify(await states(first, before.tokens))}\n${first.proc.output().slice(-3000)}`);
+        throw new Error(`${err.message}: ${JSON.stringify(await states(first, before.tokens))}\n${first.proc.output().slice(-4000)}`);
       });
     // the live records reach the database through the buffered writer: wait for them there
     await waitFor(async () => (await recordsOf(first, before.tokens.op1!, '49301')).length === 3, 'the live records to be written', 15_000);
@@ -149,7 +151,7 @@ describe('restart recovery with the Redis store', () => {
     expect((await recordsOf(second, admin, '49301')).map((r) => r.outcome)).toEqual(['interrupted', 'interrupted', 'interrupted']);
     expect((await call(second, 'GET', '/api/calls/live', admin)).body.calls).toEqual([]);
 
-    const newCalls = await placeCalls(second, '49302', 1500);
+    const newCalls = await placeCalls(sipPort, '49302', 1500);
     for (const run of newCalls) assertSippPassed(await run.done(), 1);
     await waitFor(async () => (await recordsOf(second, admin, '49302')).filter((r) => r.outcome === 'answered').length === 3, 'the three new calls recorded as answered', 15_000);
     await waitFor(async () => Object.values(await states(second, after.tokens)).every((s) => s.status === 'available'), 'every operator available again', 15_000);
