@@ -39,6 +39,8 @@ describe('config schema: invalid configurations name the field', () => {
     ['unknown strategy', withBase({ queues: [{ ...support, strategy: 'fastest' }] }), {}, 'queues[0].strategy',
       'expected one of longest-idle, round-robin, fewest-calls, least-talk-time, ring-all, random (got "fastest")'],
     ['negative ring timeout', withBase({ queues: [{ ...support, ringTimeoutMs: -5 }] }), {}, 'queues[0].ringTimeoutMs', 'expected more than 0 (got -5)'],
+    ['instance ttl under 3 heartbeats', withBase({ instance: { heartbeatMs: 5000, ttlMs: 10_000 } }), {}, 'instance.ttlMs', 'expected at least 3 × instance.heartbeatMs'],
+    ['instance id with a space', withBase({ instance: { id: 'host 1' } }), {}, 'instance.id', 'expected 1-64 characters'],
     ['negative wrap-up', withBase({ queues: [{ ...support, wrapUpMs: -1 }] }), {}, 'queues[0].wrapUpMs', 'expected at least 0 (got -1)'],
     ['fractional timeout', withBase({ queues: [{ ...support, ringTimeoutMs: 1.5 }] }), {}, 'queues[0].ringTimeoutMs', 'expected an integer (got 1.5)'],
     ['queue skill level 11', withBase({ queues: [{ ...support, skills: [{ name: 'fr', level: 11 }] }] }), {}, 'queues[0].skills[0].level', 'expected at most 10 (got 11)'],

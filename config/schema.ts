@@ -239,6 +239,26 @@ export const RedisConfigSchema = z
   })
   .strict();
 
+/** Instance heartbeat defaults: refreshed every 5 s, a peer is dead 15 s after its last refresh. */
+export const DEFAULT_HEARTBEAT_MS = 5000;
+export const DEFAULT_INSTANCE_TTL_MS = 15_000;
+
+export const InstanceConfigSchema = z
+  .object({
+    /**
+     * This process in the shared store and the record store: the same id after a restart (its
+     * calls left live by a crash are closed at the next start), a different one for every live
+     * peer. Default: the host name.
+     */
+    id: z.string().regex(ID_PATTERN, 'expected 1-64 characters: letters, digits, _ . @ - (not starting with a symbol)').optional(),
+    /** How often the heartbeat is refreshed; peers' heartbeats are checked at the same period. */
+    heartbeatMs: z.number().int().min(100).max(60_000).default(DEFAULT_HEARTBEAT_MS),
+    /** An instance whose heartbeat is older than this is dead: its calls and connections are recovered. */
+    ttlMs: z.number().int().min(300).max(600_000).default(DEFAULT_INSTANCE_TTL_MS),
+  })
+  .strict()
+  .refine((i) => i.ttlMs >= 3 * i.heartbeatMs, { path: ['ttlMs'], message: 'expected at least 3 × instance.heartbeatMs' });
+
 // ---------------------------------------------------------------------------------------------
 // records (call history, operator activity, customers: PostgreSQL)
 
@@ -405,6 +425,7 @@ export const ConfigSchema = z
     media: MediaConfigSchema.prefault({}),
     /** Absent: state is kept in memory (one process). */
     redis: RedisConfigSchema.optional(),
+    instance: InstanceConfigSchema.prefault({}),
     trunks: z.array(TrunkConfigSchema).default([]),
     numbers: z.array(NumberConfigSchema).default([]),
     queues: z.array(QueueSchema).default([]),

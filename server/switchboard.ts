@@ -36,6 +36,7 @@ import { createApp, createOperatorDirectory, ServerEventBus } from './http';
 import { createReadiness } from './ops/readiness';
 import { meteredRecords, ServerMetrics } from './ops/metrics';
 import { portClashMessage } from './ops/port-clash';
+import { InstanceRecovery } from './ops/instance-recovery';
 
 /** Time each part gets to close at shutdown. */
 const CLOSE_TIMEOUT_MS = 5000;
@@ -51,7 +52,7 @@ export interface SwitchboardLogger {
 
 export interface SwitchboardOverrides {
   log?: SwitchboardLogger;
-  /** This instance's id in the record store: stable across restarts (default: the host name). */
+  /** This instance's id in the stores: stable across restarts (default: `instance.id`, else the host name). */
   instanceId?: string;
   /** Period of the routing core's timers (default 1 s). */
   tickMs?: number;
@@ -125,7 +126,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
   const log = overrides.log ?? silent;
   const now = overrides.now ?? Date.now;
   /** Stable across restarts of this instance: its calls left live by a crash are closed at the next start. */
-  const instanceId = overrides.instanceId ?? hostname();
+  const instanceId = overrides.instanceId ?? config.instance.id ?? defaultInstanceId();
   const started: Array<{ part: string; close: () => Promise<unknown> | unknown }> = [];
   const unwind = async () => {
     for (const p of started.reverse()) await closePart(log, p.part, p.close);
@@ -212,8 +213,20 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       throw new StartupError('store', `the store could not start: ${(err as Error).message}`, { cause: err });
     }
 
-    const acd = new Acd({ store, now, newId: randomUUID, random: Math.random, logger: log.child({ component: 'routing' }) });
+    const acd = new Acd({ store, now, newId: randomUUID, random: Math.random, logger: log.child({ component: 'routing' }), instanceId });
     await acd.configure(routingConfig(config));
+    // before calls and REGISTERs arrive: what a killed run of this instance left is released
+    const recovery = new InstanceRecovery({
+      instanceId, heartbeatMs: config.instance.heartbeatMs, ttlMs: config.instance.ttlMs, now,
+      routing: acd, bindings, log: log.child({ component: 'recovery' }),
+      ...(recordsDb ? { records: recordsDb.store } : {}),
+    });
+    try {
+      await recovery.start();
+    } catch (err) {
+      throw new StartupError('store', `the store could not start: instance recovery failed: ${(err as Error).message}`, { cause: err });
+    }
+    started.push({ part: 'recovery', close: () => recovery.stop() });
     if (recordsDb) {
       const stopActivity = recordsDb.recordActivityFrom(acd);
       started.push({ part: 'activity', close: () => stopActivity() });
@@ -235,6 +248,8 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       // Redis known down: new calls get 503 + Retry-After before they are answered (they could not be queued)
       storeUnavailable: () => store instanceof RedisAcdStore && !store.available,
       onLimit: metrics.limitTripped,
+      // connections die with this process only when the SIP engine runs in it
+      ...(engine ? { instanceId } : {}),
     });
     started.push({ part: 'signalling', close: () => signalling.close() });
     let sipConnected = true;
@@ -266,11 +281,11 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     holder.center = center;
     started.push({ part: 'calls', close: () => center.close() });
     // calls the relay loses (rtpengine restarted) are moved to new sessions, or end as media-lost
-    const recovery = new RelayRecovery({
+    const relayRecovery = new RelayRecovery({
       relay: media.relay, callOf: (id) => center.get(id), timeoutMs: mc.recoveryTimeoutMs,
       log: log.child({ component: 'calls' }), onResult: metrics.mediaRecovery,
     });
-    started.push({ part: 'media recovery', close: () => recovery.close() });
+    started.push({ part: 'media recovery', close: () => relayRecovery.close() });
 
     const readiness = createReadiness({
       sip: () => (sipConnected && (config.sip.engine.mode !== 'embedded' || engine !== undefined) ? 'up' : 'down'),
@@ -316,6 +331,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
         http.close();
       },
     });
+    recovery.run();
     const address = http.address();
     const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
 
@@ -338,6 +354,12 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       },
     };
   }
+}
+
+/** The host name, as an instance id (letters, digits, `_ . @ -`, at most 64). */
+function defaultInstanceId(): string {
+  const id = hostname().replace(/[^A-Za-z0-9_.@-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+  return id || 'switchboard';
 }
 
 /** The record store as the calls layer and the API's call history use it: writes through the buffered writer. */

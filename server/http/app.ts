@@ -14,6 +14,7 @@ import { errorHandler, notFound } from './errors';
 import { EventHub } from './event-hub';
 import { registerEventsRoute } from './events-route';
 import { DEFAULT_LOGIN_LIMIT, LoginLimiter } from './login-limiter';
+import { registerSupervisorRoutes } from './supervisor-routes';
 import { registerOperatorRoutes } from './operator-routes';
 import { registerOpsRoutes } from './ops-routes';
 import { callNoticeJson, stateJson } from './present';
@@ -110,6 +111,7 @@ export function createApp(deps: HttpDeps, options: HttpOptions = {}): HttpApp {
 
   registerAuthRoutes(app, ctx);
   registerOperatorRoutes(app, ctx);
+  registerSupervisorRoutes(app, ctx);
   registerReportRoutes(app, ctx);
   registerTransferRoutes(app, ctx);
   registerEventsRoute(app, ctx);

@@ -15,7 +15,7 @@ function checkPauseReason(ctx: AppContext, body: StatusBody): void {
 }
 
 /** Runs the acd command that takes the operator from their state to the requested status. */
-async function applyStatus(ctx: AppContext, operatorId: string, body: StatusBody): Promise<void> {
+export async function applyStatus(ctx: AppContext, operatorId: string, body: StatusBody): Promise<void> {
   const { acd } = ctx.deps;
   checkPauseReason(ctx, body);
   const { op } = await currentOperator(ctx, operatorId);

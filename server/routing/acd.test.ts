@@ -14,6 +14,7 @@ function engineStore(): AcdStore {
     tick: async (ctx) => engine.tick(ctx),
     read: async (scope) => engine.view(scope),
     readCall: async (id) => engine.callRecord(id),
+    expiredInstances: async (now) => engine.expiredInstances(now),
     close: async () => undefined,
   };
 }

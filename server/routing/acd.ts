@@ -25,6 +25,8 @@ export interface AcdOptions {
   logger?: AcdLogger;
   /** Fed with every event; one is created when omitted. */
   kpis?: KpiCalculator;
+  /** This process's instance id, stamped on every call it queues (see recoverInstance). */
+  instanceId?: string;
 }
 
 export type OfferEvent = Extract<RoutingEvent, { type: 'call-offered' }>;
@@ -72,7 +74,7 @@ export class Acd extends TypedEmitter<AcdEvents> {
 
   /** Queues a call. Throws ERR_QUEUE_FULL when it was turned away (queue full, overflow `busy`). */
   async enqueue(input: NewCall): Promise<EnqueueResult> {
-    const call = parseNewCall(input);
+    const call = parseNewCall(input.instanceId === undefined && this.options.instanceId !== undefined ? { ...input, instanceId: this.options.instanceId } : input);
     const result = await this.run({ kind: 'enqueue', call });
     const rejected = result.events.find((e) => e.type === 'call-rejected' && e.callId === call.id);
     if (rejected && rejected.type === 'call-rejected') {
@@ -138,6 +140,25 @@ export class Acd extends TypedEmitter<AcdEvents> {
   /** The caller left before an answer; ERR_ILLEGAL_TRANSITION if the call was answered. */
   async onAbandoned(callId: string): Promise<CommandResult> {
     return this.run({ kind: 'abandon', callId: parseId(callId, 'callId') });
+  }
+
+  /** Keeps `instanceId` known as alive until `aliveUntil` (ms). */
+  async heartbeat(instanceId: string, aliveUntil: number): Promise<void> {
+    await this.run({ kind: 'heartbeat', instanceId: parseId(instanceId, 'instanceId'), aliveUntil });
+  }
+
+  /** Instances whose heartbeat ran out. */
+  async expiredInstances(): Promise<string[]> {
+    this.assertOpen();
+    return this.guard(() => this.options.store.expiredInstances(this.time()));
+  }
+
+  /**
+   * Takes the calls of a dead instance out of routing and pauses their operators (reason
+   * `recovered`). With `onlyIfExpired`, does nothing if the instance's heartbeat is live again.
+   */
+  async recoverInstance(instanceId: string, options: { onlyIfExpired?: boolean } = {}): Promise<CommandResult> {
+    return this.run({ kind: 'recover-instance', instanceId: parseId(instanceId, 'instanceId'), onlyIfExpired: options.onlyIfExpired === true });
   }
 
   /** Runs the due timers: wrap-up ends, offer expiries, skills relaxation, maximum wait. */

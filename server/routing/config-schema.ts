@@ -116,6 +116,7 @@ export const NewCallSchema = z
     skills: z.record(SkillName, Level).default({}),
     /** When the call first reached the centre (kept when a transfer queues it again); default: now. */
     arrivedAt: z.number().int().nonnegative().optional(),
+    instanceId: Id.optional(),
   })
   .strict();
 

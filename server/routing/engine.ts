@@ -3,7 +3,7 @@ import { mergeRoutingConfig, parseRoutingConfig, parseRoutingConfigChange } from
 import { EngineCore, Run, timerKey, type QueueRuntime } from './engine-core';
 import { AppError } from './errors';
 import { nextOperatorState } from './operator-state';
-import type { AcdCommand, AcdStateView, CallRecord, CommandContext, OperatorRecord, RoutingConfig, RoutingEvent } from './types';
+import { RECOVERED_REASON, type AcdCommand, type AcdStateView, type CallRecord, type CommandContext, type OperatorRecord, type RoutingConfig, type RoutingEvent } from './types';
 
 /** Weight of the newest handle time in a queue's rolling average. */
 export const AHT_WEIGHT = 0.2;
@@ -15,6 +15,8 @@ export const AHT_WEIGHT = 0.2;
  */
 export class RoutingEngine {
   private readonly core = new EngineCore();
+  /** Instance id → the time its heartbeat runs out. */
+  private readonly instances = new Map<string, number>();
 
   /** Adds or replaces queues and operators (upsert). The merged configuration is validated. */
   configure(input: unknown, now: number): void {
@@ -120,6 +122,18 @@ export class RoutingEngine {
       case 'abandon':
         this.hangup(run, cmd.callId, true);
         break;
+      case 'recover-instance': {
+        const aliveUntil = this.instances.get(cmd.instanceId);
+        if (cmd.onlyIfExpired === true) {
+          if (aliveUntil === undefined || aliveUntil >= run.now) break;
+          this.instances.delete(cmd.instanceId);
+        }
+        this.recoverInstance(run, cmd.instanceId);
+        break;
+      }
+      case 'heartbeat':
+        this.instances.set(cmd.instanceId, cmd.aliveUntil);
+        break;
     }
     return run.out;
   }
@@ -165,6 +179,11 @@ export class RoutingEngine {
     });
   }
 
+  /** Instances whose heartbeat ran out before `now`, by id. */
+  expiredInstances(now: number): string[] {
+    return [...this.instances].filter(([, until]) => until < now).map(([id]) => id).sort();
+  }
+
   callRecord(callId: string): CallRecord | undefined {
     const call = this.core.calls.get(callId);
     return call ? structuredClone(call) : undefined;
@@ -182,6 +201,7 @@ export class RoutingEngine {
       enqueuedAt: run.now,
       skills: { ...(input.skills ?? {}) },
       state: 'waiting',
+      ...(input.instanceId !== undefined ? { instanceId: input.instanceId } : {}),
     };
     this.core.enterQueue(run, call, input.queueId);
   }
@@ -298,6 +318,37 @@ export class RoutingEngine {
       this.complete(run, call, core.queue(call.queueId), true);
     }
     core.setOperatorState(run, op, force ? 'force-logout' : 'logout');
+  }
+
+  /**
+   * The calls of a dead instance leave routing in call-id order: a waiting call is abandoned, an
+   * offered one is abandoned with its operators paused (RECOVERED_REASON), an answered one is
+   * completed (`forced`, no wrap-up) and its operator paused. A paused operator claims nothing, so
+   * nobody is offered a call until they say they are ready again.
+   */
+  private recoverInstance(run: Run, instanceId: string): void {
+    const { core } = this;
+    const lost = [...core.calls.values()].filter((c) => c.instanceId === instanceId).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    for (const call of lost) {
+      const q = core.queue(call.queueId);
+      if (call.state === 'on-call') {
+        const op = core.operator(call.operatorId as string);
+        this.complete(run, call, q, true);
+        core.setOperatorState(run, op, 'recover', RECOVERED_REASON);
+        continue;
+      }
+      const held = call.state === 'offered' ? [...(call.operatorIds as string[])].sort() : [];
+      for (const id of held) {
+        run.out.push({ type: 'offer-withdrawn', at: run.now, callId: call.id, queueId: q.config.id, operatorId: id, token: call.token as string, reason: 'abandoned' });
+        core.setOperatorState(run, core.operator(id), 'recover', RECOVERED_REASON);
+      }
+      core.removeWaiting(q, call.id);
+      core.timerQueue.delete(timerKey.call(call.id));
+      core.timerQueue.delete(timerKey.reservation(call.id));
+      core.calls.delete(call.id);
+      run.out.push({ type: 'call-abandoned', at: run.now, callId: call.id, queueId: q.config.id, waitedMs: run.now - call.enqueuedAt });
+    }
+    run.out.push({ type: 'instance-recovered', at: run.now, instanceId, calls: lost.length });
   }
 
   private fire(run: Run, key: string): void {

@@ -2,7 +2,7 @@ import { isAppError } from './errors';
 import { OPERATOR_TRANSITIONS, nextOperatorState, type OperatorAction } from './operator-state';
 import { OPERATOR_STATES, type OperatorState } from './types';
 
-const ACTIONS: OperatorAction[] = ['login', 'login-paused', 'pause', 'resume', 'reserve', 'ring', 'answer', 'release', 'no-answer', 'hangup', 'hangup-no-wrap-up', 'end-wrap-up', 'logout', 'force-logout'];
+const ACTIONS: OperatorAction[] = ['login', 'login-paused', 'pause', 'resume', 'reserve', 'ring', 'answer', 'release', 'no-answer', 'hangup', 'hangup-no-wrap-up', 'end-wrap-up', 'logout', 'force-logout', 'recover'];
 
 // The legal moves, spelled out once more so a change to the table shows up here.
 const LEGAL: Array<[OperatorState, OperatorAction, OperatorState]> = [
@@ -21,13 +21,16 @@ const LEGAL: Array<[OperatorState, OperatorAction, OperatorState]> = [
   ['reserved', 'release', 'available'],
   ['reserved', 'no-answer', 'paused'],
   ['reserved', 'force-logout', 'offline'],
+  ['reserved', 'recover', 'paused'],
   ['ringing', 'answer', 'on-call'],
   ['ringing', 'release', 'available'],
   ['ringing', 'no-answer', 'paused'],
   ['ringing', 'force-logout', 'offline'],
+  ['ringing', 'recover', 'paused'],
   ['on-call', 'hangup', 'wrap-up'],
   ['on-call', 'hangup-no-wrap-up', 'available'],
   ['on-call', 'force-logout', 'offline'],
+  ['on-call', 'recover', 'paused'],
   ['wrap-up', 'end-wrap-up', 'available'],
   ['wrap-up', 'pause', 'paused'],
   ['wrap-up', 'logout', 'offline'],

@@ -16,7 +16,9 @@ export type OperatorAction =
   | 'hangup-no-wrap-up'
   | 'end-wrap-up'
   | 'logout'
-  | 'force-logout';
+  | 'force-logout'
+  /** The call's instance died: the operator is paused (reason `recovered`). */
+  | 'recover';
 
 /**
  * The operator state machine. A missing entry is an illegal transition.
@@ -26,9 +28,9 @@ export const OPERATOR_TRANSITIONS: Readonly<Record<OperatorState, Readonly<Parti
   offline: { login: 'available', 'login-paused': 'paused' },
   available: { pause: 'paused', reserve: 'reserved', logout: 'offline', 'force-logout': 'offline' },
   paused: { pause: 'paused', resume: 'available', logout: 'offline', 'force-logout': 'offline' },
-  reserved: { ring: 'ringing', answer: 'on-call', release: 'available', 'no-answer': 'paused', 'force-logout': 'offline' },
-  ringing: { answer: 'on-call', release: 'available', 'no-answer': 'paused', 'force-logout': 'offline' },
-  'on-call': { hangup: 'wrap-up', 'hangup-no-wrap-up': 'available', 'force-logout': 'offline' },
+  reserved: { ring: 'ringing', answer: 'on-call', release: 'available', 'no-answer': 'paused', 'force-logout': 'offline', recover: 'paused' },
+  ringing: { answer: 'on-call', release: 'available', 'no-answer': 'paused', 'force-logout': 'offline', recover: 'paused' },
+  'on-call': { hangup: 'wrap-up', 'hangup-no-wrap-up': 'available', 'force-logout': 'offline', recover: 'paused' },
   'wrap-up': { 'end-wrap-up': 'available', pause: 'paused', logout: 'offline', 'force-logout': 'offline' },
 };
 

@@ -14,5 +14,7 @@ export interface AcdStore {
   /** The state, or only the given queues with their member operators and calls. */
   read(scope?: { queueIds?: string[] }): Promise<AcdStateView>;
   readCall(callId: string): Promise<CallRecord | undefined>;
+  /** Instances whose heartbeat (command `heartbeat`) ran out before `now`. */
+  expiredInstances(now: number): Promise<string[]>;
   close(): Promise<void>;
 }

@@ -92,6 +92,8 @@ export interface CallRecord {
   expiresAt?: number;
   operatorId?: string;
   answeredAt?: number;
+  /** The instance whose process holds the call's legs; its calls are recovered when it dies. */
+  instanceId?: string;
 }
 
 /** A call as the calls layer hands it in. */
@@ -102,6 +104,8 @@ export interface NewCall {
   skills?: SkillLevels;
   /** When the call first reached the centre; a transferred call keeps it so that its wait is fair. Default: now. */
   arrivedAt?: number;
+  /** The instance holding the call's legs (the `Acd` stamps its own when absent). */
+  instanceId?: string;
 }
 
 export interface EligibleOperator {
@@ -183,7 +187,9 @@ export type RoutingEvent =
       forced?: true;
     }
   | { type: 'operator-state'; at: number; operatorId: string; from: OperatorState; to: OperatorState; reason?: string }
-  | { type: 'wrap-up-extended'; at: number; operatorId: string; endsAt: number };
+  | { type: 'wrap-up-extended'; at: number; operatorId: string; endsAt: number }
+  /** A dead instance's calls left routing (`calls` of them); the last event of `recover-instance` when it acted. */
+  | { type: 'instance-recovered'; at: number; instanceId: string; calls: number };
 
 export type RoutingEventType = RoutingEvent['type'];
 
@@ -200,7 +206,20 @@ export type AcdCommand =
   | { kind: 'answered'; callId: string; operatorId: string; token: string }
   | { kind: 'no-answer'; callId: string; operatorId: string; token: string }
   | { kind: 'hangup'; callId: string }
-  | { kind: 'abandon'; callId: string };
+  | { kind: 'abandon'; callId: string }
+  /**
+   * The instance died: its calls leave routing (waiting and offered ones abandoned, answered ones
+   * completed with `forced`), their operators are paused with RECOVERED_REASON. Idempotent.
+   * `onlyIfExpired`: nothing happens unless the instance's heartbeat is known and ran out (a peer
+   * that came back, or one another peer recovered already, is left alone), and the instance leaves
+   * the list of known instances once recovered.
+   */
+  | { kind: 'recover-instance'; instanceId: string; onlyIfExpired?: boolean }
+  /** The instance is alive until `aliveUntil` (ms); produces no event. */
+  | { kind: 'heartbeat'; instanceId: string; aliveUntil: number };
+
+/** The pause reason of an operator whose call was lost with its instance. */
+export const RECOVERED_REASON = 'recovered';
 
 /**
  * What a command may use besides the state: the time, a base for reservation tokens (offers made by

@@ -6,6 +6,9 @@ import type { OperatorAuth } from './operator-auth';
 export const DEFAULT_MAX_CONTACTS_PER_REGISTER = 10;
 export const DEFAULT_MAX_BINDINGS_PER_OPERATOR = 10;
 
+/** Transports whose flows are connections held by the SIP engine's process. */
+const CONNECTION_PROTOCOLS = new Set(['tcp', 'tls', 'ws', 'wss']);
+
 export interface RegistrarOptions {
   srf: Srf;
   bindings: BindingStore;
@@ -24,6 +27,12 @@ export interface RegistrarOptions {
   maxBindingsPerOperator?: number;
   /** Told of every tripped limit (metrics). */
   onLimit?: LimitListener;
+  /**
+   * The instance whose process holds the connections (TCP, TLS, WS, WSS) REGISTERs arrive over —
+   * set when the SIP engine is embedded. Bindings over them carry it and are removed when the
+   * instance dies (a connection of a dead process leads nowhere); UDP bindings stay.
+   */
+  instanceId?: string;
   now?: () => number;
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }
@@ -57,6 +66,13 @@ export class Registrar {
     return this.options.bindings.lookup(username, this.now());
   }
 
+  /** An instance died: the bindings over its connections lead nowhere. */
+  async instanceGone(instanceId: string): Promise<number> {
+    const n = await this.options.bindings.removeInstance(instanceId);
+    if (n > 0) this.options.log?.info({ instanceId, removed: n }, 'instance gone: bindings over its connections removed');
+    return n;
+  }
+
   /** A flow closed (the engine told us): its devices are unreachable at once. */
   async flowClosed(flow: Flow): Promise<number> {
     const n = await this.options.bindings.removeFlow(flow, this.now());
@@ -84,6 +100,7 @@ export class Registrar {
     }
     const now = this.now();
     const flow: Flow = { protocol: req.protocol, address: req.source_address, port: Number(req.source_port) };
+    const heldFlow = this.options.instanceId !== undefined && CONNECTION_PROTOCOLS.has(flow.protocol.toLowerCase());
 
     if (contacts.length === 1 && contacts[0]!.uri === '*') {
       if (expiresHeader !== 0) {
@@ -108,7 +125,10 @@ export class Registrar {
         return;
       } else {
         const seconds = Math.min(asked, this.max);
-        upsert.push({ aor: username, contact: c.uri, expiresAt: now + seconds * 1000, callId, cseq, flow, userAgent: req.get('User-Agent') });
+        upsert.push({
+          aor: username, contact: c.uri, expiresAt: now + seconds * 1000, callId, cseq, flow, userAgent: req.get('User-Agent'),
+          ...(heldFlow ? { instanceId: this.options.instanceId } : {}),
+        });
       }
     }
     if (upsert.length > 0) {

@@ -33,6 +33,8 @@ export interface SignallingOptions {
   storeUnavailable?: () => boolean;
   /** Told of every tripped input limit (`switchboard_limit_trips_total{limit}`: pass `metrics.limitTripped`). */
   onLimit?: LimitListener;
+  /** Set when the SIP engine runs in this process: bindings over its connections belong to this instance. */
+  instanceId?: string;
   log: SignallingLogger;
 }
 
@@ -73,6 +75,7 @@ export async function startSignalling(o: SignallingOptions): Promise<Signalling>
     srf, bindings: o.bindings, auth: operatorAuth, ...config.sip.registrar, log: o.log,
     maxContactsPerRegister: limits.maxContactsPerRegister, maxBindingsPerOperator: limits.maxBindingsPerOperator,
     ...(o.onLimit ? { onLimit: o.onLimit } : {}),
+    ...(o.instanceId !== undefined ? { instanceId: o.instanceId } : {}),
   });
   const trunkLimits = new Map(config.trunks.map((t) => [t.id, { maxCallsPerSecond: t.maxCallsPerSecond, maxConcurrentCalls: t.maxConcurrentCalls }]));
   installIngress({

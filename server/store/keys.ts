@@ -23,6 +23,11 @@ export class AcdKeys {
     return `${this.prefix}:timers`;
   }
 
+  /** ZSET instance id → the time (ms) its heartbeat runs out. */
+  get instances(): string {
+    return `${this.prefix}:instances`;
+  }
+
   /** The hash tag shared by one queue's keys. */
   queueTag(queueId: string): string {
     return `{${this.prefix}:q:${queueId}}`;

@@ -30,6 +30,11 @@ export class MemoryAcdStore implements AcdStore {
     return this.engine.callRecord(callId);
   }
 
+  async expiredInstances(now: number): Promise<string[]> {
+    this.assertOpen();
+    return this.engine.expiredInstances(now);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }

@@ -13,6 +13,7 @@ import {
   type QueueRecord,
   type RoutingConfig,
   type RoutingEvent,
+  RECOVERED_REASON,
 } from '../routing';
 import { AcdKeys } from './keys';
 import { SCRIPTS, type LuaScript } from './lua/scripts';
@@ -150,6 +151,16 @@ export class RedisAcdStore implements AcdStore {
   async execute(command: AcdCommand, ctx: CommandContext): Promise<RoutingEvent[]> {
     this.assertOpen();
     const base = { now: ctx.now, tokenBase: ctx.tokenBase, seed: ctx.seed, offers: 0 };
+    if (command.kind === 'heartbeat') {
+      await this.send(['ZADD', this.keys.instances, String(Math.floor(command.aliveUntil)), command.instanceId]);
+      return [];
+    }
+    if (command.kind === 'recover-instance') {
+      const { reply } = await this.run(SCRIPTS.recover, { ...base, ...command, reason: RECOVERED_REASON }, [], [this.keys.instances]);
+      const events = asArray<RoutingEvent>(reply.events);
+      this.learn(events);
+      return events.map(normaliseEvent);
+    }
     let script: LuaScript;
     let args: Record<string, unknown>;
     let hintKeys: string[];
@@ -157,7 +168,13 @@ export class RedisAcdStore implements AcdStore {
       case 'enqueue': {
         const c = command.call;
         script = SCRIPTS.enqueue;
-        args = { ...base, call: { id: c.id, queueId: c.queueId, priority: c.priority ?? 0, skills: c.skills ?? {}, ...(c.arrivedAt !== undefined ? { arrivedAt: c.arrivedAt } : {}) } };
+        args = {
+          ...base,
+          call: {
+            id: c.id, queueId: c.queueId, priority: c.priority ?? 0, skills: c.skills ?? {},
+            ...(c.arrivedAt !== undefined ? { arrivedAt: c.arrivedAt } : {}), ...(c.instanceId !== undefined ? { instanceId: c.instanceId } : {}),
+          },
+        };
         hintKeys = [`queue:${c.queueId}`];
         break;
       }
@@ -249,6 +266,11 @@ export class RedisAcdStore implements AcdStore {
     throw new AppError('ERR_STORE', 'queues kept changing while reading');
   }
 
+  async expiredInstances(now: number): Promise<string[]> {
+    this.assertOpen();
+    return asArray<string>(await this.send(['ZRANGEBYSCORE', this.keys.instances, '-inf', `(${Math.floor(now)}`]));
+  }
+
   async readCall(callId: string): Promise<CallRecord | undefined> {
     this.assertOpen();
     const raw = await this.send(['HGET', this.keys.calls, callId]);
@@ -273,11 +295,11 @@ export class RedisAcdStore implements AcdStore {
     };
   }
 
-  /** Runs a script, adding the queues it asks for until it has them all. */
-  private async run(script: LuaScript, args: Record<string, unknown>, initial: string[]): Promise<{ reply: ScriptReply; queueIds: string[] }> {
+  /** Runs a script, adding the queues it asks for until it has them all; `extraKeys` follow the queues' keys. */
+  private async run(script: LuaScript, args: Record<string, unknown>, initial: string[], extraKeys: string[] = []): Promise<{ reply: ScriptReply; queueIds: string[] }> {
     let queueIds = [...new Set(initial)];
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const reply = await this.eval(script, this.keys.scriptKeys(queueIds), { ...args, queueIds });
+      const reply = await this.eval(script, [...this.keys.scriptKeys(queueIds), ...extraKeys], { ...args, queueIds });
       if (reply.need) {
         queueIds = [...new Set([...queueIds, ...asArray<string>(reply.need)])];
         continue;

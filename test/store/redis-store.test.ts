@@ -1,6 +1,7 @@
 import { RedisAcdStore } from '../../server/store/redis-store';
 import { stopAll } from '../support/processes';
 import { describeAcdStoreConformance } from './conformance-suite';
+import { describeRecoveryConformance } from './recovery-suite';
 import { randomPrefix, startRedis, type TestRedis } from './redis-server';
 
 let redis: TestRedis;
@@ -12,3 +13,4 @@ afterAll(async () => {
 });
 
 describeAcdStoreConformance('redis', { create: () => RedisAcdStore.connect({ url: redis.url, prefix: randomPrefix() }) });
+describeRecoveryConformance('redis', { create: () => RedisAcdStore.connect({ url: redis.url, prefix: randomPrefix() }) });

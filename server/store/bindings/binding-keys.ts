@@ -5,5 +5,7 @@ export function bindingKeys(prefix: string) {
     aor: (aor: string) => `${prefix}:{aor:${aor}}:bindings`,
     /** SET of `<aor>\n<contact>` reached over one flow (an index for removing a closed flow's bindings). */
     flow: (flowKey: string) => `${prefix}:flow:${flowKey}`,
+    /** SET of `<aor>\n<contact>` over connections one instance holds (removed when it dies). */
+    instance: (instanceId: string) => `${prefix}:instance:${instanceId}:bindings`,
   };
 }

@@ -56,3 +56,17 @@ if (f.protocol .. '/' .. f.address .. ':' .. f.port) ~= ARGV[2] then return 0 en
 redis.call('HDEL', KEYS[1], ARGV[1])
 return 1
 `;
+
+/**
+ * Removes one binding if the given instance still holds its flow.
+ * KEYS[1]  the AOR's bindings HASH
+ * ARGV[1]  contact           ARGV[2] instance id
+ * Returns  1 if removed, else 0.
+ */
+export const REMOVE_IF_INSTANCE = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+if cjson.decode(raw).instanceId ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+return 1
+`;

@@ -62,4 +62,19 @@ describe.each(adapters)('BindingStore conformance: %s', (_name, make) => {
     expect(await s.lookup('op1', 0)).toEqual([]);
     expect(await s.lookup('op2', 0)).toHaveLength(1);
   });
+
+  it('removes the bindings over a dead instance’s connections only; UDP and a live instance’s stay', async () => {
+    const s = make();
+    const udp = { protocol: 'udp', address: '127.0.0.1', port: 5070 };
+    await s.update('op1', { callId: 'c1', cseq: 1, upsert: [{ ...binding('sip:a@x.invalid', 9000), instanceId: 'dead' }, binding('sip:u@x.invalid', 9000, 1, 'c1', udp)], remove: [] }, 0);
+    await s.update('op2', { callId: 'c2', cseq: 1, upsert: [{ ...binding('sip:b@x.invalid', 9000, 1, 'c2'), aor: 'op2', instanceId: 'live' }], remove: [] }, 0);
+    // op3 registered over the dead instance, then again over the live one with the same contact
+    await s.update('op3', { callId: 'c3', cseq: 1, upsert: [{ ...binding('sip:c@x.invalid', 9000, 1, 'c3'), aor: 'op3', instanceId: 'dead' }], remove: [] }, 0);
+    await s.update('op3', { callId: 'c3', cseq: 2, upsert: [{ ...binding('sip:c@x.invalid', 9000, 2, 'c3'), aor: 'op3', instanceId: 'live' }], remove: [] }, 0);
+    expect(await s.removeInstance('dead')).toBe(1);
+    expect((await s.lookup('op1', 0)).map((b) => b.contact)).toEqual(['sip:u@x.invalid']);
+    expect(await s.lookup('op2', 0)).toHaveLength(1);
+    expect((await s.lookup('op3', 0)).map((b) => b.instanceId)).toEqual(['live']);
+    expect(await s.removeInstance('dead')).toBe(0);
+  });
 });

@@ -14,6 +14,8 @@ export interface Binding {
   cseq: number;
   flow: Flow;
   userAgent?: string;
+  /** The instance whose process holds the flow (a connection); absent for UDP or an external SIP engine. */
+  instanceId?: string;
 }
 
 /** One REGISTER's effect on an AOR (RFC 3261 §10.3 steps 6–8). */
@@ -37,6 +39,8 @@ export interface BindingStore {
   lookup(aor: string, now: number): Promise<Binding[]>;
   /** Removes every binding reached over a flow that closed; returns how many. */
   removeFlow(flow: Flow, now: number): Promise<number>;
+  /** Removes every binding whose flow the (dead) instance held; returns how many. */
+  removeInstance(instanceId: string): Promise<number>;
   close(): Promise<void>;
 }
 

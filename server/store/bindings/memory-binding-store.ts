@@ -48,6 +48,20 @@ export class MemoryBindingStore implements BindingStore {
     return n;
   }
 
+  async removeInstance(instanceId: string): Promise<number> {
+    let n = 0;
+    for (const [aor, map] of this.byAor) {
+      for (const [contact, b] of map) {
+        if (b.instanceId === instanceId) {
+          map.delete(contact);
+          n++;
+        }
+      }
+      if (map.size === 0) this.byAor.delete(aor);
+    }
+    return n;
+  }
+
   async close(): Promise<void> {
     this.byAor.clear();
   }

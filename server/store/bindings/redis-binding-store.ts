@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ErrorReply, type createClient } from 'redis';
 import { flowKey, type Binding, type BindingChange, type BindingStore, type Flow } from './binding-store';
 import { bindingKeys } from './binding-keys';
-import { REMOVE_IF_FLOW, UPDATE_AOR } from './binding-scripts';
+import { REMOVE_IF_FLOW, REMOVE_IF_INSTANCE, UPDATE_AOR } from './binding-scripts';
 import { bounded } from '../bounded';
 import { DEFAULT_STORE_COMMAND_TIMEOUT_MS, storeUnavailable } from '../redis-store';
 
@@ -51,6 +51,11 @@ export class RedisBindingStore implements BindingStore {
       const key = this.keys.flow(flowKey(b.flow));
       await this.client.sAdd(key, `${aor}\n${b.contact}`);
       await this.client.pExpireAt(key, b.expiresAt, 'GT').catch(() => this.client.pExpireAt(key, b.expiresAt));
+      if (b.instanceId !== undefined) {
+        const held = this.keys.instance(b.instanceId);
+        await this.client.sAdd(held, `${aor}\n${b.contact}`);
+        await this.client.pExpireAt(held, b.expiresAt, 'GT').catch(() => this.client.pExpireAt(held, b.expiresAt));
+      }
     }
     return live.filter((b) => b.expiresAt > now);
   }
@@ -69,6 +74,18 @@ export class RedisBindingStore implements BindingStore {
       n += Number(await this.run(REMOVE_IF_FLOW, [this.keys.aor(aor)], [contact, flowKey(flow)]));
     }
     await this.client.del(key);
+    return n;
+  }
+
+  /** Each removal is one script (checked against the binding's own instance), so a binding re-registered meanwhile over a live instance stays. */
+  async removeInstance(instanceId: string): Promise<number> {
+    const key = this.keys.instance(instanceId);
+    let n = 0;
+    for (const m of await this.client.sMembers(key)) {
+      const [aor, contact] = m.split('\n') as [string, string];
+      n += Number(await this.run(REMOVE_IF_INSTANCE, [this.keys.aor(aor)], [contact, instanceId]));
+      await this.client.sRem(key, m);
+    }
     return n;
   }
 

@@ -79,13 +79,13 @@ const CONFIGURE = script(
 
 const ENQUEUE = script(
   'enqueue — a call enters a queue: offered to the best operator, queued, or overflowed',
-  ', call = { id, queueId, priority, skills }',
+  ', call = { id, queueId, priority, skills, arrivedAt?, instanceId? }',
   `
   local c = A.call
   queueCfg(c.queueId)
   needQueues(chainOf(c.queueId, {}))
   if getCall(c.id) then fail('ERR_DUPLICATE_CALL', 'call ' .. c.id .. ' is already in routing', { callId = c.id }) end
-  local call = { id = c.id, queueId = c.queueId, priority = c.priority or 0, arrivedAt = math.min(c.arrivedAt or NOW, NOW), enqueuedAt = NOW, skills = c.skills or {}, state = 'waiting' }
+  local call = { id = c.id, queueId = c.queueId, priority = c.priority or 0, arrivedAt = math.min(c.arrivedAt or NOW, NOW), enqueuedAt = NOW, skills = c.skills or {}, state = 'waiting', instanceId = c.instanceId }
   enterQueue(call, c.queueId)`,
 );
 
@@ -300,6 +300,49 @@ const TICK = script(
   ', need = EXTRA.need, more = EXTRA.more',
 );
 
+const RECOVER = script(
+  'recover-instance — the calls of a dead instance leave routing; their operators are paused (recovered)',
+  ', instanceId, onlyIfExpired, reason; KEYS[#KEYS] (after the queue keys) <prefix>:instances zset id -> heartbeat end ms',
+  `
+  local INSTANCES = KEYS[4 + 3 * #(A.queueIds or {}) + 1]
+  local id = A.instanceId
+  if A.onlyIfExpired then
+    local aliveUntil = redis.call('ZSCORE', INSTANCES, id)
+    if not aliveUntil or tonumber(aliveUntil) >= NOW then return end
+  end
+  local lost, qids = {}, {}
+  for _, raw in ipairs(redis.call('HVALS', CALLS)) do
+    local c = cjson.decode(raw)
+    if c.instanceId == id then lost[#lost + 1] = c.id qids[#qids + 1] = c.queueId end
+  end
+  needQueues(qids)
+  if A.onlyIfExpired then redis.call('ZREM', INSTANCES, id) end
+  sortIds(lost)
+  for _, cid in ipairs(lost) do
+    local call = callOf(cid)
+    local qid = call.queueId
+    queueCfg(qid)
+    if call.state == 'on-call' then
+      local op = opOf(call.operatorId)
+      complete(call, qid, true)
+      setState(op, 'recover', A.reason)
+    else
+      local held = {}
+      if call.state == 'offered' then held = sortIds(copy(call.operatorIds)) end
+      for _, opId in ipairs(held) do
+        push({ type = 'offer-withdrawn', at = NOW, callId = call.id, queueId = qid, operatorId = opId, token = call.token, reason = 'abandoned' })
+        setState(opOf(opId), 'recover', A.reason)
+      end
+      removeWaiting(qid, call.id)
+      timerDel('c|' .. call.id)
+      timerDel('r|' .. call.id)
+      deleteCall(call.id)
+      push({ type = 'call-abandoned', at = NOW, callId = call.id, queueId = qid, waitedMs = NOW - call.enqueuedAt })
+    end
+  end
+  push({ type = 'instance-recovered', at = NOW, instanceId = id, calls = #lost })`,
+);
+
 /** Read-only: the raw records of the given queues (all queues when ARGV scope is not set). */
 const READ = `-- switchboard ACD: read — raw records for views, in one consistent step
 ${KEYS_DOC}
@@ -364,5 +407,6 @@ export const SCRIPTS = {
   offer: define('offer', OFFER),
   hangup: define('hangup', HANGUP),
   tick: define('tick', TICK),
+  recover: define('recover', RECOVER),
   read: define('read', READ),
 } as const;
