@@ -137,6 +137,7 @@ export class AppSide {
     ack.prepend('Via', core.transport.viaFor(dest.protocol, newBranch()));
     const bytes = ack.toBuffer();
     d.lastAck = { seq: d.lastInviteSeq, bytes, dest };
+    d.answerOwedInAck = false;
     conn.reply(msgId, sentReply(ack, dest, newTxnId(), d.id));
     core.transport.sendBytes(bytes, dest);
   }
@@ -266,6 +267,8 @@ export class AppSide {
         core.uacSessionTimer(res, rec.created);
       }
       rec.pendingCancel = undefined;
+      const created = rec.dialog ?? rec.created;
+      if (created) created.answerOwedInAck = rec.request.body.length === 0 && res.body.length > 0;
     } else if (isInvite && status >= 300 && rec.dialog) {
       rec.dialog.outgoingInvitePending = false;
     } else if (isInvite && status >= 300 && rec.early) {
