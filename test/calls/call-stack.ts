@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { UserAgent, Registerer, type Invitation, type Session } from 'sip.js';
 import { loadConfig } from '../../config';
@@ -52,7 +53,10 @@ export const WEBRTC_OFFER = [
 /** An operator's softphone (sip.js in Node, over WebSocket) that answers after `answerAfterMs`, or never. */
 export async function startOperator(id: string, wsPort: number, o: { answerAfterMs?: number | null } = {}) {
   const invitations: Invitation[] = [];
+  /** Invitations whose 200 the server has ACKed: only then may the device send a new offer (RFC 6337 §4.3). */
+  const acked = new Set<Invitation>();
   const answers: string[] = [];
+  const sipLog = process.env.SIPJS_LOG;
   /** What the next offer (answer to an offerless INVITE, or a re-INVITE) carries; tests change it. */
   const offer = { sdp: WEBRTC_OFFER };
   const ua = new UserAgent({
@@ -61,6 +65,8 @@ export async function startOperator(id: string, wsPort: number, o: { answerAfter
     authorizationUsername: id,
     authorizationPassword: `pw-${id}`,
     logBuiltinEnabled: false,
+    // SIPJS_LOG=<file> writes the devices' sip.js log (every message) there
+    ...(sipLog ? { logLevel: 'debug' as const, logConnector: (level: string, category: string, _label: string | undefined, content: string) => appendFileSync(sipLog, `${Date.now()} ${id} ${level} ${category} ${content}\n`) } : {}),
     sessionDescriptionHandlerFactory: (() => ({
       getDescription: async () => ({ body: offer.sdp, contentType: 'application/sdp' }),
       setDescription: async (sdp: string) => { answers.push(sdp); },
@@ -72,6 +78,7 @@ export async function startOperator(id: string, wsPort: number, o: { answerAfter
     delegate: {
       onInvite: (inv) => {
         invitations.push(inv);
+        inv.delegate = { onAck: () => void acked.add(inv) };
         const after = o.answerAfterMs === undefined ? 100 : o.answerAfterMs;
         if (after !== null) setTimeout(() => void inv.accept().catch(() => undefined), after);
       },
@@ -86,7 +93,7 @@ export async function startOperator(id: string, wsPort: number, o: { answerAfter
     await registerer.dispose().catch(() => undefined); // its refresh timer would outlive a dropped transport
     await ua.stop();
   };
-  return { ua, invitations, answers, offer, stop };
+  return { ua, invitations, acked, answers, offer, stop };
 }
 
 /**
