@@ -5,6 +5,7 @@ export const LIMIT_NAMES = [
   'bindings-per-operator',
   'trunk-calls-per-second',
   'trunk-concurrent-calls',
+  'outbound-trunk-concurrent-calls',
 ] as const;
 
 export type LimitName = (typeof LIMIT_NAMES)[number];
