@@ -11,9 +11,10 @@ import { freeSipPort, freeTcpPort } from '../support/ports';
 /**
  * The call path with its real parts, started by the composition root as the server starts them:
  * the SIP engine, signalling (registrar, trunk ingress), the routing core, the call center and an
- * embedded rtpengine; queues "support" (and "sales") with the given operators (password "pw-<id>").
+ * embedded rtpengine; queues "support" (and "sales") with the given operators (password "pw-<id>");
+ * with `outboundTrunk` (host:port), an outbound trunk "carrier" there (German numbers to E.164).
  */
-export async function startCallStack(opts: { operators: string[]; ringTimeoutMs?: number; salesMaxLength?: number }) {
+export async function startCallStack(opts: { operators: string[]; ringTimeoutMs?: number; salesMaxLength?: number; outboundTrunk?: string }) {
   const sipPort = await freeSipPort();
   const wsPort = await freeSipPort();
   const portMin = 20000 + (await freeTcpPort()) % 20000;
@@ -23,6 +24,7 @@ http: { address: 127.0.0.1, port: 0 }
 media: { rtpengine: { mode: embedded, portMin: ${portMin}, portMax: ${portMin + 199} } }
 logging: { level: warn }
 trunks: [{ id: local, allow: [127.0.0.1] }]
+${opts.outboundTrunk ? `outboundTrunks: [{ id: carrier, address: "${opts.outboundTrunk}", e164: { countryCode: "49" }, ringTimeoutMs: 20000 }]` : ''}
 numbers: [{ number: "100", queue: support }]
 queues:
   - { id: support, strategy: longest-idle, ringTimeoutMs: ${opts.ringTimeoutMs ?? 4000}, wrapUpMs: 0, noAnswerPause: no-answer }
