@@ -238,6 +238,25 @@ describe('Call: every exit path releases legs, media and routing, and records th
     expect(ann2.hungUp).toBe(true);
   });
 
+  it.each(['bob', '4930555', 'queue-sales'])('the caller hanging up while the transfer to %s starts ends the call cleanly (487)', async (target) => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    await s.acd.operatorLogin('bob');
+    let open!: () => void;
+    s.media.musicGate = new Promise<void>((r) => { open = r; });
+    const statuses = ann.refer(target);
+    s.caller.farHangUp();
+    await until(() => statuses.includes(487), 'the REFER answered 487');
+    open();
+    await until(async () => (await s.ended()) !== undefined, 'the record');
+    expect((await s.ended())!.outcome).toBe('answered');
+    await until(() => true, 'the transfer request to run on');
+    expect(statuses).toEqual([487]); // nothing after: the transfer did not go on with an ended call
+    expect(s.external.dials).toHaveLength(0);
+    expect(s.dialer.dials).toHaveLength(1); // only ann's
+    expect(s.center.size).toBe(0);
+  });
+
   it('without an outbound trunk a transfer to a number is refused with 501 and the call stays', async () => {
     s = await setup({ noTrunk: true });
     const ann = await answeredByAnn(s);

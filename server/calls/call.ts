@@ -332,7 +332,11 @@ export class Call {
         throw err; // the INFO is answered with an error: the operator's phone tells them
       }
     });
-    leg.onTransfer((request) => void this.transferRequested(talking, request));
+    leg.onTransfer((request) => void this.transferRequested(talking, request).catch((err: unknown) => {
+      // a bug, not an outcome: the device hears of it, the call goes on as it is
+      this.log.warn({ err, target: request.target }, 'the transfer failed unexpectedly');
+      request.progress(500, 'Server Internal Error');
+    }));
     this.save();
   }
 
@@ -390,6 +394,8 @@ export class Call {
     const segment = this.record.begin('transferred', this.deps.now(), { operatorId: by.operatorId, target: `${target.kind}:${target.id}` });
     this.transfer = { visitId: '', request, segment };
     await this.media.music('transfer', true);
+    // the caller or the operator may have hung up meanwhile: the call's ending answered the REFER (487)
+    if (this.current !== 'connected' || this.transfer?.request !== request) return;
     if (target.kind === 'queue') return this.transferToQueue(by, target.id);
     this.to('transferring');
     if (target.kind === 'number') return this.transferToNumber(target.id);

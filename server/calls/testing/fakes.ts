@@ -189,7 +189,11 @@ export class FakeMedia implements MediaPort {
     this.log.push(`dtmf ${o.digits} → ${o.tag}`);
   }
 
+  /** Set: music starts only once this resolves (a slow relay). */
+  musicGate: Promise<void> | undefined;
+
   async playMedia(o: { tag: string }): Promise<{ durationMs: number | undefined }> {
+    await this.musicGate;
     this.log.push(`music on ${o.tag}`);
     return { durationMs: undefined };
   }
