@@ -45,7 +45,7 @@ describe('blind transfer to a number through an outbound trunk', () => {
     endpoints.push(callerMedia);
     const trunk = await runSipp({
       scenario: 'uac-trunk-media', remote: stack.target, service: '100',
-      keys: { rtp_port: callerMedia.port, caller: '4930888' }, recvTimeoutMs: 60_000, hardTimeoutMs: 90_000,
+      keys: { rtp_port: callerMedia.port, caller: '4930888' }, recvTimeoutMs: 120_000, hardTimeoutMs: 140_000,
     });
     await waitFor(() => alice.invitations.length > 0 && alice.acked.has(alice.invitations[0]!) && stack!.center.live()[0]?.state === 'connected', 'alice on the call', 20_000);
     return { alice, trunk, callerMedia };
@@ -58,7 +58,7 @@ describe('blind transfer to a number through an outbound trunk', () => {
     endpoints.push(farMedia);
     const far = await runSipp({
       scenario: path.join(SIPP_SCENARIO_DIR, 'outbound/uas-late-offer-media.xml'),
-      keys: { rtp_port: farMedia.port, port_file: portFile, hold_ms: 10_000 }, recvTimeoutMs: 60_000, hardTimeoutMs: 90_000,
+      keys: { rtp_port: farMedia.port, port_file: portFile, hold_ms: 10_000 }, recvTimeoutMs: 120_000, hardTimeoutMs: 140_000,
     });
     const { alice, trunk, callerMedia } = await callAnsweredByAlice(far);
 
@@ -92,7 +92,7 @@ describe('blind transfer to a number through an outbound trunk', () => {
   }, TEST_TIMEOUT_MS);
 
   it('a busy number (486) brings the caller back to alice, who then ends the call', async () => {
-    const far = await runSipp({ scenario: 'uas-status', keys: { status: 486, reason: 'Busy Here', ring_ms: 200 }, recvTimeoutMs: 60_000, hardTimeoutMs: 90_000 });
+    const far = await runSipp({ scenario: 'uas-status', keys: { status: 486, reason: 'Busy Here', ring_ms: 200 }, recvTimeoutMs: 120_000, hardTimeoutMs: 140_000 });
     const { alice, trunk } = await callAnsweredByAlice(far);
     expect(await refer(alice.invitations[0]!, '+4930555')).toEqual([100, 486]);
     assertSippPassed(await far.done(), 1);
