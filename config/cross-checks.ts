@@ -62,6 +62,7 @@ function duplicateChecks(cfg: Rec, add: (path: Path, message: string) => void): 
   };
   unique('trunks', ['id'], 'trunk id');
   unique('trunks', ['digest', 'username'], 'trunk username');
+  unique('outboundTrunks', ['id'], 'outbound trunk id');
   unique('numbers', ['number'], 'number');
   unique('operators', ['sip', 'username'], 'SIP username');
 }

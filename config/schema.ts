@@ -358,6 +358,46 @@ export const TrunkConfigSchema = z
     if (!t.allow?.length && !t.digest) ctx.addIssue({ code: 'custom', message: 'expected allow (source addresses) or digest (credentials), or both' });
   });
 
+/** `host:port` (an IPv6 address in brackets): where an outbound trunk takes calls. */
+const HostPort = z.string().superRefine((v, ctx) => {
+  const m = /^(\[[^\]]+\]|[^:[\]]+):(\d{1,5})$/.exec(v);
+  const host = m?.[1]?.replace(/^\[|\]$/g, '');
+  if (!m || !host || !isHost(host) || Number(m[2]) < 1 || Number(m[2]) > 65535) {
+    ctx.addIssue({ code: 'custom', message: 'expected host:port, e.g. 192.0.2.10:5060 or sip.carrier.example:5060' });
+  }
+});
+const Digits = (max: number) => z.string({ error: 'expected a string of digits (quote it in YAML)' }).regex(new RegExp(`^[0-9]{1,${max}}$`), `expected 1-${max} digits`);
+
+/**
+ * A trunk calls go out through (today: transfers to external numbers). Numbers are written as the
+ * operator typed them; `e164` turns national and international forms into +E.164 first, then
+ * `dialPrefix` is put in front of what the INVITE's Request-URI carries.
+ */
+export const OutboundTrunkConfigSchema = z
+  .object({
+    id: Id,
+    address: HostPort,
+    transport: z.enum(['udp', 'tcp', 'tls']).default('udp'),
+    /** Credentials for the carrier's digest challenge (401/407). */
+    digest: z.object({ username: SipUser, password: Secret }).strict().optional(),
+    /** The number presented as the calling party (From); absent: the original caller's number. */
+    callerId: z.string({ error: 'expected a string of digits (quote it in YAML)' }).regex(/^\+?[0-9]{1,32}$/, 'expected digits with an optional leading +').optional(),
+    e164: z
+      .object({
+        countryCode: Digits(3),
+        nationalPrefix: z.string().regex(/^[0-9]{0,3}$/, 'expected 0-3 digits').default('0'),
+        internationalPrefix: z.string().regex(/^[0-9]{1,4}$/, 'expected 1-4 digits').default('00'),
+      })
+      .strict()
+      .optional(),
+    dialPrefix: z.string().regex(/^[0-9+*#]{0,8}$/, 'expected up to 8 of 0-9 + * #').default(''),
+    /** Calls through this trunk at once (ringing or connected); beyond, a transfer fails with 503. */
+    maxConcurrentCalls: z.number().int().min(1).max(10_000).default(10),
+    /** How long the far party may ring before the transfer is given up. */
+    ringTimeoutMs: z.number().int().min(1000).max(300_000).default(30_000),
+  })
+  .strict();
+
 export const NumberConfigSchema = z
   .object({
     number: z.string({ error: 'expected a string of digits, e.g. "100" or "+4930123456" (quote it in YAML)' }).regex(/^\+?[0-9]{1,32}$/, 'expected digits with an optional leading +'),
@@ -427,6 +467,8 @@ export const ConfigSchema = z
     redis: RedisConfigSchema.optional(),
     instance: InstanceConfigSchema.prefault({}),
     trunks: z.array(TrunkConfigSchema).default([]),
+    /** Trunks for calls out; a transfer to a number uses the first. */
+    outboundTrunks: z.array(OutboundTrunkConfigSchema).max(100).default([]),
     numbers: z.array(NumberConfigSchema).default([]),
     queues: z.array(QueueSchema).default([]),
     operators: z.array(OperatorSchema).default([]),
@@ -465,6 +507,7 @@ export type HttpConfig = Config['http'];
 export type MediaConfig = Config['media'];
 export type RedisConfig = NonNullable<Config['redis']>;
 export type TrunkConfig = Config['trunks'][number];
+export type OutboundTrunkConfig = Config['outboundTrunks'][number];
 export type NumberConfig = Config['numbers'][number];
 export type QueueSettings = Config['queues'][number];
 export type OperatorSettings = Config['operators'][number];

@@ -20,6 +20,7 @@ import { parseContact, startEngineWorker, type EngineWorker, type ListenSpec } f
 import { engineSourceLimits } from './engine-source-limits';
 import { startSignalling, type Signalling } from './signalling/signalling';
 import { SrfOperatorDialer, inboundCall } from './signalling/call-legs';
+import { SrfTrunkDialer } from './signalling/trunk-dialer';
 import { MemoryBindingStore } from './store/bindings/memory-binding-store';
 import { RedisBindingStore } from './store/bindings/redis-binding-store';
 import type { BindingStore } from './store/bindings/binding-store';
@@ -272,6 +273,9 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       browserOffer: iceCandidateFilter(mc.iceAllow),
       holdMusic: mediaAssetPath(mc.musicOnHold as 'musicOnHold'),
       dialer: new SrfOperatorDialer(signalling.srf, signalling.registrar, new Map(config.operators.map((o) => [o.id, o.sip.username])), log.child({ component: 'signalling' })),
+      ...(config.outboundTrunks.length > 0
+        ? { external: new SrfTrunkDialer(signalling.srf, config.outboundTrunks, log.child({ component: 'signalling' }), metrics.limitTripped) }
+        : {}),
       directory: {
         operatorBySipUser: (user) => config.operators.find((o) => o.sip.username === user)?.id,
         hasQueue: (id) => config.queues.some((q) => q.id === id),

@@ -5,7 +5,9 @@
 // at RATE calls/s for DURATION s, each call held HOLD ms (RTP from the relay: music on hold, then
 // the bridge). Reports answered calls per second, the time from the call's arrival to the
 // operator's INVITE (p50/p99), and the CPU of Switchboard and rtpengine per concurrent call.
-//   npm run bench:calls -- --rate 10 --duration 60 --hold 3000 --operators 40
+// --transfer-share 0.3: that share of the calls is blind-transferred once (REFER) by the operator who
+// answered to an idle colleague; adds the transfer set-up time (REFER → final NOTIFY) p50/p99.
+//   npm run bench:calls -- --rate 10 --duration 60 --hold 3000 --operators 40 [--transfer-share 0.3]
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -20,6 +22,8 @@ const rate = Number(args.rate ?? 10);
 const duration = Number(args.duration ?? 60);
 const hold = Number(args.hold ?? 3000);
 const operators = Number(args.operators ?? 40);
+const transferShare = Number(args['transfer-share'] ?? 0);
+if (!(transferShare >= 0 && transferShare <= 1)) throw new Error('--transfer-share: expected a share between 0 and 1');
 const freePort = () => new Promise((res) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); }); });
 const ticks = 100; // USER_HZ
 function cpuSeconds(pid) {
@@ -61,8 +65,8 @@ const server = spawn('node', [join(root, 'dist/server/main.js')], {
 });
 const stopAll = [() => server.kill('SIGTERM')];
 try {
-  await waitForLine(server, 'Switchboard is running', 30_000);
-  const ops = spawn('node', [join(here, 'calls-operators.mjs'), `http://127.0.0.1:${httpPort}`, `ws://127.0.0.1:${wsPort}`, String(operators), '200'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await waitForLine(server, 'Switchboard is running', 120_000); // a loaded machine starts slowly
+  const ops = spawn('node', [join(here, 'calls-operators.mjs'), `http://127.0.0.1:${httpPort}`, `ws://127.0.0.1:${wsPort}`, String(operators), '200', String(transferShare)], { stdio: ['ignore', 'pipe', 'inherit'] });
   stopAll.push(() => ops.kill('SIGKILL'));
   let opsOut = '';
   ops.stdout.on('data', (d) => { opsOut += d; });
@@ -90,7 +94,12 @@ try {
   console.log(`machine: ${cpus().length} cores, ${cpus()[0]?.model}; ${operators} operators (sip.js over WebSocket, answering after 200 ms)`);
   console.log(`load: ${rate} calls/s for ${duration} s, each held ${hold} ms (≈${concurrent} concurrent)`);
   console.log(`calls: ${col('SuccessfulCall(C)')} successful, ${col('FailedCall(C)')} failed; answered by operators: ${ring.answered}`);
-  console.log(`answered calls per second: ${(ring.answered / duration).toFixed(1)}`);
+  console.log(`answered calls per second: ${((ring.answered - ring.transferredIn) / duration).toFixed(1)}`);
+  if (transferShare > 0) {
+    const t = ring.transfers;
+    console.log(`blind transfers (${Math.round(transferShare * 100)} % of calls): ${t.asked} asked, ${t.completed} completed, ${t.failed} failed (final statuses ${JSON.stringify(t.statuses)}); ` +
+      `REFER → final NOTIFY p50 ${t.p50} ms, p99 ${t.p99} ms (includes the target answering after 200 ms)`);
+  }
   console.log(`arrival → operator INVITE: p50 ${ring.p50} ms, p99 ${ring.p99} ms (${ring.offered} offers)`);
   console.log(`CPU over ${elapsed.toFixed(0)} s: switchboard ${((cpu.sb / elapsed) * 100).toFixed(1)}%, rtpengine ${((cpu.rtp / elapsed) * 100).toFixed(1)}% ` +
     `→ ${(((cpu.sb + cpu.rtp) / elapsed) * 100 / concurrent).toFixed(2)}% of a core per concurrent call`);

@@ -6,7 +6,7 @@ import { CallCenter } from './call-center';
 import { MemoryCallRecordStore } from './call-record';
 import { routingConfig } from './direct-queues';
 import type { Call } from './call';
-import { FakeDialer, FakeLeg, FakeMedia, FakeMixer } from './testing/fakes';
+import { FakeDialer, FakeExternalDialer, FakeLeg, FakeMedia, FakeMixer } from './testing/fakes';
 
 const quiet = { info: () => undefined, warn: () => undefined, child: () => quiet };
 
@@ -19,7 +19,7 @@ async function until(cond: () => boolean | Promise<boolean>, what: string): Prom
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function setup(o: { supportMaxLength?: number } = {}) {
+async function setup(o: { supportMaxLength?: number; noTrunk?: boolean } = {}) {
   const config = loadConfig({}, [{
     path: 't.yaml', text: `
 trunks: [{ id: local, allow: [127.0.0.1] }]
@@ -38,8 +38,9 @@ operators:
   const dialer = new FakeDialer();
   const records = new MemoryCallRecordStore();
   const mixer = new FakeMixer();
+  const external = new FakeExternalDialer();
   const center = new CallCenter({
-    mixer,
+    mixer, ...(o.noTrunk ? {} : { external }),
     acd, media, dialer, records, now: Date.now, log: quiet, holdMusic: '/music.wav', tickMs: 60_000,
     directory: { operatorBySipUser: (u) => (u === 'ann' || u === 'bob' ? u : undefined), hasQueue: (q) => q === 'support' || q === 'sales' },
   });
@@ -47,7 +48,7 @@ operators:
   const call = (): Call => center.accept({ callId: 'c1', fromTag: 'caller-tag', trunkId: 'local', number: '100', queue: 'support', caller: '4930111', offerSdp: 'v=0', leg: caller });
   const opState = async (id: string) => (await acd.snapshot()).operators.find((x) => x.id === id)?.state;
   const ended = async () => (await records.query({}))[0];
-  return { acd, media, dialer, records, center, caller, call, opState, ended, mixer };
+  return { acd, media, dialer, records, center, caller, call, opState, ended, mixer, external };
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;
@@ -169,6 +170,98 @@ describe('Call: every exit path releases legs, media and routing, and records th
     expect(ann.refer('nobody')).toEqual([404]);
     expect(s.center.live()[0]).toMatchObject({ state: 'connected', operatorId: 'ann' });
     expect(s.dialer.dials).toHaveLength(1);
+  });
+
+  it('transfer to a number: the trunk dials it while the caller hears music; on answer the operator leaves', async () => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    const statuses = ann.refer('4930555');
+    const dial = await s.external.nth(1);
+    expect(dial.request).toMatchObject({ number: '4930555', callerNumber: '4930111', headers: { 'X-Switchboard-Transferred-By': 'ann' } });
+    expect(s.media.log.at(-1)).toBe('music on caller-tag');
+    const far = dial.answer();
+    await until(() => statuses.includes(200), 'the transfer to complete');
+    expect(s.media.log).toEqual(expect.arrayContaining(['repark op-ann-1', 'connect ext-2']));
+    expect(ann.hungUp).toBe(true);
+    await until(async () => (await s.opState('ann')) === 'available', 'ann free (wrap-up of 0 ms)');
+    expect(s.center.live()[0]).toMatchObject({ state: 'connected' });
+    expect(s.center.live()[0]?.operatorId).toBeUndefined();
+    expect(await far.reInvite('a=sendonly')).toBe('a=recvonly'); // the far party's re-INVITEs reach the relay
+    far.farHangUp();
+    await until(async () => (await s.ended()) !== undefined, 'the record');
+    expect(s.caller.hungUp).toBe(true);
+    expect(s.media.log.at(-1)).toBe('delete c1');
+    const record = (await s.ended())!;
+    expect(record).toMatchObject({ outcome: 'transferred-out', operatorId: 'ann' });
+    expect(record.segments.filter((x) => x.kind === 'transferred')).toEqual([expect.objectContaining({ operatorId: 'ann', target: 'number:4930555', result: 'completed' })]);
+  });
+
+  it.each([[486, 'declined'], [404, 'unreachable'], [408, 'no-answer']] as const)(
+    'a number that answers %i brings the caller back to the operator', async (status, reason) => {
+      s = await setup();
+      const ann = await answeredByAnn(s);
+      const statuses = ann.refer('4930555');
+      (await s.external.nth(1)).fail(reason, status);
+      await until(() => statuses.length > 0, 'the failure NOTIFY');
+      expect(statuses[0]).toBe(status);
+      expect(ann.hungUp).toBe(false);
+      expect(s.center.live()[0]).toMatchObject({ state: 'connected', operatorId: 'ann' });
+      expect(s.media.log.at(-1)).toBe('music off caller-tag');
+      expect(s.media.log).not.toContain('repark op-ann-1'); // the caller never left the operator's media
+      ann.farHangUp();
+      await until(async () => (await s.ended()) !== undefined, 'the record');
+      const record = (await s.ended())!;
+      expect(record.outcome).toBe('answered');
+      expect(record.segments.filter((x) => x.kind === 'transferred')).toEqual([expect.objectContaining({ target: 'number:4930555', result: 'failed' })]);
+    },
+  );
+
+  it('a number that fails after the operator hung up puts the caller back in its queue; the caller leaving cancels the dial', async () => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    ann.refer('4930555');
+    const dial = await s.external.nth(1);
+    ann.farHangUp();
+    await until(async () => (await s.opState('ann')) === 'available', 'ann free');
+    dial.fail('declined', 486);
+    await until(() => s.center.live()[0]?.state === 'ringing' || s.center.live()[0]?.state === 'queued', 'the caller queued again');
+    expect(s.caller.hungUp).toBe(false);
+    s.caller.farHangUp();
+    await until(async () => (await s.ended()) !== undefined, 'the record');
+    s = await setup();
+    const ann2 = await answeredByAnn(s);
+    ann2.refer('4930555');
+    const dial2 = await s.external.nth(1);
+    s.caller.farHangUp();
+    await until(async () => (await s.ended()) !== undefined, 'the record');
+    expect(dial2.request.signal.aborted).toBe(true);
+    expect(ann2.hungUp).toBe(true);
+  });
+
+  it.each(['bob', '4930555', 'queue-sales'])('the caller hanging up while the transfer to %s starts ends the call cleanly (487)', async (target) => {
+    s = await setup();
+    const ann = await answeredByAnn(s);
+    await s.acd.operatorLogin('bob');
+    let open!: () => void;
+    s.media.musicGate = new Promise<void>((r) => { open = r; });
+    const statuses = ann.refer(target);
+    s.caller.farHangUp();
+    await until(() => statuses.includes(487), 'the REFER answered 487');
+    open();
+    await until(async () => (await s.ended()) !== undefined, 'the record');
+    expect((await s.ended())!.outcome).toBe('answered');
+    await until(() => true, 'the transfer request to run on');
+    expect(statuses).toEqual([487]); // nothing after: the transfer did not go on with an ended call
+    expect(s.external.dials).toHaveLength(0);
+    expect(s.dialer.dials).toHaveLength(1); // only ann's
+    expect(s.center.size).toBe(0);
+  });
+
+  it('without an outbound trunk a transfer to a number is refused with 501 and the call stays', async () => {
+    s = await setup({ noTrunk: true });
+    const ann = await answeredByAnn(s);
+    expect(ann.refer('4930555')).toEqual([501]);
+    expect(s.center.live()[0]).toMatchObject({ state: 'connected', operatorId: 'ann' });
   });
 
   it('transfer to a queue: the first operator leaves, the call waits in the new queue with its arrival kept', async () => {

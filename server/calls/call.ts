@@ -14,9 +14,10 @@ import { nextPhase, type CallPhase } from './call-state';
 import { directQueueId } from './direct-queues';
 import { ConferenceRoom, type MixerPort } from './conference-room';
 import { Consultation } from './consultation';
+import { ExternalJoinError, joinExternal, type JoinedExternal } from './external-transfer';
 import {
-  OfferRefusedError, isDialFailure, type CallRecordSink, type Directory, type InboundCall, type OperatorCall, type OperatorDialer,
-  type OperatorLeg, type TransferRequest,
+  OfferRefusedError, isDialFailure, type CallRecordSink, type Directory, type ExternalDialer, type InboundCall, type OperatorCall,
+  type OperatorDialer, type OperatorLeg, type TransferRequest,
 } from './ports';
 import { CallRecordBuilder } from './record-builder';
 import { resolveTransferTarget } from './transfer-target';
@@ -56,6 +57,8 @@ export interface CallDeps {
   acd: Acd;
   media: MediaPort;
   dialer: OperatorDialer;
+  /** Calls numbers outside through an outbound trunk; without it a transfer to a number is refused (501). */
+  external?: ExternalDialer;
   records: CallRecordSink;
   directory: Directory;
   now: () => number;
@@ -79,11 +82,11 @@ export interface CallDeps {
 interface Talking {
   operatorId: string;
   leg: OperatorLeg;
-  /** The leg's tag in the caller's media session (set when it was connected to the caller). */
-  legTag?: string;
   /** The routing visit the operator answered (their wrap-up follows its queue). */
   visitId: string;
   segment: number;
+  /** The leg's tag in the caller's media session (set when it was connected to the caller; absent for a conference party). */
+  legTag?: string;
 }
 
 interface PendingTransfer {
@@ -123,6 +126,8 @@ export class Call {
   private restoring: Promise<'restored' | 'lost'> | undefined;
   /** The relay lost the session before the caller was answered: moved once the answer is out. */
   private lostWhileAnswering = false;
+  /** The caller handed to a number outside (a completed transfer through the outbound trunk). */
+  private external: JoinedExternal | undefined;
 
   constructor(readonly inbound: InboundCall, private readonly deps: CallDeps) {
     this.arrivedAt = deps.now();
@@ -335,7 +340,11 @@ export class Call {
         throw err; // the INFO is answered with an error: the operator's phone tells them
       }
     });
-    leg.onTransfer((request) => void this.transferRequested(talking, request));
+    leg.onTransfer((request) => void this.transferRequested(talking, request).catch((err: unknown) => {
+      // a bug, not an outcome: the device hears of it, the call goes on as it is
+      this.log.warn({ err, target: request.target }, 'the transfer failed unexpectedly');
+      request.progress(500, 'Server Internal Error');
+    }));
     this.save();
   }
 
@@ -388,13 +397,16 @@ export class Call {
     if (request.replaces) return this.completeAttended(by, request, request.replaces);
     const target = resolveTransferTarget(request.target, this.deps.directory);
     if (target.kind === 'unknown') return request.progress(404, 'Not Found');
-    if (target.kind === 'number') return request.progress(501, 'Not Implemented');
+    if (target.kind === 'number' && !this.deps.external) return request.progress(501, 'Not Implemented'); // no outbound trunk
     if (target.kind === 'operator' && target.id === by.operatorId) return request.progress(403, 'Forbidden');
     const segment = this.record.begin('transferred', this.deps.now(), { operatorId: by.operatorId, target: `${target.kind}:${target.id}` });
     this.transfer = { visitId: '', request, segment };
     await this.media.music('transfer', true);
+    // the caller or the operator may have hung up meanwhile: the call's ending answered the REFER (487)
+    if (this.current !== 'connected' || this.transfer?.request !== request) return;
     if (target.kind === 'queue') return this.transferToQueue(by, target.id);
     this.to('transferring');
+    if (target.kind === 'number') return this.transferToNumber(target.id);
     try {
       const visit = await this.enqueue(directQueueId(target.id), true);
       if (!visit.offered) await this.transferFailed(486, 'busy'); // the target is not free
@@ -425,6 +437,67 @@ export class Call {
     this.transferDone(by);
   }
 
+  /**
+   * Dials the number through the outbound trunk while the caller hears music. Answered: the caller
+   * talks with the far party and the operator leaves for wrap-up. Busy, unknown, no answer or a
+   * failure: the caller goes back to the operator (or to its queue when the operator left meanwhile).
+   */
+  private async transferToNumber(number: string): Promise<void> {
+    const transfer = this.transfer;
+    const abort = new AbortController();
+    this.dialing = abort;
+    const stillWanted = () => !this.ending && this.current === 'transferring' && this.transfer === transfer;
+    this.legs += 1;
+    let joined: JoinedExternal;
+    try {
+      joined = await joinExternal({
+        dialer: this.deps.external!, media: this.media, number, callerNumber: this.inbound.caller, legTag: `ext-${this.legs}`,
+        signal: abort.signal, stillWanted,
+        headers: { 'X-Switchboard-Call-Id': this.callId, ...(this.talking ? { 'X-Switchboard-Transferred-By': this.talking.operatorId } : {}) },
+      });
+    } catch (err) {
+      if (err instanceof ExternalJoinError && err.mediaMoved && this.talking && !this.ending) await this.rejoin(this.talking);
+      if (!stillWanted()) return;
+      const reason = isDialFailure(err) ? err.reason : 'failed';
+      if (!isDialFailure(err)) this.log.warn({ err, number }, 'the number answered but could not be joined');
+      this.log.info({ number, reason }, 'transfer to a number failed');
+      return await this.transferFailed(isDialFailure(err) ? err.status : 500, reason);
+    } finally {
+      if (this.dialing === abort) this.dialing = undefined;
+    }
+    const previous = this.talking;
+    this.external = joined;
+    joined.leg.onHangup(() => void this.externalHungUp());
+    joined.leg.onOffer((sdp) => this.newOffer(joined.legTag, sdp, 'trunk'));
+    joined.leg.onDtmf((d) => this.media.dtmfToCaller(d.digit, d.durationMs));
+    this.talking = undefined;
+    if (this.hold) this.endHold();
+    this.to('connected');
+    this.transferDone(previous);
+    this.log.info({ number: joined.number, trunkId: joined.trunkId }, 'transferred to a number');
+  }
+
+  /** Joins an operator's device to the caller again (a re-INVITE without SDP) after the media session was taken from it. */
+  private async rejoin(t: Talking): Promise<void> {
+    try {
+      if (!t.legTag) throw new Error('the operator has no leg in the caller\'s media session');
+      const tag = t.legTag;
+      await t.leg.renegotiate((offer) => this.media.connect(tag, this.deps.browserOffer ? this.deps.browserOffer(offer) : offer));
+    } catch (err) {
+      // the operator cannot hear the caller any more: they leave, the caller waits in its queue again
+      this.log.warn({ err, operatorId: t.operatorId }, 'the operator could not be joined to the caller again');
+      t.leg.hangUp();
+      await this.operatorHungUp(t);
+    }
+  }
+
+  /** The far party of a transfer to a number hung up: the call ends. */
+  private async externalHungUp(): Promise<void> {
+    if (this.phase === 'ended') return;
+    this.inbound.leg.hangUp();
+    await this.finish('transferred-out');
+  }
+
   /** The transfer succeeded: the transferring operator leaves the call for wrap-up. */
   private transferDone(previous: Talking | undefined): void {
     const transfer = this.transfer;
@@ -451,6 +524,7 @@ export class Call {
     }
     this.record.end(transfer.segment, this.deps.now(), 'failed');
     const sip = status === 486 || reason === 'busy' ? [486, 'Busy Here'] as const
+      : status === 404 || status === 484 ? [404, 'Not Found'] as const // a number the trunk does not know
       : reason === 'no-answer' ? [408, 'Request Timeout'] as const
         : reason === 'declined' ? [603, 'Decline'] as const : [480, 'Temporarily Unavailable'] as const;
     transfer.request.progress(sip[0], sip[1]);
@@ -703,6 +777,10 @@ export class Call {
     if (this.transfer?.visitId) await acd.onAbandoned(this.transfer.visitId).catch(warn('routing abandon failed'));
     this.transfer?.request.progress(487, 'Request Terminated');
     await this.consultation?.c.end('the caller hung up');
+    if (this.external) {
+      this.external.leg.hangUp();
+      return this.finish('transferred-out');
+    }
     if (this.room) {
       for (const p of this.room.parties.values()) await acd.onHangup(p.visitId).catch(warn('routing hang-up failed'));
       await this.room.r.close();
@@ -735,6 +813,7 @@ export class Call {
     const endedAt = this.deps.now();
     await this.consultation?.c.end('the call ended');
     await this.room?.r.close();
+    this.external?.leg.hangUp();
     this.transfer = undefined;
     this.talking = undefined;
     for (let n = 1; n <= this.visits; n++) this.deps.route(this.visitId(n), undefined);

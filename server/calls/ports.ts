@@ -98,6 +98,34 @@ export interface OperatorDialer {
   dialWithOffer(request: DialRequest & { sdp: string }): Promise<{ operatorId: string; answerSdp: string; leg: OperatorLeg }>;
 }
 
+/** A number outside the centre, dialled through an outbound trunk (a transfer to a number). */
+export interface ExternalDialRequest {
+  /** The number as the operator gave it; the trunk's rules normalise it. */
+  number: string;
+  /** The original caller's number (presented unless the trunk has a caller ID of its own). */
+  callerNumber: string;
+  headers: Record<string, string>;
+  /** Aborting cancels the call (the caller hung up). */
+  signal: AbortSignal;
+}
+
+/** The far party answered with its SDP offer (late offer); `connect` sends the ACK with our answer. */
+export interface ExternalAnswered {
+  trunkId: string;
+  /** The number as sent to the trunk, without its dial prefix (E.164 when the trunk asks for it). */
+  number: string;
+  offer: string;
+  connect(answerSdp: string): Promise<SipLeg>;
+  /** Completes and hangs up the answered call at once (we could not use it). */
+  abandon(): void;
+}
+
+/** Places calls through an outbound trunk. */
+export interface ExternalDialer {
+  /** Resolves once the far party answers; rejects with a DialFailure (busy 486, 404, no answer 408, trunk full 503). */
+  dial(request: ExternalDialRequest): Promise<ExternalAnswered>;
+}
+
 /** A call placed by an operator's device (an INVITE from an operator): a consultation, for now. */
 export interface OperatorCall {
   operatorId: string;

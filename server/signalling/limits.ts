@@ -7,6 +7,7 @@ export const LIMIT_NAMES = [
   'trunk-concurrent-calls',
   // the API's: an Extend beyond desk.wrapUp.maxTotalSeconds
   'wrap-up-extension',
+  'outbound-trunk-concurrent-calls',
 ] as const;
 
 export type LimitName = (typeof LIMIT_NAMES)[number];

@@ -27,6 +27,9 @@ export interface DialOptions {
   onRinging?: (binding: Binding) => void;
   /** Aborting cancels every leg (the caller hung up). */
   signal?: AbortSignal;
+  /** Digest credentials for a challenge (an outbound trunk's), and the calling number for From. */
+  auth?: { username: string; password: string };
+  callingNumber?: string;
 }
 
 export type DialResult =
@@ -81,9 +84,10 @@ export async function dialBindings(srf: Srf, bindings: Binding[], opts: DialOpti
           }
         },
       } as unknown as Parameters<Srf['createUAC']>[2];
+      const extra = { ...(opts.auth ? { auth: opts.auth } : {}), ...(opts.callingNumber ? { callingNumber: opts.callingNumber } : {}) };
       const uacOptions = opts.localSdp !== undefined
-        ? { localSdp: opts.localSdp, headers: opts.headers ?? {}, proxy: flowProxy(b) }
-        : { noAck: true, headers: opts.headers ?? {}, proxy: flowProxy(b) };
+        ? { localSdp: opts.localSdp, headers: opts.headers ?? {}, proxy: flowProxy(b), ...extra }
+        : { noAck: true, headers: opts.headers ?? {}, proxy: flowProxy(b), ...extra };
       srf.createUAC(b.contact, uacOptions as Srf.CreateUACOptions, progress).then(
         (answered: unknown) => {
           pending.delete(b);

@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { UserAgent, Registerer, type Invitation, type Session } from 'sip.js';
 import { loadConfig } from '../../config';
@@ -10,12 +11,15 @@ import { freeSipPort, freeTcpPort } from '../support/ports';
 /**
  * The call path with its real parts, started by the composition root as the server starts them:
  * the SIP engine, signalling (registrar, trunk ingress), the routing core, the call center and an
- * embedded rtpengine; queues "support" (and "sales") with the given operators (password "pw-<id>").
+ * embedded rtpengine; queues "support" (and "sales") with the given operators (password "pw-<id>");
+ * with `outboundTrunk` (host:port), an outbound trunk "carrier" there (German numbers to E.164).
  */
 export async function startCallStack(opts: {
   operators: string[]; ringTimeoutMs?: number; salesMaxLength?: number;
   /** The `media` section (YAML flow mapping) instead of an embedded rtpengine on free ports. */
   media?: string;
+  /** An outbound trunk (YAML flow mapping) for transfers to numbers. */
+  outboundTrunk?: string;
 }) {
   const sipPort = await freeSipPort();
   const wsPort = await freeSipPort();
@@ -26,6 +30,7 @@ http: { address: 127.0.0.1, port: 0 }
 media: ${opts.media ?? `{ rtpengine: { mode: embedded, portMin: ${portMin}, portMax: ${portMin + 199} } }`}
 logging: { level: warn }
 trunks: [{ id: local, allow: [127.0.0.1] }]
+${opts.outboundTrunk ? `outboundTrunks: [{ id: carrier, address: "${opts.outboundTrunk}", e164: { countryCode: "49" }, ringTimeoutMs: 20000 }]` : ''}
 numbers: [{ number: "100", queue: support }]
 queues:
   - { id: support, strategy: longest-idle, ringTimeoutMs: ${opts.ringTimeoutMs ?? 4000}, wrapUpMs: 0, noAnswerPause: no-answer }
@@ -56,7 +61,10 @@ export const WEBRTC_OFFER = [
 /** An operator's softphone (sip.js in Node, over WebSocket) that answers after `answerAfterMs`, or never. */
 export async function startOperator(id: string, wsPort: number, o: { answerAfterMs?: number | null } = {}) {
   const invitations: Invitation[] = [];
+  /** Invitations whose 200 the server has ACKed: only then may the device send a new offer (RFC 6337 §4.3). */
+  const acked = new Set<Invitation>();
   const answers: string[] = [];
+  const sipLog = process.env.SIPJS_LOG;
   /** What the next offer (answer to an offerless INVITE, or a re-INVITE) carries; tests change it. */
   const offer = { sdp: WEBRTC_OFFER };
   const ua = new UserAgent({
@@ -65,6 +73,8 @@ export async function startOperator(id: string, wsPort: number, o: { answerAfter
     authorizationUsername: id,
     authorizationPassword: `pw-${id}`,
     logBuiltinEnabled: false,
+    // SIPJS_LOG=<file> writes the devices' sip.js log (every message) there
+    ...(sipLog ? { logLevel: 'debug' as const, logConnector: (level: string, category: string, _label: string | undefined, content: string) => appendFileSync(sipLog, `${Date.now()} ${id} ${level} ${category} ${content}\n`) } : {}),
     sessionDescriptionHandlerFactory: (() => ({
       getDescription: async () => ({ body: offer.sdp, contentType: 'application/sdp' }),
       setDescription: async (sdp: string) => { answers.push(sdp); },
@@ -76,6 +86,7 @@ export async function startOperator(id: string, wsPort: number, o: { answerAfter
     delegate: {
       onInvite: (inv) => {
         invitations.push(inv);
+        inv.delegate = { onAck: () => void acked.add(inv) };
         const after = o.answerAfterMs === undefined ? 100 : o.answerAfterMs;
         if (after !== null) setTimeout(() => void inv.accept().catch(() => undefined), after);
       },
@@ -90,7 +101,7 @@ export async function startOperator(id: string, wsPort: number, o: { answerAfter
     await registerer.dispose().catch(() => undefined); // its refresh timer would outlive a dropped transport
     await ua.stop();
   };
-  return { ua, invitations, answers, offer, stop };
+  return { ua, invitations, acked, answers, offer, stop };
 }
 
 /**

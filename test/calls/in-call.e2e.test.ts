@@ -46,7 +46,8 @@ describe('in-call control from SIP phones (sip.js operators, SIPp trunk, real rt
       scenario: 'uac-trunk-media', remote: stack.target, service: '100',
       keys: { rtp_port: trunkMedia.port, caller: '4930777' }, recvTimeoutMs: 60_000, hardTimeoutMs: 90_000,
     });
-    await waitFor(() => op.invitations.length > 0 && op.invitations.at(-1)!.state === 'Established', 'the operator to be connected', 20_000);
+    // connected once the server's ACK (with its answer) arrived: the phone may offer again only then
+    await waitFor(() => op.invitations.length > 0 && op.acked.has(op.invitations.at(-1)!), 'the operator to be connected', 20_000);
     await waitFor(() => stack.center.live()[0]?.state === 'connected', 'the call to be connected');
     return { inv: op.invitations.at(-1)!, trunk };
   }

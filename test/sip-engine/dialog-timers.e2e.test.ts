@@ -70,6 +70,37 @@ describe('dialog timers and glare (raw UDP peer)', () => {
     peer.send(reinvite, fx.sipPort);
     await peer.waitFor((m) => m.kind === 'response' && (m as SipResponse).status === 491, '491');
   });
+
+  it('answers 491 to an offer that crosses the answer owed in its ACK (late offer), and takes it once ACKed', async () => {
+    type LateOffer = { sdp: string; ack: (sdp: string) => Promise<{ on(ev: 'modify', l: (req: unknown, res: { send(s: number, o?: object): void }) => void): void }> };
+    const answered = fx.srf.createUAC(`sip:peer@127.0.0.1:${peer.port}`, { noAck: true } as never) as unknown as Promise<LateOffer>;
+    const invite = (await peer.waitFor((m) => m.kind === 'request' && (m as SipRequest).method === 'INVITE', 'the INVITE')) as SipRequest;
+    expect(invite.body.length).toBe(0);
+    const toTag = 'peer-tag';
+    const response = (status: number, req: SipRequest, body = '') => [
+      `SIP/2.0 ${status} X`, ...req.getAll('via').map((v) => `Via: ${v}`), `From: ${req.get('from')}`,
+      `To: ${req.get('to')}${/tag=/.test(req.get('to')!) ? '' : `;tag=${toTag}`}`, `Call-ID: ${req.callId}`, `CSeq: ${req.cseq.seq} INVITE`,
+      `Contact: <sip:peer@127.0.0.1:${peer.port}>`, ...(body ? ['Content-Type: application/sdp'] : []), `Content-Length: ${Buffer.byteLength(body)}`, '', body,
+    ].join('\r\n');
+    peer.send(response(200, invite, SDP(7000)), fx.sipPort);
+    const late = await answered;
+    // the peer offers again before the app has sent its answer (in the ACK): 491, not handed to the app
+    const reinvite = (cseq: number, branch: string) => [
+      `INVITE ${/<([^>]+)>/.exec(invite.get('contact')!)![1]} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${peer.port};branch=z9hG4bK-${branch}`,
+      `From: ${invite.get('to')};tag=${toTag}`, `To: ${invite.get('from')}`, `Call-ID: ${invite.callId}`, `CSeq: ${cseq} INVITE`,
+      `Contact: <sip:peer@127.0.0.1:${peer.port}>`, 'Max-Forwards: 70', 'Content-Type: application/sdp', `Content-Length: ${Buffer.byteLength(SDP(7002))}`, '', SDP(7002),
+    ].join('\r\n');
+    peer.send(reinvite(1, 'early-offer'), fx.sipPort);
+    await peer.waitFor((m) => m.kind === 'response' && (m as SipResponse).status === 491, '491');
+    const dialog = await late.ack(SDP(6000));
+    await peer.waitFor((m) => m.kind === 'request' && (m as SipRequest).method === 'ACK', 'the ACK with our answer');
+    const modified = new Promise<void>((resolve) => dialog.on('modify', (_req, res) => {
+      res.send(200, { body: SDP(6000) });
+      resolve();
+    }));
+    peer.send(reinvite(2, 'after-ack'), fx.sipPort);
+    await modified;
+  });
 });
 
 function ackFor(invite: string, ok: SipResponse, port: number): string {

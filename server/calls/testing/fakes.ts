@@ -1,6 +1,9 @@
 /** Fakes of the calls layer's ports (SIP legs, dialer, media), for unit tests of the Call. */
 import type { MediaPort } from '../call-media';
-import type { Answered, CallerLeg, DialFailureReason, DialRequest, DtmfSignal, OperatorDialer, SipLeg, TransferRequest } from '../ports';
+import type {
+  Answered, CallerLeg, DialFailureReason, DialRequest, DtmfSignal, ExternalAnswered, ExternalDialer, ExternalDialRequest, OperatorDialer, SipLeg,
+  TransferRequest,
+} from '../ports';
 
 export class FakeLeg implements CallerLeg {
   answered = false;
@@ -110,6 +113,41 @@ export class FakeDialer implements OperatorDialer {
   }
 }
 
+interface PendingExternal {
+  request: ExternalDialRequest;
+  answer(): FakeLeg;
+  fail(reason: DialFailureReason, status: number): void;
+}
+
+/** An outbound trunk: each dial waits until the test answers or fails it. */
+export class FakeExternalDialer implements ExternalDialer {
+  readonly dials: PendingExternal[] = [];
+  private waiters: Array<() => void> = [];
+
+  dial(request: ExternalDialRequest): Promise<ExternalAnswered> {
+    return new Promise<ExternalAnswered>((resolve, reject) => {
+      const failure = (reason: DialFailureReason, status: number) => Object.assign(new Error(reason), { reason, status });
+      request.signal.addEventListener('abort', () => reject(failure('canceled', 487)), { once: true });
+      this.dials.push({
+        request,
+        answer: () => {
+          const leg = new FakeLeg();
+          resolve({ trunkId: 'carrier', number: `+${request.number}`, offer: 'offer-from-trunk', connect: async () => leg, abandon: () => leg.hangUp() });
+          return leg;
+        },
+        fail: (reason, status) => reject(failure(reason, status)),
+      });
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  /** Waits for the n-th dial (1-based). */
+  async nth(n: number): Promise<PendingExternal> {
+    while (this.dials.length < n) await new Promise<void>((r) => this.waiters.push(r));
+    return this.dials[n - 1]!;
+  }
+}
+
 /** Records what the call asks of the media relay; `refuseUpdates` makes new offers fail as bad SDP. */
 export class FakeMedia implements MediaPort {
   readonly log: string[] = [];
@@ -151,7 +189,11 @@ export class FakeMedia implements MediaPort {
     this.log.push(`dtmf ${o.digits} → ${o.tag}`);
   }
 
+  /** Set: music starts only once this resolves (a slow relay). */
+  musicGate: Promise<void> | undefined;
+
   async playMedia(o: { tag: string }): Promise<{ durationMs: number | undefined }> {
+    await this.musicGate;
     this.log.push(`music on ${o.tag}`);
     return { durationMs: undefined };
   }

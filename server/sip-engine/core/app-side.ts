@@ -145,6 +145,7 @@ export class AppSide {
     ack.prepend('Via', core.transport.viaFor(dest.protocol, newBranch()));
     const bytes = ack.toBuffer();
     d.lastAck = { seq: d.lastInviteSeq, bytes, dest };
+    d.answerOwedInAck = false;
     conn.reply(msgId, sentReply(ack, dest, newTxnId(), d.id));
     core.transport.sendBytes(bytes, dest);
   }
@@ -269,6 +270,8 @@ export class AppSide {
         core.uacSessionTimer(res, rec.created);
       }
       rec.pendingCancel = undefined;
+      const created = rec.dialog ?? rec.created;
+      if (created) created.answerOwedInAck = rec.request.body.length === 0 && res.body.length > 0;
     } else if (rec.request.method === 'SUBSCRIBE' && status >= 200 && status < 300) {
       const d = rec.dialog ?? (rec.created ??= this.uacDialog(rec, res)); // the subscription's dialog; NOTIFYs arrive in it
       core.armSubscription(d, subscriptionExpires(res, rec.request));

@@ -168,6 +168,8 @@ export class SipCore implements TransactionLayerUser {
     const seq = req.cseq.seq;
     if (d.remoteSeq !== undefined && seq <= d.remoteSeq) return this.reject(txn, 500, 'CSeq out of order');
     d.remoteSeq = seq;
+    // our answer to the peer's offer is still owed (it goes in the ACK): no new offer may cross it
+    if (d.answerOwedInAck && (req.method === 'INVITE' || (req.method === 'UPDATE' && req.body.length > 0))) return this.reject(txn, 491);
     if (req.method === 'INVITE') {
       if (d.outgoingInvitePending) return this.reject(txn, 491);
       if (d.incomingInvitePending) {

@@ -17,6 +17,11 @@ export class Dialog {
   outgoingInvitePending = false;
   /** An INVITE we received in this dialog that has no final response yet. */
   incomingInvitePending = false;
+  /**
+   * The 2xx to an INVITE we sent without SDP carried the peer's offer, and the app has not sent the
+   * ACK with its answer yet: an offer from the peer meanwhile is answered 491 (RFC 6337 §4.3).
+   */
+  answerOwedInAck = false;
   /** The ACK we sent for the latest 2xx we received, re-sent on its retransmissions. */
   lastAck: { seq: number; bytes: Buffer; dest: Endpoint } | undefined;
   /** CSeq of the latest INVITE we sent here, whose 2xx the app will ACK. */
