@@ -94,7 +94,7 @@ export class Consultation {
     } catch (err) {
       const reason = isDialFailure(err) ? err.reason : 'failed';
       if (!isDialFailure(err)) this.deps.log.warn({ err }, 'consultation failed');
-      this.call.leg.refuse(reason === 'declined' ? 'busy' : reason === 'failed' ? 'internal-error' : 'no-route');
+      this.call.leg.refuse(reason === 'declined' ? 'declined' : reason === 'failed' ? 'internal-error' : 'no-route');
       await this.end(reason);
     }
   }

@@ -108,6 +108,10 @@ export class SoftphoneApp {
         sounds: () => sounds,
         customers: new CustomerController(view.customer, api),
         onOperatorState: (s) => this.operatorState(s),
+        dialConsult: (target, about) => {
+          if (!session.sip) throw new Error('the SIP phone is not connected');
+          return session.sip.consult(target, about);
+        },
       }),
     };
     this.session = session;
