@@ -43,7 +43,7 @@ export async function startServer(env: Record<string, string> = {}, options: Sta
     },
     ...(options.detached ? { detached: true } : {}),
   });
-  await waitFor(() => proc.output().includes('Switchboard is running') || proc.child.exitCode !== null, 'the server to start', 30_000);
+  await waitFor(() => proc.output().includes('Switchboard is running') || proc.child.exitCode !== null, 'the server to start', 120_000); // generous: the machine running the tests may be loaded
   if (proc.child.exitCode !== null) throw new Error(`the server exited: ${proc.output()}`);
   const url = `http://127.0.0.1:${httpPort}`;
   return {

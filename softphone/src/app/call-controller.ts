@@ -126,6 +126,9 @@ export class CallController {
       }
       return;
     }
+    if (notice.phase === 'answered' && this.info?.consultFrom && (this.machine.state === 'on-call' || this.machine.state === 'held')) {
+      this.becameCallersCall(notice);
+    }
     if (notice.phase === 'ended') this.notices.delete(notice.callId);
     else this.notices.set(notice.callId, notice);
     if (this.notices.size > 50) this.notices.delete(this.notices.keys().next().value as string);
@@ -291,6 +294,16 @@ export class CallController {
     this.o.speaker.stop();
   }
 
+  /**
+   * A colleague's consultation became the caller's call (they completed the transfer to this
+   * operator, or made a conference): the panel and the customer card show the caller now.
+   */
+  private becameCallersCall(notice: CallNotice): void {
+    this.info = { callId: notice.callId, queue: notice.queue, caller: notice.caller, waitSeconds: notice.waitSeconds };
+    this.o.customers?.show(notice.caller, notice.callId);
+    this.render();
+  }
+
   /** The headset speaker plays the caller again (after a consultation, in a conference). */
   private playCall(): void {
     const stream = this.call?.remoteStream;
@@ -321,7 +334,9 @@ export class CallController {
       const message = END_MESSAGES[reason];
       if (message) this.o.view.showMessage(message, 'info');
     } else if (state === 'on-call' || state === 'held') {
-      this.machine.send('end');
+      const from = this.info?.consultFrom;
+      this.machine.send(from ? 'consult-ended' : 'end');
+      if (from) this.o.view.showMessage(`The consultation with ${from} ended.`, 'info');
     }
   }
 
@@ -356,6 +371,7 @@ export class CallController {
       this.consult.reset();
     }
     if (to === 'idle') {
+      if (from === 'on-call' || from === 'held') this.o.speaker.stop();
       this.call = undefined;
       this.info = undefined;
       this.sentDigits = '';
