@@ -86,7 +86,8 @@ export class Consultation {
       answered.leg.onHangup(() => void this.end('colleague hung up'));
       const toOperator = await media.answer({
         callId: this.mediaCallId, fromTag: this.call.fromTag, toTag: `consult-${answered.operatorId}`,
-        sdp: answered.answerSdp, from: 'browser', to: 'browser',
+        // the colleague's browser answers: its candidates are filtered like any browser offer's
+        sdp: this.deps.browserOffer ? this.deps.browserOffer(answered.answerSdp) : answered.answerSdp, from: 'browser', to: 'browser',
       });
       await this.call.leg.answer(toOperator.sdp);
       await acd.onAnswered(ref);

@@ -10,9 +10,10 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { detectTone } from '../../media/testing/goertzel';
 import type { RtpEndpoint } from '../../media/testing/rtp-endpoint';
+import type { Page } from 'playwright-core';
 import { assertSippPassed } from '../support/sipp';
 import {
-  LONG, TONES, answerConsultation, connectCaller, consult, finishWrapUp, pageHears, pageHearsEach, recordOf, startRig, tidyUp,
+  LONG, TONES, answerConsultation, peerStats, connectCaller, consult, finishWrapUp, pageHears, pageHearsEach, recordOf, startRig, tidyUp,
   trunkMusic, trunkTone, waitForMessage, waitForState, type Rig, type TrunkCall,
 } from './in-call-fixture';
 
@@ -32,12 +33,22 @@ async function trunkHearsEach(media: RtpEndpoint, frequencies: number[], timeout
   throw new Error(`the trunk does not hear ${frequencies.join(' + ')} Hz (ratios ${ratios.map((r) => r.toFixed(2)).join(', ')})`);
 }
 
+/** Fails with what the page plays instead, and the end of the server's log. */
+async function hears(page: Page, frequency: number, what: string): Promise<void> {
+  const heard = await pageHears(page, frequency);
+  if (!heard.detected) throw new Error(`not so: ${what} (${JSON.stringify(heard)}; peers: ${await peerStats(page)})\n${rigLog()}`);
+}
+
+let rigLog: () => string = () => '';
+
 describe('attended transfer and conference from the softphone page', () => {
   let rig: Rig | undefined;
   let call: TrunkCall | undefined;
 
   beforeAll(async () => {
     rig = await startRig();
+    const server = rig.server;
+    rigLog = () => server.proc.output().slice(-4000);
   }, 180_000);
   afterEach(async () => {
     if (rig) await tidyUp(rig, call);
@@ -55,8 +66,8 @@ describe('attended transfer and conference from the softphone page', () => {
     await pages.alice.getByTestId('consult-state').filter({ hasText: /Calling Bob|Bob's phone is ringing/ }).waitFor({ timeout: LONG });
     await answerConsultation(pages.bob, 'alice');
     await pages.alice.getByTestId('consult-state').filter({ hasText: 'Talking with Bob' }).waitFor({ timeout: LONG });
-    expect(await pageHears(pages.alice, TONES.bob)).toMatchObject({ detected: true });
-    expect(await pageHears(pages.bob, TONES.alice)).toMatchObject({ detected: true });
+    await hears(pages.alice, TONES.bob, 'alice hears bob in the consultation');
+    await hears(pages.bob, TONES.alice, 'bob hears alice in the consultation');
     const held = await trunkMusic(call.media, music);
     expect(held.fraction).toBeGreaterThanOrEqual(0.5);
     expect(held.operatorTone.detected).toBe(false);

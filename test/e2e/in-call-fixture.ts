@@ -87,6 +87,22 @@ export async function startRig(): Promise<Rig> {
     const open = async (b: Browser) => (await b.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
     const pages = { alice: await open(aliceBrowser), bob: await open(bobBrowser) };
     if (process.env.DEBUG_PAGES) for (const [n, p] of Object.entries(pages)) p.on('console', (m) => console.log(n, m.type(), m.text().slice(0, 300)));
+    // DEBUG_PAGES also keeps the pages' peer connections in window.__pcs (see peerStats)
+    if (process.env.DEBUG_PAGES) {
+      for (const p of Object.values(pages)) {
+        await p.addInitScript(() => {
+          const Original = window.RTCPeerConnection;
+          const list: RTCPeerConnection[] = [];
+          (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = list;
+          window.RTCPeerConnection = class extends Original {
+            constructor(config?: RTCConfiguration) {
+              super(config);
+              list.push(this);
+            }
+          } as typeof RTCPeerConnection;
+        });
+      }
+    }
     await Promise.all((['alice', 'bob'] as const).map(async (name) => {
       const page = pages[name];
       await page.goto(server.url);
@@ -111,6 +127,27 @@ export function login(rig: Rig, name: OperatorName): Promise<string> {
 
 export async function waitForState(page: Page, state: string): Promise<void> {
   await page.getByTestId('operator-state').filter({ hasText: new RegExp(`^${state}$`) }).waitFor({ timeout: LONG });
+}
+
+/** With DEBUG_PAGES: each peer connection's state, bytes in/out and the selected candidate pair, for a failure message. */
+export async function peerStats(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? [];
+    const out: string[] = [];
+    for (const pc of pcs) {
+      const stats = await pc.getStats();
+      let inBytes = 0;
+      let outBytes = 0;
+      let pair = '';
+      stats.forEach((s: { type: string; bytesReceived?: number; bytesSent?: number; state?: string; nominated?: boolean }) => {
+        if (s.type === 'inbound-rtp') inBytes += s.bytesReceived ?? 0;
+        if (s.type === 'outbound-rtp') outBytes += s.bytesSent ?? 0;
+        if (s.type === 'candidate-pair' && s.nominated) pair = s.state ?? '';
+      });
+      out.push(`${pc.connectionState}/${pc.iceConnectionState} in=${inBytes} out=${outBytes} pair=${pair} dirs=${pc.getTransceivers().map((t) => t.currentDirection).join(',')}`);
+    }
+    return out.join(' | ');
+  });
 }
 
 /** Waits until the page shows a message matching `text`. */

@@ -344,7 +344,8 @@ export class CallController {
     const { view } = this.o;
     if (to === 'ringing') {
       view.showMessage('');
-      this.o.customers?.show(this.info?.caller ?? '', this.info?.callId);
+      // a colleague's consultation has no customer yet (the card comes if it becomes the caller's call)
+      if (!this.info?.consultFrom) this.o.customers?.show(this.info?.caller ?? '', this.info?.callId);
       this.startAlerts();
     }
     if (from === 'ringing') this.stopAlerts();
