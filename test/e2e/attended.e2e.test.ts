@@ -36,10 +36,11 @@ async function trunkHearsEach(media: RtpEndpoint, frequencies: number[], timeout
 /** Fails with what the page plays instead, and the end of the server's log. */
 async function hears(page: Page, frequency: number, what: string): Promise<void> {
   const heard = await pageHears(page, frequency);
-  if (!heard.detected) throw new Error(`not so: ${what} (${JSON.stringify(heard)}; peers: ${await peerStats(page)})\n${rigLog()}`);
+  if (!heard.detected) throw new Error(`not so: ${what} (${JSON.stringify(heard)}; peers: ${await peerStats(page)}; other pages: ${await otherPeers()})\n${rigLog()}`);
 }
 
 let rigLog: () => string = () => '';
+let otherPeers: () => Promise<string> = async () => '';
 
 describe('attended transfer and conference from the softphone page', () => {
   let rig: Rig | undefined;
@@ -49,6 +50,8 @@ describe('attended transfer and conference from the softphone page', () => {
     rig = await startRig();
     const server = rig.server;
     rigLog = () => server.proc.output().slice(-4000);
+    const bob = rig.pages.bob;
+    otherPeers = () => peerStats(bob);
   }, 180_000);
   afterEach(async () => {
     if (rig) await tidyUp(rig, call);

@@ -139,13 +139,23 @@ export async function peerStats(page: Page): Promise<string> {
       let inBytes = 0;
       let outBytes = 0;
       let pair = '';
-      stats.forEach((s: { type: string; bytesReceived?: number; bytesSent?: number; state?: string; nominated?: boolean }) => {
+      const codecs = new Map<string, string>();
+      stats.forEach((s: { type: string; id: string; mimeType?: string; payloadType?: number }) => {
+        if (s.type === 'codec') codecs.set(s.id, `${s.mimeType ?? ''}/${s.payloadType ?? ''}`);
+      });
+      stats.forEach((s: { type: string; bytesReceived?: number; bytesSent?: number; state?: string; nominated?: boolean; codecId?: string; audioLevel?: number; concealedSamples?: number; totalSamplesReceived?: number; packetsReceived?: number }) => {
+        if (s.type === 'inbound-rtp') out.push(`inbound ${codecs.get(s.codecId ?? '') ?? '?'} level=${s.audioLevel} packets=${s.packetsReceived} samples=${s.totalSamplesReceived} concealed=${s.concealedSamples}`);
         if (s.type === 'inbound-rtp') inBytes += s.bytesReceived ?? 0;
         if (s.type === 'outbound-rtp') outBytes += s.bytesSent ?? 0;
         if (s.type === 'candidate-pair' && s.nominated) pair = s.state ?? '';
       });
       out.push(`${pc.connectionState}/${pc.iceConnectionState} in=${inBytes} out=${outBytes} pair=${pair} dirs=${pc.getTransceivers().map((t) => t.currentDirection).join(',')}`);
     }
+    const el = document.getElementById('remote-audio') as HTMLAudioElement | null;
+    const src = el?.srcObject as MediaStream | null | undefined;
+    const receivers = pcs.map((pc) => pc.getReceivers().map((r) => `${r.track.id.slice(0, 8)}:${r.track.enabled}:${r.track.muted}`).join(','));
+    out.push(`speaker paused=${el?.paused} tracks=${src?.getAudioTracks().map((t) => `${t.id.slice(0, 8)}:${t.enabled}:${t.muted}:${t.readyState}`).join(',')} receivers=${receivers.join(' / ')}`);
+    out.push(`message="${document.getElementById('message')?.textContent ?? ''}"`);
     return out.join(' | ');
   });
 }
