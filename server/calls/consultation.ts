@@ -70,11 +70,7 @@ export class Consultation {
     const ref = { callId: ev.callId, operatorId: this.targetOperatorId, token: ev.token };
     try {
       const offer = this.deps.browserOffer ? this.deps.browserOffer(this.call.offerSdp) : this.call.offerSdp;
-      // G.711 towards the colleague: Opus passed browser to browser through the relay arrives as
-      // silence (decoded and re-encoded for DTMF injection); Opus ↔ G.711 is the path every call uses
-      const toTarget = await media.offer({
-        callId: this.mediaCallId, fromTag: this.call.fromTag, sdp: offer, from: 'browser', to: 'browser', codecs: ['PCMU', 'PCMA'],
-      });
+      const toTarget = await media.offer({ callId: this.mediaCallId, fromTag: this.call.fromTag, sdp: offer, from: 'browser', to: 'browser' });
       this.mediaStarted = true;
       const answered = await dialer.dialWithOffer({
         operatorIds: [this.targetOperatorId], sdp: toTarget.sdp, signal: this.abort.signal,
