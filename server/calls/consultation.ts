@@ -4,9 +4,10 @@
  * routing core reserves them) with an early offer, and bridges the two browsers in a media session
  * of its own. The operator then completes the transfer (REFER with Replaces naming this dialog: the
  * colleague's leg is handed to the caller's call) or hangs up (the consultation ends, the colleague
- * goes to wrap-up, the operator resumes the caller).
+ * is free again without a wrap-up — a consultation is no customer call — and the operator resumes
+ * the caller).
  */
-import type { Acd, OfferEvent } from '../routing';
+import { isAppError, type Acd, type OfferEvent } from '../routing';
 import type { MediaRelay } from '../../media';
 import { isDialFailure, type OperatorCall, type OperatorDialer, type OperatorLeg } from './ports';
 
@@ -85,7 +86,8 @@ export class Consultation {
       answered.leg.onHangup(() => void this.end('colleague hung up'));
       const toOperator = await media.answer({
         callId: this.mediaCallId, fromTag: this.call.fromTag, toTag: `consult-${answered.operatorId}`,
-        sdp: answered.answerSdp, from: 'browser', to: 'browser',
+        // the colleague's browser answers: its candidates are filtered like any browser offer's
+        sdp: this.deps.browserOffer ? this.deps.browserOffer(answered.answerSdp) : answered.answerSdp, from: 'browser', to: 'browser',
       });
       await this.call.leg.answer(toOperator.sdp);
       await acd.onAnswered(ref);
@@ -94,7 +96,7 @@ export class Consultation {
     } catch (err) {
       const reason = isDialFailure(err) ? err.reason : 'failed';
       if (!isDialFailure(err)) this.deps.log.warn({ err }, 'consultation failed');
-      this.call.leg.refuse(reason === 'declined' ? 'busy' : reason === 'failed' ? 'internal-error' : 'no-route');
+      this.call.leg.refuse(reason === 'declined' ? 'declined' : reason === 'failed' ? 'internal-error' : 'no-route');
       await this.end(reason);
     }
   }
@@ -128,8 +130,19 @@ export class Consultation {
     const routing = wasTalking ? this.deps.acd.onHangup(this.visitId) : this.deps.acd.onAbandoned(this.visitId);
     await routing.catch((err) => this.deps.log.warn({ err }, 'routing release of the consultation failed'));
     await this.deleteMedia();
+    if (wasTalking && this.target) await this.freeColleague(this.target.operatorId);
     this.deps.log.info({ why, target: this.targetOperatorId }, 'consultation ended');
     this.onEnded?.();
+  }
+
+  /** A consultation is no customer call: the colleague has nothing to wrap up and is free again. */
+  private async freeColleague(operatorId: string): Promise<void> {
+    try {
+      await this.deps.acd.endWrapUp(operatorId);
+    } catch (err) {
+      // without a wrap-up time the colleague is free already
+      if (!isAppError(err) || err.code !== 'ERR_ILLEGAL_TRANSITION') this.deps.log.warn({ err, operatorId }, 'the colleague could not be freed after the consultation');
+    }
   }
 
   private async deleteMedia(): Promise<void> {

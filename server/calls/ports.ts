@@ -57,7 +57,7 @@ export interface CallerLeg extends SipLeg {
   /** Answers with our SDP (200 OK); rejects if the caller has gone meanwhile. */
   answer(sdp: string): Promise<void>;
   /** Refuses an unanswered call with the status of a signalling outcome. */
-  refuse(outcome: 'queue-full' | 'no-route' | 'media-failed' | 'internal-error' | 'unknown-number' | 'source-not-allowed' | 'busy'): void;
+  refuse(outcome: 'queue-full' | 'no-route' | 'media-failed' | 'internal-error' | 'unknown-number' | 'source-not-allowed' | 'busy' | 'declined'): void;
 }
 
 /** The operator's SIP leg, once answered. */

@@ -4,6 +4,7 @@ export const SIP_OUTCOMES = {
   'source-not-allowed': { status: 403, reason: 'Forbidden' },
   'queue-full': { status: 486, reason: 'Busy Here' },
   'busy': { status: 486, reason: 'Busy Here' },
+  'declined': { status: 603, reason: 'Decline' },
   'no-route': { status: 480, reason: 'Temporarily Unavailable' },
   'media-failed': { status: 488, reason: 'Not Acceptable Here' },
   'too-many-media-lines': { status: 488, reason: 'Not Acceptable Here (too many media streams)' },

@@ -16,8 +16,9 @@ import { RtpEndpoint } from '../../media/testing/rtp-endpoint';
 import { decodeWav, sineWav } from '../../media/testing/wav';
 import { runSipp, type SippRun } from '../support/sipp';
 import { stopAll, waitFor } from '../support/processes';
+import { pageHears } from './page-audio';
 import { startServer, type ServerProcess } from './server-process';
-export { pageHears } from './page-audio';
+export { pageHears, pageHearsEach } from './page-audio';
 
 export const CALLER = '4930555';
 export const TONES = { alice: 440, bob: 660, caller: 1000 } as const;
@@ -86,6 +87,22 @@ export async function startRig(): Promise<Rig> {
     const open = async (b: Browser) => (await b.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
     const pages = { alice: await open(aliceBrowser), bob: await open(bobBrowser) };
     if (process.env.DEBUG_PAGES) for (const [n, p] of Object.entries(pages)) p.on('console', (m) => console.log(n, m.type(), m.text().slice(0, 300)));
+    // DEBUG_PAGES also keeps the pages' peer connections in window.__pcs (see peerStats)
+    if (process.env.DEBUG_PAGES) {
+      for (const p of Object.values(pages)) {
+        await p.addInitScript(() => {
+          const Original = window.RTCPeerConnection;
+          const list: RTCPeerConnection[] = [];
+          (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = list;
+          window.RTCPeerConnection = class extends Original {
+            constructor(config?: RTCConfiguration) {
+              super(config);
+              list.push(this);
+            }
+          } as typeof RTCPeerConnection;
+        });
+      }
+    }
     await Promise.all((['alice', 'bob'] as const).map(async (name) => {
       const page = pages[name];
       await page.goto(server.url);
@@ -110,6 +127,37 @@ export function login(rig: Rig, name: OperatorName): Promise<string> {
 
 export async function waitForState(page: Page, state: string): Promise<void> {
   await page.getByTestId('operator-state').filter({ hasText: new RegExp(`^${state}$`) }).waitFor({ timeout: LONG });
+}
+
+/** With DEBUG_PAGES: each peer connection's state, bytes in/out and the selected candidate pair, for a failure message. */
+export async function peerStats(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? [];
+    const out: string[] = [];
+    for (const pc of pcs) {
+      const stats = await pc.getStats();
+      let inBytes = 0;
+      let outBytes = 0;
+      let pair = '';
+      const codecs = new Map<string, string>();
+      stats.forEach((s: { type: string; id: string; mimeType?: string; payloadType?: number }) => {
+        if (s.type === 'codec') codecs.set(s.id, `${s.mimeType ?? ''}/${s.payloadType ?? ''}`);
+      });
+      stats.forEach((s: { type: string; bytesReceived?: number; bytesSent?: number; state?: string; nominated?: boolean; codecId?: string; audioLevel?: number; concealedSamples?: number; totalSamplesReceived?: number; packetsReceived?: number }) => {
+        if (s.type === 'inbound-rtp') out.push(`inbound ${codecs.get(s.codecId ?? '') ?? '?'} level=${s.audioLevel} packets=${s.packetsReceived} samples=${s.totalSamplesReceived} concealed=${s.concealedSamples}`);
+        if (s.type === 'inbound-rtp') inBytes += s.bytesReceived ?? 0;
+        if (s.type === 'outbound-rtp') outBytes += s.bytesSent ?? 0;
+        if (s.type === 'candidate-pair' && s.nominated) pair = s.state ?? '';
+      });
+      out.push(`${pc.connectionState}/${pc.iceConnectionState} in=${inBytes} out=${outBytes} pair=${pair} dirs=${pc.getTransceivers().map((t) => t.currentDirection).join(',')}`);
+    }
+    const el = document.getElementById('remote-audio') as HTMLAudioElement | null;
+    const src = el?.srcObject as MediaStream | null | undefined;
+    const receivers = pcs.map((pc) => pc.getReceivers().map((r) => `${r.track.id.slice(0, 8)}:${r.track.enabled}:${r.track.muted}`).join(','));
+    out.push(`speaker paused=${el?.paused} tracks=${src?.getAudioTracks().map((t) => `${t.id.slice(0, 8)}:${t.enabled}:${t.muted}:${t.readyState}`).join(',')} receivers=${receivers.join(' / ')}`);
+    out.push(`message="${document.getElementById('message')?.textContent ?? ''}"`);
+    return out.join(' | ');
+  });
 }
 
 /** Waits until the page shows a message matching `text`. */
@@ -158,6 +206,16 @@ export async function answer(page: Page, queue: string): Promise<void> {
   await page.getByTestId('incoming-call').waitFor({ timeout: LONG });
   await page.getByTestId('caller-number').filter({ hasText: CALLER }).waitFor({ timeout: LONG });
   await page.getByTestId('call-queue').filter({ hasText: queue }).waitFor({ timeout: LONG });
+  await pressAnswer(page);
+}
+
+/** The page rings with a colleague's consultation (`from`, the consulting operator's id); the operator answers. */
+export async function answerConsultation(page: Page, from: string): Promise<void> {
+  await page.getByTestId('incoming-call').filter({ hasText: new RegExp(`^${from} is calling you about a call`) }).waitFor({ timeout: LONG });
+  await pressAnswer(page);
+}
+
+async function pressAnswer(page: Page): Promise<void> {
   await page.getByTestId('answer').click();
   await page.getByTestId('hangup').waitFor({ timeout: LONG });
   // the headset speaker really plays the call (not only a stream that Web Audio could read)
@@ -207,6 +265,49 @@ export async function chooseTransferTarget(page: Page, target: string): Promise<
   await page.getByTestId('transfer-target').selectOption(target);
 }
 
+/** Opens the transfer form, picks the operator `target` and presses "Consult first". */
+export async function consult(page: Page, target: OperatorName): Promise<void> {
+  await chooseTransferTarget(page, target);
+  await page.getByTestId('transfer-consult').click();
+}
+
+/** A trunk call (1 kHz) answered by `name` in `queue`, with the tones flowing both ways. */
+export async function connectCaller(rig: Rig, name: OperatorName, queue: string): Promise<TrunkCall> {
+  const call = await callIn(rig.server);
+  try {
+    await answer(rig.pages[name], queue);
+    const heard = await trunkTone(call.media, TONES[name]);
+    if (!heard.detected) throw new Error(`the caller does not hear ${name} (${JSON.stringify(heard)})`);
+    const hears = await pageHears(rig.pages[name], TONES.caller);
+    if (!hears.detected) throw new Error(`${name} does not hear the caller (${JSON.stringify(hears)})`);
+    return call;
+  } catch (err) {
+    await call.sipp.stop();
+    await call.media.close();
+    throw err;
+  }
+}
+
+export interface CallRecordJson {
+  callId: string;
+  caller: string;
+  outcome: string;
+  operatorId?: string;
+  segments?: Array<{ kind: string; operatorId?: string; target?: string; result?: string; queue?: string }>;
+}
+
+/** The record of `call` (the only call that arrived since it started), once the call has ended. */
+export async function recordOf(rig: Rig, call: TrunkCall): Promise<CallRecordJson> {
+  const token = await login(rig, 'alice');
+  let found: CallRecordJson[] = [];
+  await waitFor(async () => {
+    found = (await rig.server.api<{ records: CallRecordJson[] }>(token, `/api/calls/records?from=${call.startedAt}`)).records;
+    return found.length > 0;
+  }, 'the call record', LONG);
+  if (found.length !== 1) throw new Error(`expected one call record, got ${JSON.stringify(found)}`);
+  return found[0]!;
+}
+
 /** Finishes the wrap-up on the page and waits until the operator is available again. */
 export async function finishWrapUp(page: Page): Promise<void> {
   await page.getByTestId('wrapup-submit').waitFor({ timeout: LONG });
@@ -221,6 +322,7 @@ export async function finishWrapUp(page: Page): Promise<void> {
  */
 export async function tidyUp(rig: Rig, call: TrunkCall | undefined): Promise<void> {
   for (const page of Object.values(rig.pages)) {
+    if (await page.getByTestId('consult-cancel').isEnabled() && await page.getByTestId('consult-cancel').isVisible()) await page.getByTestId('consult-cancel').click();
     if (await page.getByTestId('hangup').isVisible()) await page.getByTestId('hangup').click();
     if (await page.getByTestId('decline').isVisible()) await page.getByTestId('decline').click();
   }

@@ -60,6 +60,11 @@ export class ApiClient {
     return parseTransferTargets(await this.request('GET', '/api/transfer-targets'));
   }
 
+  /** Makes the signed-in operator's connected consultation a three-way conference with the caller. */
+  async conference(): Promise<void> {
+    await this.request('POST', '/api/operators/me/conference');
+  }
+
   /** The screen-pop card of the caller `phone` (as the call shows it). */
   async customerCard(phone: string): Promise<CustomerCard> {
     return parseCustomerCard(await this.request('GET', `/api/customers/lookup?phone=${encodeURIComponent(phone)}`));

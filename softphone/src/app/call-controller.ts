@@ -2,9 +2,11 @@ import type { ApiClient } from '../api/api-client';
 import type { CallNotice, OperatorState } from '../api/contract';
 import type { AudioOutput, SoundPlayer } from '../devices/audio-output';
 import type { CallInfo } from '../sip/call-info';
+import type { ConsultCall } from '../sip/consult-call';
 import type { CallEndReason, DtmfTone, SipCall } from '../sip/sip-call';
 import type { SoftphoneView } from '../ui/softphone-view';
 import { CallMachine, type CallEvent, type CallState } from './call-machine';
+import { ConsultController } from './consult-controller';
 import type { CallerCard } from './customer-controller';
 import type { Notifier } from './notifier';
 
@@ -19,6 +21,8 @@ export interface CallControllerOptions {
   notifier: Notifier;
   /** The customer card (screen-pop): shown while a call rings, kept through the call and wrap-up. */
   customers?: CallerCard;
+  /** Places a consultation call from the page's user agent (attended transfer, conference). */
+  dialConsult?: (target: string, aboutCallId: string) => ConsultCall;
   /** The server's answer to a wrap-up. */
   onOperatorState(state: OperatorState): void;
   /** Every change of the call's state, after the panel followed it (`event`: what caused it). */
@@ -33,6 +37,7 @@ const END_MESSAGES: Partial<Record<CallEndReason, string>> = {
 /** Drives one call at a time through the call state machine and keeps the call panel in step. */
 export class CallController {
   readonly machine: CallMachine;
+  readonly consult: ConsultController;
   private readonly o: CallControllerOptions;
   private readonly now: () => number;
   private call: SipCall | undefined;
@@ -54,6 +59,19 @@ export class CallController {
     this.now = options.now ?? (() => Date.now());
     this.machine = new CallMachine({ onTransition: (to, from, event) => (this.entered(to, from), this.o.onTransition?.(to, from, event)) });
     const { call, wrapUp } = options.view;
+    this.consult = new ConsultController({
+      view: call.consult,
+      showMessage: (text, kind) => options.view.showMessage(text, kind),
+      speaker: options.speaker,
+      dial: (target, about) => {
+        if (!options.dialConsult) throw new Error('consultations are not available');
+        return options.dialConsult(target, about);
+      },
+      conference: () => options.api.conference(),
+      setHeld: (hold) => this.setHeld(hold),
+      playCall: () => this.playCall(),
+      onChange: () => this.consultChanged(),
+    });
     call.delegate = {
       onAnswer: () => void this.answer(),
       onDecline: () => void this.decline(),
@@ -65,6 +83,7 @@ export class CallController {
     call.transfer.delegate = {
       onOpen: () => void this.openTransfer(),
       onTransfer: (target, label) => void this.transfer(target, label),
+      onConsult: (target, label, kind) => void this.startConsult(target, label, kind),
     };
     wrapUp.delegate = { onWrapUp: (disposition, notes) => void this.submitWrapUp(disposition, notes) };
     wrapUp.close();
@@ -108,6 +127,9 @@ export class CallController {
       }
       return;
     }
+    if (notice.phase === 'answered' && this.info?.consultFrom && (this.machine.state === 'on-call' || this.machine.state === 'held')) {
+      this.becameCallersCall(notice);
+    }
     if (notice.phase === 'ended') this.notices.delete(notice.callId);
     else this.notices.set(notice.callId, notice);
     if (this.notices.size > 50) this.notices.delete(this.notices.keys().next().value as string);
@@ -142,9 +164,16 @@ export class CallController {
   }
 
   async toggleHold(): Promise<void> {
+    if (!(this.machine.state === 'on-call' || this.machine.state === 'held') || this.consult.active) return;
+    await this.setHeld(this.machine.state === 'on-call');
+  }
+
+  /** Holds or resumes the caller; true when the call is (now) in that state, false when it could not be (the message is shown). */
+  private async setHeld(hold: boolean): Promise<boolean> {
     const call = this.call;
-    if (!call || this.holdPending || !(this.machine.state === 'on-call' || this.machine.state === 'held')) return;
-    const hold = this.machine.state === 'on-call';
+    if (!call || !(this.machine.state === 'on-call' || this.machine.state === 'held')) return false;
+    if (this.holdPending) return false;
+    if ((this.machine.state === 'held') === hold && call.isHeld === hold) return true;
     this.holdPending = true;
     this.render();
     try {
@@ -152,8 +181,10 @@ export class CallController {
       if (this.call === call && this.machine.can(hold ? 'hold' : 'unhold')) this.machine.send(hold ? 'hold' : 'unhold');
       this.heldSince = hold ? this.now() : undefined;
       this.o.view.call.setHeldSeconds(hold ? 0 : undefined);
+      return true;
     } catch (error) {
       this.o.view.showMessage(`${hold ? 'Hold' : 'Resume'} failed: ${(error as Error).message}`);
+      return false;
     } finally {
       this.holdPending = false;
       this.render();
@@ -213,6 +244,19 @@ export class CallController {
     }
   }
 
+  /** Consult first: only an operator can be consulted; the caller is held while the colleague is called. */
+  async startConsult(target: string, label: string, kind: 'operator' | 'queue' | 'number'): Promise<void> {
+    const call = this.call;
+    if (!call || this.transferring || !(this.machine.state === 'on-call' || this.machine.state === 'held')) return;
+    if (kind !== 'operator') {
+      this.o.view.showMessage(`Only an operator can be consulted; transfer to ${label} directly with "Transfer now".`);
+      return;
+    }
+    this.o.view.call.transfer.close();
+    this.o.view.showMessage('');
+    await this.consult.start(call, this.info?.callId ?? call.info.callId, target, label);
+  }
+
   async submitWrapUp(disposition: string, notes: string): Promise<void> {
     if (this.machine.state !== 'wrap-up' || this.submitting) return;
     this.submitting = true;
@@ -246,8 +290,36 @@ export class CallController {
     this.stopTicker();
     this.o.customers?.clear();
     this.call = undefined;
+    this.consult.reset();
     if (call && !call.isEnded) await (this.machine.state === 'ringing' ? call.decline() : call.hangup()).catch(() => undefined);
     this.o.speaker.stop();
+  }
+
+  /**
+   * A colleague's consultation became the caller's call (they completed the transfer to this
+   * operator, or made a conference): the panel and the customer card show the caller now.
+   */
+  private becameCallersCall(notice: CallNotice): void {
+    this.info = { callId: notice.callId, queue: notice.queue, caller: notice.caller, waitSeconds: notice.waitSeconds };
+    this.o.customers?.show(notice.caller, notice.callId);
+    this.render();
+  }
+
+  /** The headset speaker plays the caller again (after a consultation, in a conference). */
+  private playCall(): void {
+    const stream = this.call?.remoteStream;
+    if (!stream || !(this.machine.state === 'on-call' || this.machine.state === 'held')) return;
+    this.o.speaker.play(stream).catch((error: unknown) => this.o.view.showMessage(`The call audio did not start again: ${(error as Error).message}`));
+  }
+
+  /** A conference resumes the caller on the server: the page follows. */
+  private consultChanged(): void {
+    if (this.consult.inConference && this.machine.state === 'held') {
+      this.machine.send('unhold');
+      this.heldSince = undefined;
+      this.o.view.call.setHeldSeconds(undefined);
+    }
+    this.render();
   }
 
   private established(call: SipCall): void {
@@ -263,7 +335,9 @@ export class CallController {
       const message = END_MESSAGES[reason];
       if (message) this.o.view.showMessage(message, 'info');
     } else if (state === 'on-call' || state === 'held') {
-      this.machine.send('end');
+      const from = this.info?.consultFrom;
+      this.machine.send(from ? 'consult-ended' : 'end');
+      if (from) this.o.view.showMessage(`The consultation with ${from} ended.`, 'info');
     }
   }
 
@@ -271,7 +345,8 @@ export class CallController {
     const { view } = this.o;
     if (to === 'ringing') {
       view.showMessage('');
-      this.o.customers?.show(this.info?.caller ?? '', this.info?.callId);
+      // a colleague's consultation has no customer yet (the card comes if it becomes the caller's call)
+      if (!this.info?.consultFrom) this.o.customers?.show(this.info?.caller ?? '', this.info?.callId);
       this.startAlerts();
     }
     if (from === 'ringing') this.stopAlerts();
@@ -293,8 +368,12 @@ export class CallController {
       this.o.speaker.stop();
       view.wrapUp.open();
     }
-    if (to !== 'on-call' && to !== 'held') this.heldSince = undefined;
+    if (to !== 'on-call' && to !== 'held') {
+      this.heldSince = undefined;
+      this.consult.reset();
+    }
     if (to === 'idle') {
+      if (from === 'on-call' || from === 'held') this.o.speaker.stop();
       this.call = undefined;
       this.info = undefined;
       this.sentDigits = '';
@@ -337,6 +416,8 @@ export class CallController {
       muted: this.call?.isMuted ?? false,
       held: this.machine.state === 'held',
       holdPending: this.holdPending,
+      consulting: this.consult.active,
+      conference: this.consult.inConference,
     });
   }
 }

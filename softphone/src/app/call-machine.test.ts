@@ -2,7 +2,7 @@ import { IllegalTransitionError } from '../errors';
 import { CALL_TRANSITIONS, CallMachine, type CallEvent, type CallState } from './call-machine';
 
 const STATES: CallState[] = ['idle', 'ringing', 'connecting', 'on-call', 'held', 'wrap-up'];
-const EVENTS: CallEvent[] = ['offer', 'answer', 'decline', 'cancel', 'established', 'fail', 'hold', 'unhold', 'end', 'wrap-up-done'];
+const EVENTS: CallEvent[] = ['offer', 'answer', 'decline', 'cancel', 'established', 'fail', 'hold', 'unhold', 'end', 'consult-ended', 'wrap-up-done'];
 
 /** The whole table, spelled out: every legal (state, event) and where it leads. */
 const LEGAL: Array<[CallState, CallEvent, CallState]> = [
@@ -15,8 +15,10 @@ const LEGAL: Array<[CallState, CallEvent, CallState]> = [
   ['connecting', 'cancel', 'idle'],
   ['on-call', 'hold', 'held'],
   ['on-call', 'end', 'wrap-up'],
+  ['on-call', 'consult-ended', 'idle'],
   ['held', 'unhold', 'on-call'],
   ['held', 'end', 'wrap-up'],
+  ['held', 'consult-ended', 'idle'],
   ['wrap-up', 'wrap-up-done', 'idle'],
 ];
 

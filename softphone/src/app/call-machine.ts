@@ -14,19 +14,21 @@ export type CallEvent =
   | 'hold' // our hold re-INVITE was accepted
   | 'unhold' // our resume re-INVITE was accepted
   | 'end' // either side hung up an established call
+  | 'consult-ended' // a colleague's consultation call ended (no customer call: nothing to wrap up)
   | 'wrap-up-done'; // the disposition was submitted
 
 /**
  * The transition table: state → event → next state. Anything missing is illegal and throws.
  * idle → ringing → connecting → on-call ⇄ held → wrap-up → idle; a call that never connected
- * returns to idle without wrap-up.
+ * returns to idle without wrap-up, and so does a colleague's consultation that ended without
+ * becoming the caller's call.
  */
 export const CALL_TRANSITIONS: Readonly<Record<CallState, Readonly<Partial<Record<CallEvent, CallState>>>>> = {
   idle: { offer: 'ringing' },
   ringing: { answer: 'connecting', decline: 'idle', cancel: 'idle' },
   connecting: { established: 'on-call', fail: 'idle', cancel: 'idle' },
-  'on-call': { hold: 'held', end: 'wrap-up' },
-  held: { unhold: 'on-call', end: 'wrap-up' },
+  'on-call': { hold: 'held', end: 'wrap-up', 'consult-ended': 'idle' },
+  held: { unhold: 'on-call', end: 'wrap-up', 'consult-ended': 'idle' },
   'wrap-up': { 'wrap-up-done': 'idle' },
 };
 

@@ -122,6 +122,10 @@ export class SoftphoneApp {
           if (to === 'ringing') session.offerEnd = undefined;
           else if (to === 'idle' && (from === 'ringing' || from === 'connecting')) session.offerEnd = event === 'decline' ? 'declined' : 'stopped';
         },
+        dialConsult: (target, about) => {
+          if (!session.sip) throw new Error('the SIP phone is not connected');
+          return session.sip.consult(target, about);
+        },
       }),
     };
     view.wrapUp.extendDelegate = { onExtend: () => void session.clock.extend() };

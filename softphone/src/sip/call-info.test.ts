@@ -15,6 +15,8 @@ describe('parseCallInfo', () => {
     ['no headers: SIP Call-ID and From user', {}, { callId: 'abc@host', queue: '', caller: '+15550001', waitSeconds: 0 }],
     ['nonsense wait', { 'X-Switchboard-Wait': 'soon' }, { callId: 'abc@host', queue: '', caller: '+15550001', waitSeconds: 0 }],
     ['negative wait', { 'X-Switchboard-Wait': '-5' }, { callId: 'abc@host', queue: '', caller: '+15550001', waitSeconds: 0 }],
+    ['a consultation names the consulting operator', { 'X-Switchboard-Consult-From': 'alice' },
+      { callId: 'abc@host', queue: '', caller: '+15550001', waitSeconds: 0, consultFrom: 'alice' }],
     ['empty values fall back', { 'X-Switchboard-Caller': '  ', 'X-Switchboard-Call-Id': '' }, { callId: 'abc@host', queue: '', caller: '+15550001', waitSeconds: 0 }],
   ])('%s', (_name, h, expected) => {
     expect(parseCallInfo(headers(h), FALLBACK)).toEqual(expected);

@@ -8,6 +8,8 @@ export interface CallInfo {
   caller: string;
   /** Seconds the caller waited before reaching the operator (X-Switchboard-Wait). */
   waitSeconds: number;
+  /** A consultation: the operator who calls about their call (X-Switchboard-Consult-From). */
+  consultFrom?: string;
 }
 
 export const CALL_HEADERS = {
@@ -15,6 +17,7 @@ export const CALL_HEADERS = {
   queue: 'X-Switchboard-Queue',
   caller: 'X-Switchboard-Caller',
   wait: 'X-Switchboard-Wait',
+  consultFrom: 'X-Switchboard-Consult-From',
 } as const;
 
 /**
@@ -30,7 +33,9 @@ export function parseCallInfo(
     return v ? v : undefined;
   };
   const wait = Number.parseFloat(text(CALL_HEADERS.wait) ?? '');
+  const consultFrom = text(CALL_HEADERS.consultFrom);
   return {
+    ...(consultFrom ? { consultFrom } : {}),
     callId: text(CALL_HEADERS.callId) ?? fallback.sipCallId,
     queue: text(CALL_HEADERS.queue) ?? '',
     caller: text(CALL_HEADERS.caller) ?? fallback.fromUser,

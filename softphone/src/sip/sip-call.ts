@@ -1,6 +1,7 @@
 import { SessionState, UserAgent, Web, type Invitation } from 'sip.js';
 import { InvalidStateError, SoftphoneError } from '../errors';
 import type { CallInfo } from './call-info';
+import type { ConsultCall } from './consult-call';
 
 export type CallEndReason = 'declined' | 'cancelled' | 'hung-up' | 'remote-hung-up' | 'failed';
 
@@ -127,8 +128,47 @@ export class SipCall {
     const host = this.invitation.localIdentity.uri.host;
     const uri = UserAgent.makeURI(`sip:${encodeURIComponent(target).replace(/%2B/g, '+')}@${host}`);
     if (!uri) throw new SoftphoneError('ERR_BAD_TARGET', `not a transfer target: ${target}`);
+    return this.referAndWait(uri);
+  }
+
+  /**
+   * Completes an attended transfer: REFER with Replaces naming the consultation's dialog (RFC 3891),
+   * so the server hands the colleague to the caller. Resolves with the final status the server
+   * reports (200: done, the server hangs up both of this operator's calls).
+   */
+  async completeTransfer(consultation: ConsultCall): Promise<{ status: number; reason: string }> {
+    this.assertLive();
+    if (this.invitation.state !== SessionState.Established) throw new InvalidStateError('transfer needs an established call');
+    if (!consultation.isAnswered || consultation.isEnded) throw new InvalidStateError('the consultation is not connected');
+    return this.referAndWait(consultation.inviter);
+  }
+
+  /**
+   * The server is about to move this call into a conference with an offerless re-INVITE: make the
+   * offer sip.js will send say sendrecv, and hear and speak again. `undo` puts the hold back when
+   * the conference did not happen.
+   */
+  leaveHoldForConference(): { undo(): void } {
+    const previous = this.invitation.sessionDescriptionHandlerOptionsReInvite as Web.SessionDescriptionHandlerOptions;
+    const wasHeld = this.held;
+    const resumed: Web.SessionDescriptionHandlerOptions = { ...previous, hold: false };
+    this.invitation.sessionDescriptionHandlerOptionsReInvite = resumed;
+    this.held = false;
+    this.applyTracks();
+    return {
+      undo: () => {
+        const restore: Web.SessionDescriptionHandlerOptions = { ...previous, hold: wasHeld };
+        this.invitation.sessionDescriptionHandlerOptionsReInvite = restore;
+        this.held = wasHeld;
+        this.applyTracks();
+      },
+    };
+  }
+
+  /** Sends REFER to `target` (a URI or a session, the latter with Replaces) and waits for the final NOTIFY sipfrag. */
+  private referAndWait(target: Parameters<Invitation['refer']>[0]): Promise<{ status: number; reason: string }> {
     return new Promise((resolve, reject) => {
-      this.invitation.refer(uri, {
+      this.invitation.refer(target, {
         requestDelegate: {
           onReject: (response) => reject(new SoftphoneError('ERR_TRANSFER_REJECTED',
             `the transfer was refused (${response.message.statusCode ?? '?'} ${response.message.reasonPhrase ?? ''})`)),

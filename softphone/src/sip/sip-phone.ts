@@ -1,6 +1,7 @@
 import { Registerer, RegistererState, UserAgent, Web, type Invitation, type LogLevel } from 'sip.js';
 import { InvalidStateError } from '../errors';
 import { parseCallInfo } from './call-info';
+import { ConsultCall } from './consult-call';
 import { SipCall } from './sip-call';
 
 export interface SipAccountOptions {
@@ -69,6 +70,15 @@ export class SipPhone {
 
   get registered(): boolean {
     return this.connected && this.registerer.state === RegistererState.Registered;
+  }
+
+  /**
+   * A consultation about the call `aboutCallId`: a new call from this user agent to `target` (an
+   * operator's SIP user). Call `start()` on the result after setting its delegate.
+   */
+  consult(target: string, aboutCallId: string): ConsultCall {
+    if (this.state !== 'started') throw new InvalidStateError('the SIP phone is not started');
+    return new ConsultCall(this.ua, target, aboutCallId);
   }
 
   /** Connects and registers; a failed connection is retried in the background (see `onRegistration`). */

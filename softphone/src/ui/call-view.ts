@@ -3,6 +3,7 @@ import type { CallInfo } from '../sip/call-info';
 import { DTMF_TONES, type DtmfTone } from '../sip/sip-call';
 import { byId, usable } from './dom';
 import { formatDuration } from './format';
+import { ConsultView } from './consult-view';
 import { TransferView } from './transfer-view';
 import type { ShortcutAction } from './shortcuts';
 
@@ -13,6 +14,10 @@ export interface CallViewModel {
   held: boolean;
   /** A hold/resume re-INVITE is in flight. */
   holdPending: boolean;
+  /** A consultation is in progress: hold, keypad and transfer wait until it ends. */
+  consulting?: boolean;
+  /** The call is a three-way conference (no transfer from it). */
+  conference?: boolean;
 }
 
 export interface CallViewDelegate {
@@ -46,6 +51,7 @@ export class CallView {
   private readonly sentDigits: HTMLElement;
   private readonly callerDigits: HTMLElement;
   readonly transfer: TransferView;
+  readonly consult: ConsultView;
   private readonly buttons: Record<'answer' | 'decline' | 'hangup' | 'hold' | 'mute', HTMLButtonElement>;
   private readonly keys = new Map<string, HTMLButtonElement>();
   private lastState: CallState = 'idle';
@@ -68,6 +74,7 @@ export class CallView {
     this.sentDigits = byId(doc, 'sent-digits', HTMLElement);
     this.callerDigits = byId(doc, 'caller-digits', HTMLElement);
     this.transfer = new TransferView(doc);
+    this.consult = new ConsultView(doc);
     this.buttons = {
       answer: byId(doc, 'answer', HTMLButtonElement),
       decline: byId(doc, 'decline', HTMLButtonElement),
@@ -105,13 +112,17 @@ export class CallView {
     this.buttons.decline.disabled = state !== 'ringing';
     this.actions.hidden = !inCall;
     this.keypad.hidden = !inCall;
-    for (const key of this.keys.values()) key.disabled = state !== 'on-call';
+    const locked = model.consulting === true;
+    for (const key of this.keys.values()) key.disabled = state !== 'on-call' || locked;
+    this.buttons.hold.disabled = locked;
     if (model.info) {
       const { info } = model;
       this.caller.textContent = info.caller || 'unknown';
       this.queue.textContent = info.queue || '—';
       this.wait.textContent = formatDuration(info.waitSeconds);
-      this.incoming.textContent = `Incoming call from ${info.caller || 'unknown'}${info.queue ? ` (${info.queue})` : ''}`;
+      this.incoming.textContent = info.consultFrom
+        ? `${info.consultFrom} is calling you about a call (consultation)`
+        : `Incoming call from ${info.caller || 'unknown'}${info.queue ? ` (${info.queue})` : ''}`;
     }
     // aria-disabled, not disabled: the focus stays on the button while the re-INVITE is in flight
     this.buttons.hold.setAttribute('aria-disabled', String(model.holdPending));
@@ -126,7 +137,8 @@ export class CallView {
       this.transfer.close();
       this.setHeldSeconds(undefined);
     }
-    this.transfer.button.disabled = !inCall;
+    if (locked) this.transfer.close();
+    this.transfer.button.disabled = !inCall || locked || model.conference === true;
     if (state === 'idle') {
       this.setElapsed(0);
       this.showSentDigits('');

@@ -6,6 +6,8 @@ export interface TransferViewDelegate {
   onOpen?(): void;
   /** Transfer to `target` (a REFER target); `label` names it for messages. */
   onTransfer?(target: string, label: string): void;
+  /** Consult first: hold the caller and call `target`; `kind` says what was chosen (only operators can be consulted). */
+  onConsult?(target: string, label: string, kind: 'operator' | 'queue' | 'number'): void;
 }
 
 /** The transfer form under the call buttons: an operator or a queue from the list, or a number. View only. */
@@ -15,6 +17,7 @@ export class TransferView {
   private readonly select: HTMLSelectElement;
   private readonly number: HTMLInputElement;
   private readonly go: HTMLButtonElement;
+  private readonly consult: HTMLButtonElement;
   readonly button: HTMLButtonElement;
 
   constructor(doc: Document) {
@@ -23,6 +26,7 @@ export class TransferView {
     this.number = byId(doc, 'transfer-number', HTMLInputElement);
     this.go = byId(doc, 'transfer-go', HTMLButtonElement);
     this.button = byId(doc, 'transfer', HTMLButtonElement);
+    this.consult = byId(doc, 'transfer-consult', HTMLButtonElement);
     this.button.addEventListener('click', () => {
       if (this.button.getAttribute('aria-disabled') === 'true') return;
       if (this.panel.hidden) this.delegate?.onOpen?.();
@@ -33,15 +37,26 @@ export class TransferView {
       if (this.number.value.trim()) this.select.value = '';
     });
     this.go.addEventListener('click', () => {
-      const number = this.number.value.trim().replace(/[\s()-]/g, '');
-      const option = this.select.selectedOptions[0];
-      if (number) this.delegate?.onTransfer?.(number, number);
-      else if (option && option.value) this.delegate?.onTransfer?.(option.value, option.dataset.name ?? option.value);
-      else {
-        this.select.setAttribute('aria-invalid', 'true');
-        this.select.focus();
-      }
+      const chosen = this.chosen();
+      if (chosen) this.delegate?.onTransfer?.(chosen.target, chosen.label);
     });
+    this.consult.addEventListener('click', () => {
+      const chosen = this.chosen();
+      if (chosen) this.delegate?.onConsult?.(chosen.target, chosen.label, chosen.kind);
+    });
+  }
+
+  /** The number typed, else the option chosen; nothing chosen marks the list invalid. */
+  private chosen(): { target: string; label: string; kind: 'operator' | 'queue' | 'number' } | undefined {
+    const number = this.number.value.trim().replace(/[\s()-]/g, '');
+    const option = this.select.selectedOptions[0];
+    if (number) return { target: number, label: number, kind: 'number' };
+    if (option && option.value) {
+      return { target: option.value, label: option.dataset.name ?? option.value, kind: option.dataset.kind === 'queue' ? 'queue' : 'operator' };
+    }
+    this.select.setAttribute('aria-invalid', 'true');
+    this.select.focus();
+    return undefined;
   }
 
   get isOpen(): boolean {
@@ -54,13 +69,14 @@ export class TransferView {
     const placeholder = doc.createElement('option');
     placeholder.value = '';
     placeholder.textContent = 'Choose an operator or a queue…';
-    const group = (label: string, items: Array<{ value: string; name: string; text: string; free: boolean }>) => {
+    const group = (label: string, kind: 'operator' | 'queue', items: Array<{ value: string; name: string; text: string; free: boolean }>) => {
       const g = doc.createElement('optgroup');
       g.label = label;
       for (const item of items) {
         const o = doc.createElement('option');
         o.value = item.value;
         o.dataset.name = item.name;
+        o.dataset.kind = kind;
         o.textContent = item.text;
         if (!item.free) o.dataset.busy = 'true';
         g.append(o);
@@ -69,8 +85,8 @@ export class TransferView {
     };
     this.select.replaceChildren(
       placeholder,
-      group('Operators', targets.operators.map((o) => ({ value: o.target, name: o.name, text: `${o.name} — ${o.state}`, free: o.state === 'available' }))),
-      group('Queues', targets.queues.map((q) => ({ value: q.target, name: `queue ${q.id}`, text: `${q.id} (${q.waiting} waiting)`, free: true }))),
+      group('Operators', 'operator', targets.operators.map((o) => ({ value: o.target, name: o.name, text: `${o.name} — ${o.state}`, free: o.state === 'available' }))),
+      group('Queues', 'queue', targets.queues.map((q) => ({ value: q.target, name: `queue ${q.id}`, text: `${q.id} (${q.waiting} waiting)`, free: true }))),
     );
     this.select.removeAttribute('aria-invalid');
     this.number.value = '';
@@ -89,5 +105,6 @@ export class TransferView {
     this.button.setAttribute('aria-disabled', String(pending));
     this.button.textContent = pending ? 'Transferring…' : 'Transfer';
     this.go.disabled = pending;
+    this.consult.disabled = pending;
   }
 }
