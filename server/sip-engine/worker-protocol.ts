@@ -2,6 +2,7 @@ import type { FlowInfo, SipEngineStats } from './engine';
 import type { TimerValues } from './transaction/clock';
 import type { SessionTimerOptions } from './core/session-timer';
 import type { ListenSpec, Protocol } from './transport/types';
+import type { EngineCompat } from './drachtio/server-compat';
 
 /** What the parent gives the engine worker (plain data: it crosses the thread boundary). */
 export interface WorkerData {
@@ -10,6 +11,7 @@ export interface WorkerData {
   timers?: Partial<TimerValues>;
   sessionTimers?: Partial<SessionTimerOptions>;
   logLevel?: string;
+  compat?: EngineCompat;
 }
 
 export type WorkerCommand = { type: 'stats'; id: number } | { type: 'close' };
