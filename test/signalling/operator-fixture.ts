@@ -4,6 +4,7 @@ import { UserAgent, Registerer, RegistererState, type Invitation } from 'sip.js'
 import { SipEngine } from '../../server/sip-engine/engine';
 import { startEngineWorker } from '../../server/sip-engine/worker';
 import type { EngineCompat } from '../../server/sip-engine/drachtio/server-compat';
+import { realDrachtioServer, startEngineUnderTest } from '../support/sip-engine-under-test';
 import { StaticCredentials } from '../../server/signalling/auth/credentials';
 import { DigestAuthenticator } from '../../server/signalling/auth/digest';
 import { FailureLimiter, type FailureLimiterOptions } from '../../server/signalling/auth/failure-limiter';
@@ -20,7 +21,10 @@ export const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1
 
 /** The engine with UDP, TCP and WS on free ports, a connected drachtio-srf, and the registrar. */
 /** The engine's modes the registrar and call tests run in: its own, and as a real drachtio-server behaves. */
-export const ENGINE_MODES = [{ mode: 'embedded' as const }, { mode: 'drachtio-server compatible' as const, compat: 'drachtio-server' as const }];
+export const ENGINE_MODES: Array<{ mode: string; compat?: EngineCompat }> = [
+  { mode: 'embedded' },
+  { mode: realDrachtioServer() ? 'real drachtio-server' : 'drachtio-server compatible', compat: 'drachtio-server' },
+];
 
 export async function startRegistrar(opts: { limiter?: FailureLimiterOptions; worker?: boolean; compat?: EngineCompat } = {}) {
   const port = await freeSipPort();
@@ -32,12 +36,15 @@ export async function startRegistrar(opts: { limiter?: FailureLimiterOptions; wo
   ] as const;
   const admin = { address: '127.0.0.1', port: opts.worker ? await freeSipPort() : 0, secret: 's' };
   const compat = opts.compat ? { compat: opts.compat } : {};
-  const engine = opts.worker
-    ? await startEngineWorker({ listen: [...listen], admin, ...compat })
-    : new SipEngine({ listen: [...listen], admin, ...compat });
+  // a real drachtio-server instead of the compatible mode when SWITCHBOARD_TEST_DRACHTIO_SERVER names one
+  const engine = opts.compat && realDrachtioServer()
+    ? await startEngineUnderTest(port, wsPort)
+    : opts.worker
+      ? await startEngineWorker({ listen: [...listen], admin, ...compat })
+      : new SipEngine({ listen: [...listen], admin, ...compat });
   if (engine instanceof SipEngine) await engine.start();
   const srf = new Srf();
-  srf.connect({ host: '127.0.0.1', port: engine.adminPort, secret: 's' });
+  srf.connect({ host: '127.0.0.1', port: engine.adminPort, secret: 'secret' in engine ? engine.secret : 's' });
   await new Promise((r) => srf.once('connect', r));
   let clockOffset = 0;
   const now = () => Date.now() + clockOffset;
@@ -58,7 +65,7 @@ export async function startRegistrar(opts: { limiter?: FailureLimiterOptions; wo
   });
   const bindings = new MemoryBindingStore();
   const registrar = new Registrar({ srf, bindings, auth, now });
-  engine.on('flowClosed', (flow) => void registrar.flowClosed(flow));
+  if ('on' in engine) engine.on('flowClosed', (flow) => void registrar.flowClosed(flow));
   return {
     engine, srf, registrar, auth, seen, port, wsPort,
     advanceClock: (ms: number) => { clockOffset += ms; },

@@ -10,7 +10,7 @@ describe.each(ENGINE_MODES)('operators register over WebSocket with sip.js and r
   beforeEach(async () => {
     server = await startRegistrar(compat ? { compat } : {});
   });
-  afterEach(() => server.close());
+  afterEach(() => server?.close());
 
   it('challenges with 401, accepts the right password with 200, and the server can call the softphone', async () => {
     const phone = await startSoftphone('op1', 'right-password', server.wsPort);
