@@ -251,9 +251,11 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       onLimit: metrics.limitTripped,
       // connections die with this process only when the SIP engine runs in it
       ...(engine ? { instanceId } : {}),
+      // a drachtio-server may come up after us: start-up goes on, readiness says sip is down until it does
+      connect: config.sip.engine.mode === 'drachtio' ? 'background' : 'wait',
     });
     started.push({ part: 'signalling', close: () => signalling.close() });
-    let sipConnected = true;
+    let sipConnected = config.sip.engine.mode !== 'drachtio';
     const srfEvents = signalling.srf as unknown as EventEmitter; // the typings list only the SIP methods
     srfEvents.on('connect', (err: Error | null) => { sipConnected = !err; });
     srfEvents.on('close', () => { sipConnected = false; });

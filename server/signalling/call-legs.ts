@@ -65,7 +65,7 @@ export class SrfOperatorDialer implements OperatorDialer {
     if (owner.size === 0) throw new DialError('unreachable', 480, `no registered device for ${r.operatorIds.join(', ')}`);
     const result = await dialBindings(this.srf, [...owner.keys()], {
       headers: r.headers, ringTimeoutMs: r.ringTimeoutMs, signal: r.signal,
-      onRinging: (b) => r.onRinging(owner.get(b)!),
+      onRinging: (b) => r.onRinging(owner.get(b)!), onUnreachable: (b) => this.dropStale(b),
     });
     if (result.kind !== 'late-offer') throw new Error('expected a late offer');
     return {
@@ -80,11 +80,16 @@ export class SrfOperatorDialer implements OperatorDialer {
     if (owner.size === 0) throw new DialError('unreachable', 480, `no registered device for ${r.operatorIds.join(', ')}`);
     const result = await dialBindings(this.srf, [...owner.keys()], {
       localSdp: r.sdp, headers: r.headers, ringTimeoutMs: r.ringTimeoutMs, signal: r.signal,
-      onRinging: (b) => r.onRinging(owner.get(b)!),
+      onRinging: (b) => r.onRinging(owner.get(b)!), onUnreachable: (b) => this.dropStale(b),
     });
     if (result.kind !== 'dialog') throw new Error('expected a dialog');
     const remote = (result.dialog as unknown as { remote: { sdp: string } }).remote;
     return { operatorId: owner.get(result.binding)!, answerSdp: remote.sdp, leg: inDialogLeg(result.dialog, this.log) };
+  }
+
+  /** A binding whose flow is dead (no flow-closed notice from drachtio-server) goes at once, not at its expiry. */
+  private dropStale(b: Binding): void {
+    this.registrar.unreachable(b).catch((err: unknown) => this.log.warn({ err, aor: b.aor }, 'removing an unreachable binding failed'));
   }
 }
 

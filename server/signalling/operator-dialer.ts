@@ -30,6 +30,11 @@ export interface DialOptions {
   /** Digest credentials for a challenge (an outbound trunk's), and the calling number for From. */
   auth?: { username: string; password: string };
   callingNumber?: string;
+  /**
+   * A device could not be reached over its flow (the engine refused to send, or answered 503 for a
+   * dead flow): its binding is stale. The other devices still ring.
+   */
+  onUnreachable?: (binding: Binding) => void;
 }
 
 export type DialResult =
@@ -37,8 +42,13 @@ export type DialResult =
   /** Late offer: the device's SDP offer, and the ACK (with our answer) that turns it into a dialog. */
   | { kind: 'late-offer'; offer: string; ack: (answerSdp: string) => Promise<Srf.Dialog>; binding: Binding };
 
-/** Sends requests over the flow a binding registered from (the only way back to a browser or a NATed phone). */
-export function flowProxy(b: Binding): string {
+/**
+ * Sends requests over the flow a binding registered from (the only way back to a NATed phone). None for
+ * WebSocket flows: the engine routes to a WebSocket contact over the connection it registered on (its
+ * contact cache; drachtio-server's too, which would override a route given here).
+ */
+export function flowProxy(b: Binding): string | undefined {
+  if (b.flow.protocol === 'ws' || b.flow.protocol === 'wss') return undefined;
   return `sip:${b.flow.address.includes(':') ? `[${b.flow.address}]` : b.flow.address}:${b.flow.port};transport=${b.flow.protocol}`;
 }
 
@@ -85,9 +95,11 @@ export async function dialBindings(srf: Srf, bindings: Binding[], opts: DialOpti
         },
       } as unknown as Parameters<Srf['createUAC']>[2];
       const extra = { ...(opts.auth ? { auth: opts.auth } : {}), ...(opts.callingNumber ? { callingNumber: opts.callingNumber } : {}) };
+      const proxy = flowProxy(b);
+      const route = proxy === undefined ? {} : { proxy };
       const uacOptions = opts.localSdp !== undefined
-        ? { localSdp: opts.localSdp, headers: opts.headers ?? {}, proxy: flowProxy(b), ...extra }
-        : { noAck: true, headers: opts.headers ?? {}, proxy: flowProxy(b), ...extra };
+        ? { localSdp: opts.localSdp, headers: opts.headers ?? {}, ...route, ...extra }
+        : { noAck: true, headers: opts.headers ?? {}, ...route, ...extra };
       srf.createUAC(b.contact, uacOptions as Srf.CreateUACOptions, progress).then(
         (answered: unknown) => {
           pending.delete(b);
@@ -107,6 +119,7 @@ export async function dialBindings(srf: Srf, bindings: Binding[], opts: DialOpti
         },
         (err: { status?: number }) => {
           pending.delete(b);
+          if (!settled && isTransportFailure(err)) opts.onUnreachable?.(b);
           failures.push(err.status ?? 500);
           if (settled || failures.length < bindings.length) return;
           settled = true;
@@ -128,4 +141,12 @@ export function destroyQuietly(dialog: Srf.Dialog): void {
   } catch {
     // already destroyed
   }
+}
+
+/**
+ * A failure to reach the device at all, not its answer: the engine would not send (no status, e.g. "no
+ * route", a closed connection) or answered 503 itself for a dead flow (drachtio-server: broken pipe).
+ */
+export function isTransportFailure(err: { status?: number }): boolean {
+  return err.status === undefined || err.status === 503;
 }

@@ -80,6 +80,16 @@ export class Registrar {
     return n;
   }
 
+  /**
+   * A device could not be reached over its binding's flow (no route, broken pipe, the engine's 503 for
+   * a dead flow): the binding is removed at once rather than left to expire. A REGISTER that refreshed
+   * it meanwhile (higher CSeq) keeps it.
+   */
+  async unreachable(b: Binding): Promise<void> {
+    const live = await this.options.bindings.update(b.aor, { callId: b.callId, cseq: b.cseq + 1, upsert: [], remove: [b.contact] }, this.now());
+    this.options.log?.info({ aor: b.aor, contact: b.contact, flow: b.flow, left: live.length }, 'device unreachable over its flow: binding removed');
+  }
+
   private async handle(req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<void> {
     const username = this.options.auth.check(req, res);
     if (!username) return;
@@ -99,7 +109,7 @@ export class Registrar {
       return;
     }
     const now = this.now();
-    const flow: Flow = { protocol: req.protocol, address: req.source_address, port: Number(req.source_port) };
+    const flow: Flow = { protocol: flowProtocol(req), address: req.source_address, port: Number(req.source_port) };
     const heldFlow = this.options.instanceId !== undefined && CONNECTION_PROTOCOLS.has(flow.protocol.toLowerCase());
 
     if (contacts.length === 1 && contacts[0]!.uri === '*') {
@@ -141,7 +151,9 @@ export class Registrar {
     const live = contacts.length === 0
       ? await this.options.bindings.lookup(username, now)
       : await this.options.bindings.update(username, { callId, cseq, upsert, remove }, now);
-    const contactHeader = live.map((b) => `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`).join(', ');
+    // only this flow's contacts (RFC 5626 §6): drachtio-server's contact cache follows the first Contact
+    // of the 200, so another device's (maybe stale) binding listed first would take over this flow's route
+    const contactHeader = live.filter((b) => sameFlow(b.flow, flow)).map((b) => `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`).join(', ');
     res.send(200, { headers: contactHeader ? { Contact: contactHeader } : {} });
     this.options.log?.info({ username, bindings: live.length, flow }, 'registered');
   }
@@ -191,4 +203,17 @@ function splitContacts(header: string): ContactValue[] {
     out.push(e ? { uri, expires: Number(e[1]) } : { uri });
   }
   return out;
+}
+
+/**
+ * The transport of the REGISTER's flow, from its top Via (`SIP/2.0/WS`, `WSS`): drachtio-server reports
+ * WebSocket traffic as `tcp`, so what the engine says is right only for UDP, TCP and TLS.
+ */
+export function flowProtocol(req: { protocol: string; get(name: string): string | undefined }): string {
+  const transport = /^\s*SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)/i.exec(req.get('Via') ?? '')?.[1]?.toLowerCase();
+  return transport === 'ws' || transport === 'wss' ? transport : req.protocol;
+}
+
+function sameFlow(a: Flow, b: Flow): boolean {
+  return a.protocol === b.protocol && a.address === b.address && a.port === b.port;
 }

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import Srf from 'drachtio-srf';
 import type { Config } from '../../config';
 import type { BindingStore } from '../store/bindings/binding-store';
@@ -35,8 +36,18 @@ export interface SignallingOptions {
   onLimit?: LimitListener;
   /** Set when the SIP engine runs in this process: bindings over its connections belong to this instance. */
   instanceId?: string;
+  /**
+   * `wait` (default): start-up waits for the engine's admin socket and fails when it cannot connect.
+   * `background`: start-up goes on at once while drachtio-srf retries with backoff (up to
+   * `ENGINE_RETRY_MAX_DELAY_MS` apart), logging "waiting for drachtio-server at host:port"; for an
+   * external drachtio-server that may come up after us (readiness says `sip` is down meanwhile).
+   */
+  connect?: 'wait' | 'background';
   log: SignallingLogger;
 }
+
+/** Longest pause between two attempts to reach a drachtio-server that is not up. */
+export const ENGINE_RETRY_MAX_DELAY_MS = 5000;
 
 export interface Signalling {
   srf: Srf;
@@ -55,11 +66,14 @@ export async function startSignalling(o: SignallingOptions): Promise<Signalling>
   }
   const operatorBySipUser = new Map(config.operators.map((op) => [op.sip.username, op.id]));
   const srf = new Srf();
-  await new Promise<void>((resolve, reject) => {
-    srf.connect({ host: o.drachtio.host, port: o.drachtio.port, secret: o.drachtio.secret });
-    srf.once('connect', (err: Error | null) => (err ? reject(err) : resolve()));
-    srf.once('error', reject);
-  });
+  if (o.connect === 'background') connectInBackground(srf, o);
+  else {
+    await new Promise<void>((resolve, reject) => {
+      srf.connect({ host: o.drachtio.host, port: o.drachtio.port, secret: o.drachtio.secret });
+      srf.once('connect', (err: Error | null) => (err ? reject(err) : resolve()));
+      srf.once('error', reject);
+    });
+  }
   // bad input from one source is logged a few times a minute, then counted
   const logLimiter = new LogLimiter({ perMinute: config.logging.badInputPerMinute });
   const operatorAuth = new OperatorAuth({
@@ -116,4 +130,36 @@ export async function startSignalling(o: SignallingOptions): Promise<Signalling>
       }
     },
   };
+}
+
+/**
+ * Connects without waiting: drachtio-srf retries a refused or lost admin connection with backoff on
+ * its own (an `error` listener must exist, or the error is thrown). Each attempt is logged.
+ */
+function connectInBackground(srf: Srf, o: SignallingOptions): void {
+  const where = `${o.drachtio.host}:${o.drachtio.port}`;
+  const events = srf as unknown as EventEmitter; // the typings list only the SIP methods
+  let connected = false;
+  let lastError = '';
+  events.on('error', (err: Error) => {
+    lastError = err.message;
+    if (connected) o.log.warn({ err: err.message }, `lost the connection to drachtio-server at ${where}`);
+    connected = false;
+  });
+  events.on('reconnecting', (r: { delay: number; attempt: number }) => {
+    o.log.warn({ attempt: r.attempt, retryInMs: r.delay, lastError }, `waiting for drachtio-server at ${where}`);
+  });
+  events.on('connect', (err: Error | null) => {
+    if (err) {
+      o.log.warn({ err: err.message }, `drachtio-server at ${where} refused us (sip.engine.secret?)`);
+      return;
+    }
+    connected = true;
+    o.log.info({}, `connected to drachtio-server at ${where}`);
+  });
+  o.log.info({}, `waiting for drachtio-server at ${where}`);
+  srf.connect({
+    host: o.drachtio.host, port: o.drachtio.port, secret: o.drachtio.secret,
+    reconnect: { retryMaxDelay: ENGINE_RETRY_MAX_DELAY_MS },
+  } as Parameters<Srf['connect']>[0]);
 }

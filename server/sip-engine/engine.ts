@@ -10,6 +10,7 @@ import type { SessionTimerOptions } from './core/session-timer';
 import { getHeapStatistics } from 'node:v8';
 import { LogLimiter } from './log-limiter';
 import { SourceLimits, UNRATED_SOURCE_LIMITS, type SourceLimitName, type SourceLimitsOptions } from './transport/source-limits';
+import { asDrachtioServer, type EngineCompat } from './drachtio/server-compat';
 
 export const ENGINE_VERSION = 'v0.9.2-switchboard';
 
@@ -33,6 +34,12 @@ export interface SipEngineOptions {
    */
   badInputLogsPerMinute?: number;
   logger?: EngineLogger;
+  /**
+   * `drachtio-server`: behave as a real drachtio-server does where apps can see it (for apps' tests):
+   * WebSocket traffic reported as `tcp`, no `flowClosed`, WebSocket contacts routed by the first Contact
+   * of the REGISTER 200. Default: the embedded engine's own behaviour.
+   */
+  compat?: EngineCompat;
 }
 
 /** A connection-oriented flow (TCP, WebSocket) that closed: whoever registered over it is unreachable. */
@@ -94,13 +101,16 @@ export class SipEngine extends EventEmitter<SipEngineEvents> {
       ...options.admin,
       version: ENGINE_VERSION,
       hostports: () => this.hostports(),
+      ...(options.compat === 'drachtio-server' ? { rewrite: asDrachtioServer } : {}),
     });
     this.core = new SipCore(this.transport, this.admin, log, { timers: options.timers }, options.sessionTimers);
-    const appSide = new AppSide(this.core);
+    const appSide = new AppSide(this.core, options.compat === 'drachtio-server' ? 'first-contact' : 'registered');
     this.admin.on('sip', (conn, msgId, tokens, text) => void appSide.handle(conn, msgId, tokens, text));
     this.admin.on('proxy', (conn, msgId, tokens) => this.core.proxy.start(conn, msgId, tokens));
     this.admin.on('protocolError', (remote, reason) => log.warn({ remote, reason }, 'bad message on the admin socket'));
-    this.transport.on('connectionClosed', (f) => this.emit('flowClosed', { protocol: f.protocol, address: f.address, port: f.port }));
+    if (options.compat !== 'drachtio-server') {
+      this.transport.on('connectionClosed', (f) => this.emit('flowClosed', { protocol: f.protocol, address: f.address, port: f.port }));
+    }
     this.transport.on('badMessage', (reason, source, answered) => {
       this.badMessages++;
       const line = admit(`bad ${source.address}`);

@@ -15,7 +15,7 @@ const logger = Object.fromEntries(
   }]),
 ) as unknown as EngineLogger;
 
-const engine = new SipEngine({ listen: data.listen, admin: data.admin, timers: data.timers, sessionTimers: data.sessionTimers, sourceLimits: data.sourceLimits, badInputLogsPerMinute: data.badInputLogsPerMinute, logger });
+const engine = new SipEngine({ listen: data.listen, admin: data.admin, timers: data.timers, sessionTimers: data.sessionTimers, sourceLimits: data.sourceLimits, badInputLogsPerMinute: data.badInputLogsPerMinute, logger, ...(data.compat ? { compat: data.compat } : {}) });
 engine.on('flowClosed', (flow) => post({ type: 'flowClosed', flow }));
 engine.start().then(
   () => post({ type: 'ready', adminPort: engine.adminPort, hostports: engine.hostports(), listening: engine.listening() }),

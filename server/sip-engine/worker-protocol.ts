@@ -3,6 +3,7 @@ import type { TimerValues } from './transaction/clock';
 import type { SessionTimerOptions } from './core/session-timer';
 import type { ListenSpec, Protocol } from './transport/types';
 import type { SourceLimitsOptions } from './transport/source-limits';
+import type { EngineCompat } from './drachtio/server-compat';
 
 /** What the parent gives the engine worker (plain data: it crosses the thread boundary). */
 export interface WorkerData {
@@ -13,6 +14,7 @@ export interface WorkerData {
   sourceLimits?: Partial<SourceLimitsOptions>;
   badInputLogsPerMinute?: number;
   logLevel?: string;
+  compat?: EngineCompat;
 }
 
 export type WorkerCommand = { type: 'stats'; id: number } | { type: 'close' };

@@ -5,6 +5,8 @@ import { loadConfig } from '../../config';
 import pino from 'pino';
 import { createSwitchboard } from '../../server/switchboard';
 import { freeSipPort, freeTcpPort } from '../support/ports';
+import { waitFor } from '../support/processes';
+import { startEngineUnderTest, type EngineUnderTest } from '../support/sip-engine-under-test';
 
 (globalThis as unknown as { WebSocket: unknown }).WebSocket = WebSocket;
 
@@ -20,12 +22,18 @@ export async function startCallStack(opts: {
   media?: string;
   /** An outbound trunk (YAML flow mapping) for transfers to numbers. */
   outboundTrunk?: string;
+  /** The embedded engine as it is, or behaving as a drachtio-server (or a real one, when the tests are given one). */
+  engine?: EngineMode;
 }) {
   const sipPort = await freeSipPort();
   const wsPort = await freeSipPort();
   const portMin = 20000 + (await freeTcpPort()) % 20000;
+  // production mode: Switchboard connects to an engine that behaves as drachtio-server (or is one)
+  let external: EngineUnderTest | undefined;
+  if (opts.engine === 'drachtio-server compatible') external = await startEngineUnderTest(sipPort, wsPort);
+  const engineYaml = external ? `, engine: { mode: drachtio, host: 127.0.0.1, port: ${external.adminPort}, secret: ${external.secret} }` : '';
   const yaml = `
-sip: { listen: ["sip:127.0.0.1:${sipPort};transport=udp"], ws: { address: 127.0.0.1, port: ${wsPort} } }
+sip: { listen: ["sip:127.0.0.1:${sipPort};transport=udp"], ws: { address: 127.0.0.1, port: ${wsPort} }${engineYaml} }
 http: { address: 127.0.0.1, port: 0 }
 media: ${opts.media ?? `{ rtpengine: { mode: embedded, portMin: ${portMin}, portMax: ${portMin + 199} } }`}
 logging: { level: warn }
@@ -42,11 +50,22 @@ ${opts.operators.map((o) => `  - { id: ${o}, name: ${o}, sip: { username: ${o}, 
   // SWITCHBOARD_TEST_LOG=debug shows the server's log while a test runs
   const level = process.env.SWITCHBOARD_TEST_LOG;
   const sb = await createSwitchboard(config, { tickMs: 200, ...(level ? { log: pino({ level }) } : {}) });
+  if (external) await waitFor(async () => (await fetch(`http://127.0.0.1:${sb.httpPort}/readyz`)).status === 200, 'Switchboard to connect to the SIP engine', 30_000);
   return {
     sb, acd: sb.acd, records: sb.records, center: sb.center, media: sb.media, sipPort, wsPort, target: `127.0.0.1:${sipPort}`,
-    close: () => sb.stop(),
+    close: async () => {
+      await sb.stop();
+      await external?.close();
+    },
   };
 }
+
+/**
+ * How the call path reaches SIP: the embedded engine (default), or production mode against an engine
+ * that behaves as drachtio-server does (a real one when SWITCHBOARD_TEST_DRACHTIO_SERVER is set).
+ */
+export type EngineMode = 'embedded' | 'drachtio-server compatible';
+export const CALL_ENGINE_MODES: EngineMode[] = ['embedded', 'drachtio-server compatible'];
 
 /** A WebRTC-shaped SDP offer (exported for tests that vary it, e.g. hold) (no real media: sip.js in Node has no WebRTC); rtpengine accepts it. */
 export const WEBRTC_OFFER = [

@@ -6,11 +6,11 @@
  */
 import { runSipp, assertSippPassed } from '../support/sipp';
 import { stopAll, waitFor } from '../support/processes';
-import { startCallStack, startOperator } from './call-stack';
+import { CALL_ENGINE_MODES, startCallStack, startOperator } from './call-stack';
 
 type Stack = Awaited<ReturnType<typeof startCallStack>>;
 
-describe('trunk → queue → operator (SIP, real rtpengine)', () => {
+describe.each(CALL_ENGINE_MODES)('trunk → queue → operator (SIP, real rtpengine, %s engine)', (engine) => {
   let stack: Stack;
   const operators: Array<{ stop(): Promise<void> }> = [];
   afterEach(async () => {
@@ -20,7 +20,7 @@ describe('trunk → queue → operator (SIP, real rtpengine)', () => {
   });
 
   it('answers the caller, rings the available operator, bridges, and records the answered call', async () => {
-    stack = await startCallStack({ operators: ['alice'] });
+    stack = await startCallStack({ engine, operators: ['alice'] });
     const alice = await startOperator('alice', stack.wsPort);
     operators.push(alice);
     await stack.acd.operatorLogin('alice');
@@ -43,7 +43,7 @@ describe('trunk → queue → operator (SIP, real rtpengine)', () => {
   });
 
   it('records a caller who hangs up while queued as abandoned', async () => {
-    stack = await startCallStack({ operators: ['alice'] });
+    stack = await startCallStack({ engine, operators: ['alice'] });
     const trunk = await runSipp({ scenario: 'uac-basic', remote: stack.target, service: '100', keys: { hold_ms: 800 } });
     assertSippPassed(await trunk.done(), 1);
     await waitFor(async () => (await stack.records.query({})).length === 1, 'the call record');
@@ -52,7 +52,7 @@ describe('trunk → queue → operator (SIP, real rtpengine)', () => {
   });
 
   it('returns an unanswered call to the queue, pauses that operator, and gives the call to the next', async () => {
-    stack = await startCallStack({ operators: ['alice', 'bob'], ringTimeoutMs: 1500 });
+    stack = await startCallStack({ engine, operators: ['alice', 'bob'], ringTimeoutMs: 1500 });
     const alice = await startOperator('alice', stack.wsPort, { answerAfterMs: null });
     const bob = await startOperator('bob', stack.wsPort);
     operators.push(alice, bob);
@@ -70,7 +70,7 @@ describe('trunk → queue → operator (SIP, real rtpengine)', () => {
   });
 
   it('ends the call and frees the operator when the softphone loses its WebSocket mid-call', async () => {
-    stack = await startCallStack({ operators: ['alice'] });
+    stack = await startCallStack({ engine, operators: ['alice'] });
     const alice = await startOperator('alice', stack.wsPort);
     operators.push(alice);
     await stack.acd.operatorLogin('alice');
@@ -86,7 +86,7 @@ describe('trunk → queue → operator (SIP, real rtpengine)', () => {
   });
 
   it('answers two callers in arrival order with one operator', async () => {
-    stack = await startCallStack({ operators: ['alice'] });
+    stack = await startCallStack({ engine, operators: ['alice'] });
     const alice = await startOperator('alice', stack.wsPort);
     operators.push(alice);
     await stack.acd.operatorLogin('alice');
@@ -101,5 +101,24 @@ describe('trunk → queue → operator (SIP, real rtpengine)', () => {
     const records = await stack.records.query({});
     expect(records.map((r) => [r.caller, r.outcome])).toEqual([['second', 'answered'], ['first', 'answered']]);
     expect(records[0]!.waitSeconds).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps an operator reachable when the browser tab is killed and a new one registers', async () => {
+    stack = await startCallStack({ engine, operators: ['alice'] });
+    const killed = await startOperator('alice', stack.wsPort);
+    await killed.ua.transport.disconnect(); // the tab died without un-REGISTER
+    await killed.stop().catch(() => undefined);
+    const fresh = await startOperator('alice', stack.wsPort);
+    operators.push(fresh);
+    await stack.acd.operatorLogin('alice');
+    for (const caller of ['first', 'second']) {
+      const trunk = await runSipp({ scenario: 'uac-basic', remote: stack.target, service: '100', keys: { hold_ms: 1500, caller }, hardTimeoutMs: 20_000 });
+      assertSippPassed(await trunk.done(), 1);
+    }
+    expect(fresh.invitations.map((i) => i.request.getHeader('X-Switchboard-Caller'))).toEqual(['first', 'second']);
+    expect(killed.invitations).toHaveLength(0);
+    await waitFor(async () => (await stack.records.query({})).length === 2, 'both records');
+    expect((await stack.records.query({})).map((r) => r.outcome)).toEqual(['answered', 'answered']);
+    expect((await stack.sb.signalling.registrar.lookup('alice'))).toHaveLength(1); // the stale binding is gone
   });
 });

@@ -3,6 +3,8 @@ import Srf from 'drachtio-srf';
 import { UserAgent, Registerer, RegistererState, type Invitation } from 'sip.js';
 import { SipEngine } from '../../server/sip-engine/engine';
 import { startEngineWorker } from '../../server/sip-engine/worker';
+import type { EngineCompat } from '../../server/sip-engine/drachtio/server-compat';
+import { realDrachtioServer, startEngineUnderTest } from '../support/sip-engine-under-test';
 import { StaticCredentials } from '../../server/signalling/auth/credentials';
 import { DigestAuthenticator } from '../../server/signalling/auth/digest';
 import { FailureLimiter, type FailureLimiterOptions } from '../../server/signalling/auth/failure-limiter';
@@ -18,7 +20,13 @@ export const REALM = 'switchboard.test';
 export const SDP = 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n';
 
 /** The engine with UDP, TCP and WS on free ports, a connected drachtio-srf, and the registrar. */
-export async function startRegistrar(opts: { limiter?: FailureLimiterOptions; worker?: boolean } = {}) {
+/** The engine's modes the registrar and call tests run in: its own, and as a real drachtio-server behaves. */
+export const ENGINE_MODES: Array<{ mode: string; compat?: EngineCompat }> = [
+  { mode: 'embedded' },
+  { mode: realDrachtioServer() ? 'real drachtio-server' : 'drachtio-server compatible', compat: 'drachtio-server' },
+];
+
+export async function startRegistrar(opts: { limiter?: FailureLimiterOptions; worker?: boolean; compat?: EngineCompat } = {}) {
   const port = await freeSipPort();
   const wsPort = await freeSipPort();
   const listen = [
@@ -27,19 +35,24 @@ export async function startRegistrar(opts: { limiter?: FailureLimiterOptions; wo
     { protocol: 'ws', address: '127.0.0.1', port: wsPort },
   ] as const;
   const admin = { address: '127.0.0.1', port: opts.worker ? await freeSipPort() : 0, secret: 's' };
-  const engine = opts.worker
-    ? await startEngineWorker({ listen: [...listen], admin })
-    : new SipEngine({ listen: [...listen], admin });
+  const compat = opts.compat ? { compat: opts.compat } : {};
+  // a real drachtio-server instead of the compatible mode when SWITCHBOARD_TEST_DRACHTIO_SERVER names one
+  const engine = opts.compat && realDrachtioServer()
+    ? await startEngineUnderTest(port, wsPort)
+    : opts.worker
+      ? await startEngineWorker({ listen: [...listen], admin, ...compat })
+      : new SipEngine({ listen: [...listen], admin, ...compat });
   if (engine instanceof SipEngine) await engine.start();
   const srf = new Srf();
-  srf.connect({ host: '127.0.0.1', port: engine.adminPort, secret: 's' });
+  srf.connect({ host: '127.0.0.1', port: engine.adminPort, secret: 'secret' in engine ? engine.secret : 's' });
   await new Promise((r) => srf.once('connect', r));
   let clockOffset = 0;
   const now = () => Date.now() + clockOffset;
   const credentials = new StaticCredentials(REALM).addPassword('op1', 'right-password').addPassword('op2', 'other-password');
-  const seen = { registers: 0, failures: [] as Array<{ address: string; reason: string; blocked: boolean }> };
-  srf.use('register', (_req, _res, next) => {
+  const seen = { registers: 0, protocols: [] as string[], failures: [] as Array<{ address: string; reason: string; blocked: boolean }> };
+  srf.use('register', (req, _res, next) => {
     seen.registers++;
+    seen.protocols.push(req.protocol);
     next();
   });
   const auth = new OperatorAuth({
@@ -52,7 +65,7 @@ export async function startRegistrar(opts: { limiter?: FailureLimiterOptions; wo
   });
   const bindings = new MemoryBindingStore();
   const registrar = new Registrar({ srf, bindings, auth, now });
-  engine.on('flowClosed', (flow) => void registrar.flowClosed(flow));
+  if ('on' in engine) engine.on('flowClosed', (flow) => void registrar.flowClosed(flow));
   return {
     engine, srf, registrar, auth, seen, port, wsPort,
     advanceClock: (ms: number) => { clockOffset += ms; },

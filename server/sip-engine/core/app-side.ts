@@ -9,6 +9,7 @@ import { rewriteLocalhost, sentReply, sipEvent } from './report';
 import type { OutboundRecord, SipCore } from './sip-core';
 import { hasOption, rseqOf } from './reliable-provisionals';
 import { buildCancel } from './cancel';
+import { ContactCache, type ContactCacheMode } from './contact-cache';
 
 /** Headers the engine owns: an app's values for these are ignored. */
 const ENGINE_HEADERS = new Set(['via', 'record-route', 'content-length', 'rseq']);
@@ -22,7 +23,12 @@ class Nok extends Error {}
 
 /** Carries out the `sip` commands apps send: responses, new requests, in-dialog requests, ACK, CANCEL. */
 export class AppSide {
-  constructor(private readonly core: SipCore) {}
+  private readonly contacts: ContactCache;
+
+  /** `contactCache`: what a REGISTER 200 teaches the engine (drachtio-server: the first Contact only). */
+  constructor(private readonly core: SipCore, private readonly contactCache: ContactCacheMode = 'registered') {
+    this.contacts = new ContactCache(contactCache);
+  }
 
   async handle(conn: AppConnection, msgId: string, tokens: string[], sipText: string): Promise<void> {
     const [txnId = '', dialogId = '', routeUri = ''] = tokens;
@@ -100,6 +106,7 @@ export class AppSide {
       }
       if (status === 200) core.uasSessionTimer(req, res, dialog);
     }
+    if (req.method === 'REGISTER' && status >= 200 && status < 300) this.learnContacts(req, res, rec.txn.source);
     const dest = core.transport.responseDestination(res, rec.txn.source);
     if (reliable) {
       rec.reliable ??= core.reliableFor(rec);
@@ -116,6 +123,22 @@ export class AppSide {
     rec.txn.respond(res);
     if (status >= 200) core.untrack(rec);
     if (req.method === 'INVITE' && status >= 200 && status < 300 && dialog) core.retransmit2xx(dialog, res.toBuffer(), dest);
+  }
+
+  /** A REGISTER over a WebSocket answered 2xx: its contacts are reached over that connection. */
+  private learnContacts(req: SipRequest, res: SipResponse, source: Source): void {
+    if (source.protocol !== 'ws' && source.protocol !== 'wss') return;
+    try {
+      const contacts = res.getAll('contact').map(parseNameAddr).map((na) => {
+        const e = na.params.get('expires');
+        return e ? { uri: na.uri, expires: Number(e) } : { uri: na.uri };
+      });
+      const expiresHeader = res.get('expires');
+      const requested = req.getAll('contact').map((c) => parseNameAddr(c).uri).filter((u) => u !== '*');
+      this.contacts.registered(requested, { contacts, ...(expiresHeader ? { expires: Number(expiresHeader) } : {}) }, source);
+    } catch (err) {
+      this.core.log.info({ err }, 'REGISTER 200 with an unreadable Contact: contact cache unchanged');
+    }
   }
 
   private uasDialog(conn: AppConnection, source: Source, req: SipRequest, res: SipResponse, toTag: string): Dialog {
@@ -197,10 +220,18 @@ export class AppSide {
   private async newRequest(conn: AppConnection, msgId: string, appReq: SipRequest, routeUri: string): Promise<void> {
     const core = this.core;
     let dest: Endpoint;
-    try {
-      dest = await core.transport.resolve(routeUri || appReq.uri);
-    } catch (err) {
-      throw new Nok(`invalid request-uri: ${appReq.uri} (${(err as Error).message})`);
+    // a registered WebSocket contact goes over its connection (drachtio-server: even when the app names a route)
+    const cached = routeUri && this.contactCache === 'registered' ? undefined : this.contacts.route(appReq.uri);
+    if (cached) {
+      const open = core.transport.openFlow(cached);
+      if (!open) throw new Nok(`no route: the ${cached.protocol} connection ${cached.address}:${cached.port} of ${appReq.uri} has closed`);
+      dest = open;
+    } else {
+      try {
+        dest = await core.transport.resolve(routeUri || appReq.uri);
+      } catch (err) {
+        throw new Nok(`invalid request-uri: ${appReq.uri} (${(err as Error).message})`);
+      }
     }
     if (!core.transport.has(dest.protocol)) throw new Nok('requested protocol/transport not available');
     if (this.isSelf(dest)) throw new Nok('can not send request to myself');

@@ -12,6 +12,8 @@ export interface AdminServerOptions {
   /** `udp/127.0.0.1:5060,tcp/…`: what `authenticate` answers as the server's hostports. */
   hostports: () => string;
   version: string;
+  /** Rewrites every payload sent to apps (the drachtio-server compatible mode). */
+  rewrite?: (payload: string) => string;
 }
 
 export interface AdminServerEvents {
@@ -70,7 +72,7 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
   private accept(socket: net.Socket): void {
     socket.setNoDelay(true);
     socket.setKeepAlive(true);
-    const conn = new AppConnection(`app-${this.nextId++}`, socket);
+    const conn = new AppConnection(`app-${this.nextId++}`, socket, this.options.rewrite);
     this.connections.set(conn.id, conn);
     const decoder = new FrameDecoder();
     socket.on('data', (chunk: Buffer) => {

@@ -8,7 +8,8 @@ export class AppConnection {
   readonly routes = new Set<string>();
   readonly tags: string[] = [];
 
-  constructor(readonly id: string, private readonly socket: net.Socket) {}
+  /** `rewrite`: how each outgoing payload is shown (see server-compat.ts); none by default. */
+  constructor(readonly id: string, private readonly socket: net.Socket, private readonly rewrite?: (payload: string) => string) {}
 
   get remote(): string {
     return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
@@ -17,7 +18,7 @@ export class AppConnection {
   /** Sends a server-initiated message (`<uuid>|<payload>`). */
   send(payload: string): void {
     if (this.closed) return;
-    const framed = `${randomUUID()}|${payload}`;
+    const framed = `${randomUUID()}|${this.rewrite ? this.rewrite(payload) : payload}`;
     this.socket.write(`${Buffer.byteLength(framed)}#${framed}`);
   }
 
