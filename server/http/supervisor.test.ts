@@ -25,9 +25,9 @@ describe('a supervisor or admin sets an operator’s status, from any state', ()
 
   it.each([
     ['on-call', { status: 'available' }, 'available'],
-    ['on-call', { status: 'paused', reason: 'stuck' }, 'paused'],
+    ['on-call', { status: 'paused', reason: 'break' }, 'paused'],
     ['on-call', { status: 'offline' }, 'offline'],
-    ['ringing', { status: 'paused', reason: 'stuck' }, 'paused'],
+    ['ringing', { status: 'paused', reason: 'break' }, 'paused'],
     ['reserved', { status: 'offline' }, 'offline'],
   ] as const)('from %s, %j makes the operator %s; the call leaves routing', async (from, body, to) => {
     await hold(from);
@@ -43,7 +43,7 @@ describe('a supervisor or admin sets an operator’s status, from any state', ()
     await hold('on-call');
     await t.acd.onHangup('c1');
     expect((await bob())?.state).toBe('wrap-up');
-    expect((await force('bob', { status: 'paused', reason: 'coaching' })).body.state).toMatchObject({ status: 'paused', reason: 'coaching' });
+    expect((await force('bob', { status: 'paused', reason: 'training' })).body.state).toMatchObject({ status: 'paused', reason: 'training' });
     expect((await force('bob', { status: 'offline' })).body.state.status).toBe('offline');
     expect((await force('bob', { status: 'available' })).body.state.status).toBe('available');
   });
