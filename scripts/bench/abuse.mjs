@@ -12,12 +12,13 @@
 // Bounded: 60 s in all (the comparison is skipped when the budget runs short); every child is killed at its own limit.
 //   npm run bench:abuse -- --rate 50 --duration 10 --flood 2000 --hold 500
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, cpus, loadavg, totalmem } from 'node:os';
 import { join, dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { sippResults } from './sipp-results.mjs';
 
 const require = createRequire(import.meta.url);
 const { startEngineWorker } = require('../../dist/server/sip-engine/worker.js');
@@ -54,18 +55,7 @@ function run(cmd, argv, limitMs, opts = {}) {
 }
 
 /** SIPp's -trace_stat CSV (last line) and -trace_rtt CSV (INVITE→200 in ms). */
-function results(dir) {
-  const files = readdirSync(dir);
-  const stat = files.find((f) => f.endsWith('.csv') && !f.includes('_rtt'));
-  const rtt = files.find((f) => f.includes('_rtt'));
-  const lines = readFileSync(join(dir, stat), 'utf8').trim().split('\n');
-  const head = lines[0].split(';');
-  const last = lines[lines.length - 1].split(';');
-  const col = (name) => Number(last[head.indexOf(name)]);
-  const times = rtt ? readFileSync(join(dir, rtt), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(';')[1])).filter(Number.isFinite).sort((a, b) => a - b) : [];
-  const pct = (p) => (times.length ? times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] : NaN);
-  return { successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)'), p50: pct(50), p99: pct(99) };
-}
+const results = sippResults;
 
 /** CPU this process (engine worker + app) used while `work` ran, in % of one core. */
 async function withCpu(work) {

@@ -6,12 +6,13 @@
 // Bounded: each step runs --duration seconds (default 30) and is killed after twice that.
 //   npm run bench:sip -- --rates 200,400,500,600,800,1000 --duration 20 --hold 500
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { sippResults } from './sipp-results.mjs';
 
 const require = createRequire(import.meta.url);
 const { startEngineWorker } = require('../../dist/server/sip-engine/worker.js');
@@ -40,18 +41,7 @@ function startSipp(argv) {
 }
 
 /** Parses SIPp's -trace_stat CSV (last line) and -trace_rtt CSV (response times in ms). */
-function results(dir) {
-  const files = readdirSync(dir);
-  const stat = files.find((f) => f.endsWith('.csv') && !f.includes('_rtt'));
-  const rtt = files.find((f) => f.includes('_rtt'));
-  const lines = readFileSync(join(dir, stat), 'utf8').trim().split('\n');
-  const head = lines[0].split(';');
-  const last = lines[lines.length - 1].split(';');
-  const col = (name) => Number(last[head.indexOf(name)]);
-  const times = rtt ? readFileSync(join(dir, rtt), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(';')[1])).filter(Number.isFinite).sort((a, b) => a - b) : [];
-  const pct = (p) => (times.length ? times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] : NaN);
-  return { successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)'), p50: pct(50), p99: pct(99), samples: times.length };
-}
+const results = sippResults;
 
 async function step(rate, target, uasPort) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-sip-'));
