@@ -53,6 +53,7 @@ describe('the README commands', () => {
     const { env, httpPort } = await serverEnv();
     const start = shell(command, { ...env, SWITCHBOARD_LOG_LEVEL: 'info' });
     await waitFor(() => start.output().includes('Switchboard is running') || start.child.exitCode !== null, 'npm start to start the server', 120_000);
+    if (start.child.exitCode !== null) throw new Error(`npm start exited ${start.child.exitCode}:\n${start.output().slice(-3000)}`);
     expect((await fetch(`http://127.0.0.1:${httpPort}/healthz`)).status).toBe(200);
     signalGroup(start, 'SIGINT'); // Ctrl-C: npm, the start script and the server all get it
     // npm itself dies by the signal, as a foreground job should; the server drains and stops first
