@@ -53,8 +53,6 @@ interface Branch {
   txn: ClientTransaction | undefined;
   /** Any response (100 included) has come: the branch may be CANCELled. */
   heard: boolean;
-  /** Any provisional above 100 has come. */
-  provisional: boolean;
   final: boolean;
   timer: unknown;
 }
@@ -178,7 +176,7 @@ class ProxyOperation {
     const core = this.core;
     const req = forwardedCopy(this.server.request, target);
     dropOwnRoute(req, (r) => core.proxy.isUs(r));
-    const branch: Branch = { target, request: req, dest: { protocol: 'udp', address: '', port: 0 }, txn: undefined, heard: false, provisional: false, final: false, timer: undefined };
+    const branch: Branch = { target, request: req, dest: { protocol: 'udp', address: '', port: 0 }, txn: undefined, heard: false, final: false, timer: undefined };
     this.branches.push(branch);
     try {
       branch.dest = await core.transport.resolve(nextHop(req));
@@ -234,7 +232,6 @@ class ProxyOperation {
       if (!branch.heard) this.arm(branch, this.options.finalTimeoutMs, true);
       const firstHeard = !branch.heard;
       branch.heard = true;
-      branch.provisional = true;
       if (this.cancelled && firstHeard) this.cancelBranch(branch);
       this.reportResponse(res, source);
       if (this.server.finalStatus === undefined) this.server.respond(upstream);
