@@ -91,7 +91,10 @@ export function registerOperatorRoutes(app: Express, ctx: AppContext): void {
   app.post('/api/operators/me/wrap-up/extend', auth, async (_req, res) => {
     const { operatorId } = sessionOf(res);
     const previous = extending.get(operatorId) ?? Promise.resolve();
-    const mine = previous.catch(() => undefined).then(() => extendWrapUp(ctx, operatorId));
+    // one at a time per operator: this one runs after the previous one settles, whatever its outcome
+    // (that outcome is its own request's answer)
+    const run = () => extendWrapUp(ctx, operatorId);
+    const mine = previous.then(run, run);
     extending.set(operatorId, mine);
     try {
       const ms = await mine;
