@@ -259,7 +259,8 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     const srfEvents = signalling.srf as unknown as EventEmitter; // the typings list only the SIP methods
     srfEvents.on('connect', (err: Error | null) => { sipConnected = !err; });
     srfEvents.on('close', () => { sipConnected = false; });
-    srfEvents.on('error', (err: Error) => log.warn({ err }, 'the connection to the SIP engine failed'));
+    // a drachtio-server's connection is logged by signalling while it retries; the embedded engine's here
+    if (config.sip.engine.mode !== 'drachtio') srfEvents.on('error', (err: Error) => log.warn({ err }, 'the connection to the SIP engine failed'));
     engine?.on('flowClosed', (flow) => void signalling.registrar.flowClosed(flow));
 
     const bus = new ServerEventBus();
