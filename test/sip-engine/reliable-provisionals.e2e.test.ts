@@ -8,8 +8,7 @@
 import type Srf from 'drachtio-srf';
 import type { SipResponse } from '../../server/sip-engine/message/message';
 import { assertSippPassed, runSipp, type SippTransport } from '../support/sipp';
-import { stopAll } from '../support/processes';
-import { engineScenario, SDP, startEngine, type EngineFixture } from './fixture';
+import { engineForEachTest, engineScenario, SDP, startEngine, type EngineFixture } from './fixture';
 import { rawRequest, UdpPeer } from './udp-peer';
 
 /** srf's Response.send takes a fifth argument, called on the PRACK; its typings omit it. */
@@ -21,29 +20,22 @@ function sendReliably(res: Srf.SrfResponse, status: number, sdp: string, onPrack
 const transports: Array<[string, SippTransport]> = [['UDP', 'u1'], ['TCP', 't1']];
 
 describe.each(transports)('100rel and PRACK with drachtio-srf over %s', (name, transport) => {
-  let fx: EngineFixture;
-  beforeEach(async () => {
-    fx = await startEngine();
-  });
-  afterEach(async () => {
-    await stopAll();
-    await fx.close();
-  });
+  const engine = engineForEachTest();
 
   it('a trunk INVITE with Require: 100rel is answered 183 (reliable) + PRACK + 200', async () => {
     const pracks: string[] = [];
-    fx.srf.invite((req, res) => {
+    engine().srf.invite((req, res) => {
       // as with drachtio-server, the app asks for a reliable provisional with Require: 100rel
       sendReliably(res, 183, SDP(), (prack) => {
         pracks.push(prack.get('RAck'));
-        void fx.srf.createUAS(req, res, { localSdp: SDP() });
+        void engine().srf.createUAS(req, res, { localSdp: SDP() });
       });
     });
-    const uac = await runSipp({ scenario: engineScenario('uac-100rel'), remote: fx.target, transport, calls: 2, keys: { hold_ms: 100 } });
+    const uac = await runSipp({ scenario: engineScenario('uac-100rel'), remote: engine().target, transport, calls: 2, keys: { hold_ms: 100 } });
     assertSippPassed(await uac.done(), 2);
     expect(pracks).toHaveLength(2);
     expect(pracks[0]).toMatch(/^\d+ 1 INVITE$/);
-    expect((await fx.stats()).dialogs).toBe(0);
+    expect((await engine().stats()).dialogs).toBe(0);
   });
 
   it('an app calling out PRACKs a reliable 180, then the call goes on in the same dialog', async () => {
@@ -51,7 +43,7 @@ describe.each(transports)('100rel and PRACK with drachtio-srf over %s', (name, t
     await uas.ready();
     const provisional: Array<[number, string | undefined]> = [];
     const uri = `sip:service@127.0.0.1:${uas.port}${name === 'TCP' ? ';transport=tcp' : ''}`;
-    const dlg = await fx.srf.createUAC(uri, { localSdp: SDP(), headers: { Supported: '100rel' } }, {
+    const dlg = await engine().srf.createUAC(uri, { localSdp: SDP(), headers: { Supported: '100rel' } }, {
       cbProvisional: (res: Srf.SrfResponse) => provisional.push([res.status, res.get('RSeq')]),
     });
     expect(provisional).toContainEqual([180, '1']);

@@ -9,29 +9,22 @@ import type Srf from 'drachtio-srf';
 import { assertSippPassed, runSipp, type SippTransport } from '../support/sipp';
 import { stopAll, waitFor } from '../support/processes';
 import type { SipEngineStats } from '../../server/sip-engine/engine';
-import { engineScenario, onDestroy, SDP, startEngine, type EngineFixture } from './fixture';
+import { engineForEachTest, engineScenario, onDestroy, SDP, startEngine, type EngineFixture } from './fixture';
 
 const transports: Array<[string, SippTransport]> = [['UDP', 'u1'], ['TCP', 't1']];
 
 describe.each(transports)('UPDATE with drachtio-srf over %s', (name, transport) => {
-  let fx: EngineFixture;
-  beforeEach(async () => {
-    fx = await startEngine();
-  });
-  afterEach(async () => {
-    await stopAll();
-    await fx.close();
-  });
+  const engine = engineForEachTest();
 
   it('a caller UPDATEs while ringing (the INVITE\'s update event) and once answered (the dialog\'s update event)', async () => {
     const seen: string[] = [];
-    fx.srf.invite((req, res) => {
+    engine().srf.invite((req, res) => {
       res.send(180);
       // srf emits 'update' on the INVITE for an UPDATE in its early dialog (its typings omit it)
       (req as unknown as NodeJS.EventEmitter).on('update', (update: Srf.SrfRequest, updateRes: Srf.SrfResponse) => {
         seen.push(`early ${/a=(sendonly|sendrecv)/.exec(update.body)?.[1]}`);
         updateRes.send(200, { body: SDP(6002) });
-        void fx.srf.createUAS(req, res, { localSdp: SDP() }).then((dlg) => {
+        void engine().srf.createUAS(req, res, { localSdp: SDP() }).then((dlg) => {
           dlg.on('update', (u: Srf.SrfRequest, r: Srf.SrfResponse) => {
             seen.push(`confirmed ${/a=(sendonly|sendrecv)/.exec(u.body)?.[1]}`);
             r.send(200, { body: SDP(6004) });
@@ -39,7 +32,7 @@ describe.each(transports)('UPDATE with drachtio-srf over %s', (name, transport) 
         });
       });
     });
-    const uac = await runSipp({ scenario: engineScenario('uac-update'), remote: fx.target, transport, calls: 1 });
+    const uac = await runSipp({ scenario: engineScenario('uac-update'), remote: engine().target, transport, calls: 1 });
     assertSippPassed(await uac.done(), 1);
     expect(seen).toEqual(['early sendonly', 'confirmed sendrecv']);
   });
@@ -48,7 +41,7 @@ describe.each(transports)('UPDATE with drachtio-srf over %s', (name, transport) 
     const uas = await runSipp({ scenario: engineScenario('uas-update'), transport, calls: 1 });
     await uas.ready();
     const uri = `sip:service@127.0.0.1:${uas.port}${name === 'TCP' ? ';transport=tcp' : ''}`;
-    const dlg = await fx.srf.createUAC(uri, { localSdp: SDP() }); // srf answers the early UPDATE itself
+    const dlg = await engine().srf.createUAC(uri, { localSdp: SDP() }); // srf answers the early UPDATE itself
     const confirmed = new Promise<string>((resolve) => {
       dlg.on('update', (u: Srf.SrfRequest, r: Srf.SrfResponse) => {
         r.send(200, { body: SDP(6006) });
