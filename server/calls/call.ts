@@ -10,6 +10,7 @@ import { isMediaError } from '../../media';
 import { isAppError, type Acd, type OfferEvent } from '../routing';
 import type { CallOutcome } from '../records/model';
 import { CallContext, type Talking } from './call-context';
+import { endMediaLost, relayLost } from './call-recovery';
 import type { MediaPort } from './call-media';
 import type { CallPhase } from './call-state';
 import { directQueueId } from './direct-queues';
@@ -134,7 +135,7 @@ export class Call {
       return this.finish('abandoned'); // the caller gave up before our 200 went out
     }
     if (this.c.current === 'ended') return;
-    if (this.c.lostWhileAnswering && (await this.relayLost()) === 'lost') return;
+    if (this.c.lostWhileAnswering && (await relayLost(this.c)) === 'lost') return;
     await this.c.media.music('queue', true);
     this.c.to('queued');
     try {
@@ -592,55 +593,14 @@ export class Call {
     void this.callerHungUp();
   }
 
-  /**
-   * The media relay lost this call's session (rtpengine restarted): the caller and the talking
-   * operator are moved to a new session by offerless re-INVITEs (each leg offers again, the relay
-   * answers in the ACK) and the music comes back where it played. When a leg cannot be moved, or
-   * the call is in a conference, the call ends with outcome `media-lost`: every leg is hung up, the
-   * operator goes to wrap-up. Nobody is left connected in silence.
-   */
+  /** The media relay lost this call's session: moved to a new one, or ended (see call-recovery.ts). */
   relayLost(): Promise<'restored' | 'lost'> {
-    if (this.c.phase === 'ended') return Promise.resolve('lost');
-    if (this.c.phase === 'answering' && !this.c.lostWhileAnswering) {
-      this.c.lostWhileAnswering = true; // start() moves it once the caller is answered
-      return Promise.resolve('restored');
-    }
-    this.c.restoring ??= this.restoreMedia().finally(() => { this.c.restoring = undefined; });
-    return this.c.restoring;
-  }
-
-  private async restoreMedia(): Promise<'restored' | 'lost'> {
-    this.c.lostWhileAnswering = false;
-    const phase = this.c.phase;
-    this.c.log.warn({ phase, operatorId: this.c.talking?.operatorId }, 'the media relay lost the call: moving it to a new media session');
-    if (this.c.room) return this.endMediaLost('a conference is not moved');
-    try {
-      this.c.media.relayLost();
-      await this.c.consultation?.c.end('the media relay lost the consultation');
-      await this.inbound.leg.renegotiate((offer) => this.c.media.park(offer));
-      const t = this.c.talking;
-      if (t && t.legTag !== undefined) {
-        const tag = t.legTag;
-        await t.leg.renegotiate((offer) => this.c.media.connect(tag, this.deps.browserOffer ? this.deps.browserOffer(offer) : offer));
-      }
-      await this.c.media.resumeMusic();
-    } catch (err) {
-      this.c.log.warn({ err }, 'a leg could not be moved to a new media session');
-      return this.endMediaLost('a leg could not be moved');
-    }
-    if (this.c.current === 'ended') return 'lost';
-    this.c.log.info({ phase: this.c.phase, operatorId: this.c.talking?.operatorId }, 'media restored on a new session');
-    return 'restored';
+    return relayLost(this.c);
   }
 
   /** Ends the call because its media is gone: outcome `media-lost`. */
-  async endMediaLost(why = 'the media relay did not come back'): Promise<'lost'> {
-    if (this.c.phase === 'ended') return 'lost';
-    this.c.log.warn({ why }, 'media lost: ending the call');
-    if (this.c.phase === 'answering') this.inbound.leg.refuse('media-failed');
-    else this.inbound.leg.hangUp();
-    await this.callerHungUp('media-lost');
-    return 'lost';
+  endMediaLost(why?: string): Promise<'lost'> {
+    return endMediaLost(this.c, why);
   }
 
   private async callerHungUp(outcome?: CallOutcome): Promise<void> {
