@@ -10,11 +10,12 @@ import { isMediaError } from '../../media';
 import { isAppError, type Acd, type OfferEvent } from '../routing';
 import type { CallOutcome } from '../records/model';
 import { CallContext, type Talking } from './call-context';
+import { conference, conferenceOffer, partyLeft } from './call-conference';
 import { endMediaLost, relayLost } from './call-recovery';
 import type { MediaPort } from './call-media';
 import type { CallPhase } from './call-state';
 import { directQueueId } from './direct-queues';
-import { ConferenceRoom, type MixerPort } from './conference-room';
+import type { MixerPort } from './conference-room';
 import { Consultation } from './consultation';
 import { ExternalJoinError, joinExternal, type JoinedExternal } from './external-transfer';
 import {
@@ -244,7 +245,7 @@ export class Call {
   /** A new offer from a leg in the call: answered by the media relay; an operator's hold plays music to the caller. */
   private async newOffer(legTag: string, sdp: string, from: 'trunk' | 'browser', by?: Talking): Promise<string> {
     if (this.c.current === 'ended') throw new OfferRefusedError('the call has ended');
-    if (this.c.room && by && this.c.room.parties.has(by.operatorId)) return this.conferenceOffer(by.operatorId, sdp);
+    if (this.c.room && by && this.c.room.parties.has(by.operatorId)) return conferenceOffer(this.c, by.operatorId, sdp);
     let answer: string;
     try {
       answer = await this.c.media.update(legTag, from === 'browser' && this.deps.browserOffer ? this.deps.browserOffer(sdp) : sdp, from);
@@ -265,15 +266,6 @@ export class Call {
       }
     }
     return answer;
-  }
-
-  private async conferenceOffer(operatorId: string, sdp: string): Promise<string> {
-    try {
-      return await this.c.room!.r.update(operatorId, sdp);
-    } catch (err) {
-      if (isMediaError(err) && err.isSdpRejection) throw new OfferRefusedError(err.message, { cause: err });
-      throw err;
-    }
   }
 
   private async transferRequested(by: Talking, request: TransferRequest): Promise<void> {
@@ -437,65 +429,8 @@ export class Call {
    * The talking operator turns their consultation into a conference: the caller, they and the
    * colleague each join the mixer and hear the other two.
    */
-  async conference(operatorId: string): Promise<'ok' | 'not-talking' | 'no-consultation' | 'unavailable'> {
-    const by = this.c.talking;
-    if (this.c.current !== 'connected' || !by || by.operatorId !== operatorId || this.c.room) return 'not-talking';
-    if (!this.deps.mixer) return 'unavailable';
-    const consultation = this.c.consultation;
-    const handed = await consultation?.c.handOver();
-    if (!consultation || !handed) return 'no-consultation';
-    const { now } = this.deps;
-    this.c.consultation = undefined;
-    this.c.record.end(consultation.segment, now(), 'conference');
-    const r = new ConferenceRoom(this.callId, {
-      mixer: this.deps.mixer, media: this.deps.media, log: this.c.log,
-      ...(this.deps.browserOffer ? { browserOffer: this.deps.browserOffer } : {}),
-    });
-    const colleague: Talking = {
-      operatorId: handed.operatorId, leg: handed.leg, visitId: handed.visitId,
-      segment: this.c.record.begin('answered', now(), { operatorId: handed.operatorId }),
-    };
-    this.c.room = {
-      r, segment: this.c.record.begin('conference', now(), { operatorId: by.operatorId, target: `operator:${handed.operatorId}` }),
-      parties: new Map([[by.operatorId, by], [colleague.operatorId, colleague]]),
-    };
-    handed.leg.onHangup(() => void this.operatorHungUp(colleague));
-    handed.leg.onOffer((sdp) => this.newOffer('', sdp, 'browser', colleague));
-    try {
-      await r.joinCaller((offer) => this.c.media.connect('mixer', offer, 'trunk'));
-      if (this.c.hold) this.c.endHold(); // the caller hears the conference, not the music
-      await r.joinOperator(by.operatorId, by.leg);
-      await r.joinOperator(colleague.operatorId, colleague.leg);
-    } catch (err) {
-      // the parties could not all be joined: end the call rather than leave anyone in silence
-      this.c.log.warn({ err }, 'the conference could not be set up');
-      this.inbound.leg.hangUp();
-      await this.callerHungUp();
-      return 'unavailable';
-    }
-    this.c.notify('answered', colleague.operatorId);
-    this.c.log.info({ operators: [...this.c.room.parties.keys()] }, 'conference started');
-    this.c.save();
-    return 'ok';
-  }
-
-  /** An operator left the conference: the others stay; when no operator is left the call ends. */
-  private async partyLeft(t: Talking): Promise<void> {
-    const room = this.c.room;
-    if (!room || !room.parties.delete(t.operatorId)) return;
-    const { now } = this.deps;
-    this.c.record.end(t.segment, now());
-    await room.r.leave(t.operatorId);
-    await this.deps.acd.onHangup(t.visitId).catch((err) => this.c.log.warn({ err }, 'routing hang-up failed'));
-    this.deps.route(t.visitId, undefined);
-    if (this.c.talking === t) this.c.talking = room.parties.values().next().value;
-    if (room.parties.size > 0) {
-      this.c.save();
-      return;
-    }
-    this.c.record.end(room.segment, now());
-    this.inbound.leg.hangUp();
-    await this.finish('answered');
+  conference(operatorId: string): Promise<'ok' | 'not-talking' | 'no-consultation' | 'unavailable'> {
+    return conference(this.c, operatorId);
   }
 
   /** The routing core took the offer back (the caller left, the operator logged out…). */
@@ -631,7 +566,7 @@ export class Call {
 
   private async operatorHungUp(t: Talking): Promise<void> {
     if (this.c.phase === 'ended') return;
-    if (this.c.room?.parties.has(t.operatorId)) return this.partyLeft(t);
+    if (this.c.room?.parties.has(t.operatorId)) return partyLeft(this.c, t);
     if (this.c.talking !== t) return;
     this.c.record.end(t.segment, this.deps.now());
     this.c.talking = undefined;
