@@ -11,12 +11,12 @@ import { isAppError, type Acd, type OfferEvent } from '../routing';
 import type { CallOutcome } from '../records/model';
 import { CallContext, type Talking } from './call-context';
 import { conference, conferenceOffer, partyLeft } from './call-conference';
+import { completeAttended, consult } from './call-consultation';
 import { endMediaLost, relayLost } from './call-recovery';
 import type { MediaPort } from './call-media';
 import type { CallPhase } from './call-state';
 import { directQueueId } from './direct-queues';
 import type { MixerPort } from './conference-room';
-import { Consultation } from './consultation';
 import { ExternalJoinError, joinExternal, type JoinedExternal } from './external-transfer';
 import {
   OfferRefusedError, isDialFailure, type CallRecordSink, type Directory, type ExternalDialer, type InboundCall, type OperatorCall,
@@ -271,7 +271,7 @@ export class Call {
   private async transferRequested(by: Talking, request: TransferRequest): Promise<void> {
     if (this.c.current !== 'connected' || this.c.talking !== by) return request.progress(491, 'Request Pending');
     if (this.c.room) return request.progress(403, 'Forbidden'); // leave the conference instead
-    if (request.replaces) return this.completeAttended(by, request, request.replaces);
+    if (request.replaces) return completeAttended(this.c, by, request, request.replaces);
     const target = resolveTransferTarget(request.target, this.deps.directory);
     if (target.kind === 'unknown') return request.progress(404, 'Not Found');
     if (target.kind === 'number' && !this.deps.external) return request.progress(501, 'Not Implemented'); // no outbound trunk
@@ -443,82 +443,8 @@ export class Call {
    * The talking operator's device calls a colleague about this call (a consultation): the colleague
    * is rung through their direct queue; the caller stays as it is (held by the operator, with music).
    */
-  async consult(opCall: OperatorCall): Promise<void> {
-    const by = this.c.talking;
-    if (this.c.current !== 'connected' || !by || by.operatorId !== opCall.operatorId || this.c.consultation) {
-      opCall.leg.refuse('source-not-allowed');
-      return;
-    }
-    const target = resolveTransferTarget(opCall.target, this.deps.directory);
-    if (target.kind !== 'operator' || target.id === by.operatorId) {
-      opCall.leg.refuse(target.kind === 'unknown' ? 'unknown-number' : 'no-route');
-      return;
-    }
-    const { acd, now } = this.deps;
-    const visitId = this.c.newVisit();
-    const c = new Consultation(opCall, target.id, visitId, {
-      acd, media: this.deps.media, dialer: this.deps.dialer, now, log: this.c.log,
-      unroute: (id) => this.deps.route(id, undefined),
-      ...(this.deps.browserOffer ? { browserOffer: this.deps.browserOffer } : {}),
-    });
-    const consultation = { c, segment: this.c.record.begin('consult', now(), { operatorId: by.operatorId, target: `operator:${target.id}` }) };
-    this.c.consultation = consultation;
-    c.onEnded = () => {
-      this.c.record.end(consultation.segment, now(), 'ended');
-      if (this.c.consultation === consultation) this.c.consultation = undefined;
-      this.c.save();
-    };
-    try {
-      const result = await this.c.enqueueVisit(visitId, directQueueId(target.id));
-      if (!result.offers.some((o) => o.callId === visitId)) {
-        opCall.leg.refuse('busy'); // the colleague is not free
-        await c.end('busy');
-      }
-    } catch (err) {
-      this.c.log.warn({ err, target: target.id }, 'consultation could not start');
-      opCall.leg.refuse('internal-error');
-      await c.end('failed');
-    }
-    this.c.save();
-  }
-
-  /**
-   * REFER with Replaces naming the consultation: the colleague's leg is moved into the caller's media
-   * session (a re-INVITE without SDP, answered in the ACK) and the operator leaves for wrap-up.
-   */
-  private async completeAttended(by: Talking, request: TransferRequest, replaces: NonNullable<TransferRequest['replaces']>): Promise<void> {
-    const consultation = this.c.consultation;
-    if (!consultation || !consultation.c.matches(replaces)) return request.progress(481, 'Call/Transaction Does Not Exist');
-    const { now } = this.deps;
-    const segment = this.c.record.begin('transferred', now(), { operatorId: by.operatorId, target: `operator:${consultation.c.targetOperatorId}` });
-    const handed = await consultation.c.handOver();
-    if (!handed) {
-      this.c.record.end(segment, now(), 'failed');
-      return request.progress(480, 'Temporarily Unavailable'); // the colleague has not answered yet
-    }
-    this.c.consultation = undefined;
-    this.c.record.end(consultation.segment, now(), 'completed');
-    const legTag = this.c.newLegTag(handed.operatorId);
-    try {
-      await handed.leg.renegotiate((offer) => this.c.media.connect(legTag, this.deps.browserOffer ? this.deps.browserOffer(offer) : offer));
-    } catch (err) {
-      this.c.log.warn({ err }, 'the colleague could not be joined to the caller');
-      handed.leg.hangUp();
-      await this.deps.acd.onHangup(handed.visitId).catch((e) => this.c.log.warn({ err: e }, 'routing hang-up failed'));
-      this.deps.route(handed.visitId, undefined);
-      this.c.record.end(segment, now(), 'failed');
-      this.c.save();
-      return request.progress(500, 'Server Internal Error');
-    }
-    this.talk(handed.operatorId, handed.leg, legTag, handed.visitId);
-    if (this.c.hold) this.c.endHold();
-    this.c.record.end(segment, now(), 'completed');
-    request.progress(200, 'OK');
-    this.c.leave(by);
-    this.c.notify('transferred', by.operatorId);
-    this.c.notify('answered', handed.operatorId);
-    this.c.log.info({ from: by.operatorId, to: handed.operatorId }, 'attended transfer completed');
-    this.c.save();
+  consult(opCall: OperatorCall): Promise<void> {
+    return consult(this.c, opCall);
   }
 
   /** Ends the call from the server side (shutdown, forced logout). */
