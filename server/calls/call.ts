@@ -17,7 +17,7 @@ import type { MediaPort } from './call-media';
 import type { CallPhase } from './call-state';
 import { directQueueId } from './direct-queues';
 import type { MixerPort } from './conference-room';
-import { ExternalJoinError, joinExternal, type JoinedExternal } from './external-transfer';
+import { transferToNumber } from './external-transfer';
 import {
   OfferRefusedError, isDialFailure, type CallRecordSink, type Directory, type ExternalDialer, type InboundCall, type OperatorCall,
   type OperatorDialer, type OperatorLeg, type TransferRequest,
@@ -283,7 +283,9 @@ export class Call {
     if (this.c.current !== 'connected' || this.c.transfer?.request !== request) return;
     if (target.kind === 'queue') return this.transferToQueue(by, target.id);
     this.c.to('transferring');
-    if (target.kind === 'number') return this.transferToNumber(target.id);
+    if (target.kind === 'number') {
+      return transferToNumber(this.c, target.id, { done: (p) => this.transferDone(p), failed: (status, reason) => this.transferFailed(status, reason) });
+    }
     try {
       const visit = await this.c.enqueue(directQueueId(target.id), true);
       if (!visit.offered) await this.transferFailed(486, 'busy'); // the target is not free
@@ -312,67 +314,6 @@ export class Call {
     if (this.c.hold) this.c.endHold();
     this.c.talking = undefined;
     this.transferDone(by);
-  }
-
-  /**
-   * Dials the number through the outbound trunk while the caller hears music. Answered: the caller
-   * talks with the far party and the operator leaves for wrap-up. Busy, unknown, no answer or a
-   * failure: the caller goes back to the operator (or to its queue when the operator left meanwhile).
-   */
-  private async transferToNumber(number: string): Promise<void> {
-    const transfer = this.c.transfer;
-    const abort = new AbortController();
-    this.c.dialing = abort;
-    const stillWanted = () => !this.c.ending && this.c.current === 'transferring' && this.c.transfer === transfer;
-    this.c.legs += 1;
-    let joined: JoinedExternal;
-    try {
-      joined = await joinExternal({
-        dialer: this.deps.external!, media: this.c.media, number, callerNumber: this.inbound.caller, legTag: `ext-${this.c.legs}`,
-        signal: abort.signal, stillWanted,
-        headers: { 'X-Switchboard-Call-Id': this.callId, ...(this.c.talking ? { 'X-Switchboard-Transferred-By': this.c.talking.operatorId } : {}) },
-      });
-    } catch (err) {
-      if (err instanceof ExternalJoinError && err.mediaMoved && this.c.talking && !this.c.ending) await this.rejoin(this.c.talking);
-      if (!stillWanted()) return;
-      const reason = isDialFailure(err) ? err.reason : 'failed';
-      if (!isDialFailure(err)) this.c.log.warn({ err, number }, 'the number answered but could not be joined');
-      this.c.log.info({ number, reason }, 'transfer to a number failed');
-      return await this.transferFailed(isDialFailure(err) ? err.status : 500, reason);
-    } finally {
-      if (this.c.dialing === abort) this.c.dialing = undefined;
-    }
-    const previous = this.c.talking;
-    this.c.external = joined;
-    joined.leg.onHangup(() => void this.externalHungUp());
-    joined.leg.onOffer((sdp) => this.newOffer(joined.legTag, sdp, 'trunk'));
-    joined.leg.onDtmf((d) => this.c.media.dtmfToCaller(d.digit, d.durationMs));
-    this.c.talking = undefined;
-    if (this.c.hold) this.c.endHold();
-    this.c.to('connected');
-    this.transferDone(previous);
-    this.c.log.info({ number: joined.number, trunkId: joined.trunkId }, 'transferred to a number');
-  }
-
-  /** Joins an operator's device to the caller again (a re-INVITE without SDP) after the media session was taken from it. */
-  private async rejoin(t: Talking): Promise<void> {
-    try {
-      if (!t.legTag) throw new Error('the operator has no leg in the caller\'s media session');
-      const tag = t.legTag;
-      await t.leg.renegotiate((offer) => this.c.media.connect(tag, this.deps.browserOffer ? this.deps.browserOffer(offer) : offer));
-    } catch (err) {
-      // the operator cannot hear the caller any more: they leave, the caller waits in its queue again
-      this.c.log.warn({ err, operatorId: t.operatorId }, 'the operator could not be joined to the caller again');
-      t.leg.hangUp();
-      await this.operatorHungUp(t);
-    }
-  }
-
-  /** The far party of a transfer to a number hung up: the call ends. */
-  private async externalHungUp(): Promise<void> {
-    if (this.c.phase === 'ended') return;
-    this.inbound.leg.hangUp();
-    await this.finish('transferred-out');
   }
 
   /** The transfer succeeded: the transferring operator leaves the call for wrap-up. */
