@@ -11,18 +11,16 @@ import { isAppError, type Acd, type OfferEvent } from '../routing';
 import type { CallOutcome } from '../records/model';
 import { CallContext, type Talking } from './call-context';
 import { conference, conferenceOffer, partyLeft } from './call-conference';
-import { completeAttended, consult } from './call-consultation';
+import { consult } from './call-consultation';
 import { endMediaLost, relayLost } from './call-recovery';
+import { transferDone, transferFailed, transferRequested } from './call-transfer';
 import type { MediaPort } from './call-media';
 import type { CallPhase } from './call-state';
-import { directQueueId } from './direct-queues';
 import type { MixerPort } from './conference-room';
-import { transferToNumber } from './external-transfer';
 import {
   OfferRefusedError, isDialFailure, type CallRecordSink, type Directory, type ExternalDialer, type InboundCall, type OperatorCall,
-  type OperatorDialer, type OperatorLeg, type TransferRequest,
+  type OperatorDialer, type OperatorLeg,
 } from './ports';
-import { resolveTransferTarget } from './transfer-target';
 
 export interface CallLogger {
   info(obj: object, msg?: string): void;
@@ -197,7 +195,7 @@ export class Call {
       this.c.dialing = undefined;
       this.talk(answered.operatorId, leg, legTag, ev.callId);
       await acd.onAnswered(ref(answered.operatorId));
-      if (forTransfer) this.transferDone(previous);
+      if (forTransfer) transferDone(this.c, previous);
       else await this.c.media.music('queue', false);
       if (this.c.hold) this.c.endHold(); // a held call handed on is no longer held
       this.c.to('connected');
@@ -209,7 +207,7 @@ export class Call {
       if (!isDialFailure(err)) this.c.log.warn({ err }, 'connecting the operator failed');
       if (!stillWanted()) return;
       this.c.log.info({ operators: ev.operatorIds, reason }, forTransfer ? 'transfer target did not answer' : 'offer not answered: back to the queue');
-      if (forTransfer) return await this.transferFailed(isDialFailure(err) ? err.status : 500, reason);
+      if (forTransfer) return await transferFailed(this.c, isDialFailure(err) ? err.status : 500, reason);
       for (const op of ev.operatorIds) {
         await acd.onNoAnswer(ref(op)).catch((e) => this.c.log.warn({ err: e, operatorId: op }, 'routing no-answer report failed'));
       }
@@ -234,7 +232,7 @@ export class Call {
         throw err; // the INFO is answered with an error: the operator's phone tells them
       }
     });
-    leg.onTransfer((request) => void this.transferRequested(talking, request).catch((err: unknown) => {
+    leg.onTransfer((request) => void transferRequested(this.c, talking, request).catch((err: unknown) => {
       // a bug, not an outcome: the device hears of it, the call goes on as it is
       this.c.log.warn({ err, target: request.target }, 'the transfer failed unexpectedly');
       request.progress(500, 'Server Internal Error');
@@ -266,104 +264,6 @@ export class Call {
       }
     }
     return answer;
-  }
-
-  private async transferRequested(by: Talking, request: TransferRequest): Promise<void> {
-    if (this.c.current !== 'connected' || this.c.talking !== by) return request.progress(491, 'Request Pending');
-    if (this.c.room) return request.progress(403, 'Forbidden'); // leave the conference instead
-    if (request.replaces) return completeAttended(this.c, by, request, request.replaces);
-    const target = resolveTransferTarget(request.target, this.deps.directory);
-    if (target.kind === 'unknown') return request.progress(404, 'Not Found');
-    if (target.kind === 'number' && !this.deps.external) return request.progress(501, 'Not Implemented'); // no outbound trunk
-    if (target.kind === 'operator' && target.id === by.operatorId) return request.progress(403, 'Forbidden');
-    const segment = this.c.record.begin('transferred', this.deps.now(), { operatorId: by.operatorId, target: `${target.kind}:${target.id}` });
-    this.c.transfer = { visitId: '', request, segment };
-    await this.c.media.music('transfer', true);
-    // the caller or the operator may have hung up meanwhile: the call's ending answered the REFER (487)
-    if (this.c.current !== 'connected' || this.c.transfer?.request !== request) return;
-    if (target.kind === 'queue') return this.transferToQueue(by, target.id);
-    this.c.to('transferring');
-    if (target.kind === 'number') {
-      return transferToNumber(this.c, target.id, { done: (p) => this.transferDone(p), failed: (status, reason) => this.transferFailed(status, reason) });
-    }
-    try {
-      const visit = await this.c.enqueue(directQueueId(target.id), true);
-      if (!visit.offered) await this.transferFailed(486, 'busy'); // the target is not free
-    } catch (err) {
-      this.c.log.warn({ err, target: target.id }, 'transfer to an operator failed');
-      await this.transferFailed(500, 'failed');
-    }
-  }
-
-  private async transferToQueue(by: Talking, queueId: string): Promise<void> {
-    const transfer = this.c.transfer!;
-    this.c.to('queued');
-    try {
-      await this.c.enqueue(queueId);
-    } catch (err) {
-      const full = isAppError(err) && err.code === 'ERR_QUEUE_FULL';
-      if (!full) this.c.log.warn({ err, queueId }, 'transfer to a queue failed');
-      this.c.record.end(transfer.segment, this.deps.now(), 'failed');
-      this.c.transfer = undefined;
-      transfer.request.progress(full ? 486 : 500, full ? 'Busy Here' : 'Server Internal Error');
-      await this.c.media.music('transfer', false);
-      if (this.c.current === 'queued' && this.c.talking === by) this.c.to('connected');
-      return;
-    }
-    await this.c.media.music('queue', true);
-    if (this.c.hold) this.c.endHold();
-    this.c.talking = undefined;
-    this.transferDone(by);
-  }
-
-  /** The transfer succeeded: the transferring operator leaves the call for wrap-up. */
-  private transferDone(previous: Talking | undefined): void {
-    const transfer = this.c.transfer;
-    this.c.transfer = undefined;
-    if (transfer) {
-      this.c.record.end(transfer.segment, this.deps.now(), 'completed');
-      transfer.request.progress(200, 'OK');
-    }
-    void this.c.media.music('transfer', false);
-    if (previous && previous !== this.c.talking) this.c.leave(previous);
-    this.c.notify('transferred', previous?.operatorId);
-    this.c.save();
-  }
-
-  /** The transfer target was busy, did not answer or declined: the caller goes back to the operator. */
-  private async transferFailed(status: number, reason: string): Promise<void> {
-    const transfer = this.c.transfer;
-    if (!transfer) return;
-    this.c.transfer = undefined;
-    if (transfer.visitId) {
-      this.deps.route(transfer.visitId, undefined);
-      // out of routing at once, so the target is freed and not offered this visit again
-      await this.deps.acd.onAbandoned(transfer.visitId).catch((err) => this.c.log.warn({ err }, 'routing abandon failed'));
-    }
-    this.c.record.end(transfer.segment, this.deps.now(), 'failed');
-    const sip = status === 486 || reason === 'busy' ? [486, 'Busy Here'] as const
-      : status === 404 || status === 484 ? [404, 'Not Found'] as const // a number the trunk does not know
-      : reason === 'no-answer' ? [408, 'Request Timeout'] as const
-        : reason === 'declined' ? [603, 'Decline'] as const : [480, 'Temporarily Unavailable'] as const;
-    transfer.request.progress(sip[0], sip[1]);
-    if (this.c.talking) {
-      await this.c.media.music('transfer', false);
-      this.c.to('connected');
-      this.c.log.info({ reason }, 'transfer failed: the caller is back with the operator');
-    } else {
-      // the transferring operator left meanwhile: the caller waits in its queue again, never dropped
-      await this.c.media.music('queue', true);
-      await this.c.media.music('transfer', false);
-      this.c.to('queued');
-      try {
-        await this.c.enqueue(this.c.visit?.queue ?? this.inbound.queue);
-      } catch (err) {
-        this.c.log.warn({ err }, 'could not queue the call again after a failed transfer');
-        this.inbound.leg.hangUp();
-        await this.finish(this.c.record.snapshot().answeredAt ? 'answered' : 'failed');
-      }
-    }
-    this.c.save();
   }
 
   /**
