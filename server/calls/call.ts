@@ -5,6 +5,11 @@
  * queue: queued again; to an operator: ringing the target while the caller hears music, back to the
  * first operator when it fails) → ended. Every exit path closes every leg and the media session,
  * releases the routing state and writes the outcome.
+ *
+ * This file keeps the steps every call runs (answer, queue, ring, talk, hold, hang-up, finish);
+ * the state they share is `call-context.ts`, and the other steps are functions over it:
+ * `call-transfer.ts`, `external-transfer.ts`, `call-consultation.ts`, `call-conference.ts`,
+ * `call-recovery.ts`.
  */
 import { isMediaError } from '../../media';
 import { isAppError, type Acd, type OfferEvent } from '../routing';
