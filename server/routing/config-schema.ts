@@ -165,6 +165,11 @@ export function parsePositiveMs(input: unknown, field: string): number {
   return parse(PositiveMs, input, field, 'ERR_INVALID_INPUT') as number;
 }
 
+const Priority = z.number().int().min(0).max(MAX_PRIORITY);
+export function parsePriority(input: unknown, field = 'priority'): number {
+  return parse(Priority, input, field, 'ERR_INVALID_INPUT') as number;
+}
+
 export function parseReason(input: unknown, field = 'reason'): string {
   return parse(Reason, input, field, 'ERR_INVALID_INPUT') as string;
 }
