@@ -51,6 +51,8 @@ export interface LiveCallView {
   since: number;
   /** Every operator the call has been offered to so far (ringing now or earlier, the one talking included). */
   offeredTo?: readonly string[];
+  /** The routing core's id of the current queue visit (what a supervisor's actions on a waiting call name). */
+  visitId?: string;
 }
 
 export interface CallDeps {
@@ -165,7 +167,18 @@ export class Call {
       callId: this.callId, queue: this.visit?.queue ?? this.inbound.queue, caller: this.inbound.caller, state, since: this.phaseSince,
       ...(this.talking ? { operatorId: this.talking.operatorId } : {}), ...(this.hold ? { held: true } : {}),
       offeredTo: this.record.operators(),
+      ...(this.visit ? { visitId: this.visit.id } : {}),
     };
+  }
+
+  /** The routing core moved the waiting visit to another queue (a supervisor did): a new queued segment begins. */
+  movedTo(visitId: string, queueId: string): void {
+    if (this.visit?.id !== visitId || this.visit.queue === queueId) return;
+    const now = this.deps.now();
+    this.record.end(this.visit.segment, now, 'moved');
+    this.visit = { id: visitId, queue: queueId, segment: this.record.begin('queued', now, { queue: queueId }) };
+    this.log.info({ queueId }, 'moved to another queue');
+    this.save();
   }
 
   async start(): Promise<void> {

@@ -26,6 +26,8 @@ export const QueueConfigSchema = z
     skills: z.array(z.object({ name: SkillName, level: Level }).strict()).default([]),
     relaxation: z.array(z.object({ afterMs: Ms.positive(), drop: Level }).strict()).default([]),
     serviceLevelMs: Ms.positive().default(20_000),
+    /** The share of calls the centre aims to answer within `serviceLevelMs` (the console shows today's against it). */
+    serviceLevelTarget: z.number().min(0).max(1).default(0.8),
     defaultHandleMs: Ms.positive().default(180_000),
   })
   .strict()

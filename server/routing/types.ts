@@ -38,6 +38,8 @@ export interface QueueConfig {
   skills: SkillRequirement[];
   relaxation: RelaxationStep[];
   serviceLevelMs: number;
+  /** Target share (0..1) of calls answered within `serviceLevelMs`; shown against today's (default 0.8). */
+  serviceLevelTarget?: number;
   /** Handle time assumed for the expected-wait estimate until calls have been handled. */
   defaultHandleMs: number;
 }
