@@ -318,6 +318,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
         },
       } : {}),
       queueTargets: config.queues.map((q) => ({ id: q.id, serviceLevelMs: q.serviceLevelMs, serviceLevelTarget: q.serviceLevelTarget })),
+      ...(recordsDb ? { audit: { record: (action) => recordsDb.store.recordSupervisorAction(action) } } : {}),
     }, {
       sessionTtlMs: config.http.sessionTtlMs, loginLimit: config.sip.authLimiter,
       ...(config.ops.metricsToken !== undefined ? { metricsToken: config.ops.metricsToken } : {}),

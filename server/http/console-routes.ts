@@ -17,11 +17,13 @@ import { buildConsoleModel, scopeModel } from './console-model';
 import { ConsoleHub, DEFAULT_CONSOLE_FLUSH_MS } from './console-hub';
 import { sessionOf, type AppContext } from './context';
 import type { CallNotice, OperatorStateNotice } from './deps';
+import { iso } from './present';
 import { parse, Text } from './validation';
 
 const MoveBody = z.object({ queue: Text(64) });
 const AssignBody = z.object({ operatorId: Text(64) });
 const PriorityBody = z.object({ priority: z.number().int().min(0).max(MAX_PRIORITY) });
+const ActionsQuery = z.object({ limit: z.string().regex(/^\d+$/, 'expected a whole number').transform(Number).pipe(z.number().int().min(1).max(1000)).default(100) });
 
 export interface ConsoleRoutes {
   streams(): number;
@@ -110,6 +112,18 @@ export function registerConsoleRoutes(app: Express, ctx: AppContext, options: { 
     });
     res.json({ callId, priority, ...(changed?.type === 'call-priority-changed' ? { position: changed.position } : {}), audited });
   });
+
+  // the audit: who did what from the console (a supervisor reads the actions on their queues and their own)
+  const records = deps.records;
+  if (records) {
+    app.get('/api/supervisor/actions', auth, async (req, res) => {
+      const viewer = supervisor(ctx, res);
+      const { limit } = parse(ActionsQuery, req.query, 'query');
+      let actions = await records.store.querySupervisorActions({ limit });
+      if (viewer.role !== 'admin') actions = actions.filter((a) => a.by === viewer.operatorId || (a.queue !== undefined && seesQueue(viewer, a.queue)));
+      res.json({ actions: actions.map((a) => ({ ...a, at: iso(a.at) })) });
+    });
+  }
 
   let closed = false;
   return {

@@ -121,6 +121,23 @@ describe('supervisor console API', () => {
   });
 });
 
+describe('the audit of console actions', () => {
+  it('lists the actions newest first: an admin all, an operator none (403)', async () => {
+    const stored = [{ at: Date.UTC(2025, 0, 15, 9), by: 'alice', action: 'move-call', callId: 'c1', queue: 'support', details: { to: 'sales' } }];
+    const store = { querySupervisorActions: async (filter: { limit?: number }) => stored.slice(0, filter.limit) };
+    const t = await startTestServer({}, { records: { store: store as never, timeZone: 'UTC', shortAbandonSeconds: 5, serviceLevelSeconds: {} } });
+    try {
+      const admin = await login(t);
+      const res = await call(`${t.url}/api/supervisor/actions?limit=5`, 'GET', admin);
+      expect(res.body).toEqual({ actions: [{ ...stored[0], at: '2025-01-15T09:00:00.000Z' }] });
+      expect((await call(`${t.url}/api/supervisor/actions?limit=0`, 'GET', admin)).status).toBe(400);
+      expect((await call(`${t.url}/api/supervisor/actions`, 'GET', await login(t, '1002', 'bob-pw'))).status).toBe(403);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('console scope', () => {
   const model: ConsoleModel = {
     at: 0,

@@ -143,7 +143,7 @@ export interface MetricsSource {
 export interface RecordsHttpDeps {
   store: Pick<RecordStore,
     'queryCalls' | 'getCall' | 'queueReport' | 'operatorReport' | 'shiftReport' | 'findCustomerByPhone' | 'getCustomer' |
-    'createCustomer' | 'updateCustomer' | 'deleteCustomer' | 'searchCustomers'>;
+    'createCustomer' | 'updateCustomer' | 'deleteCustomer' | 'searchCustomers' | 'querySupervisorActions'>;
   /** `records.timeZone`. */
   timeZone: string;
   /** `records.shortAbandonSeconds`. */
