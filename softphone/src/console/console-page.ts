@@ -39,7 +39,7 @@ export class ConsolePage {
       onMove: (callId, queue) => void this.act(`Moved the call to ${queue}.`, () => options.client.move(callId, queue)),
       onAssign: (callId, operatorId) => void this.act(`Gave the call to ${operatorId}.`, () => options.client.assign(callId, operatorId)),
       onPriority: (callId, priority) => void this.act(`Priority set to ${priority}.`, () => options.client.priority(callId, priority)),
-      onOperatorStatus: (operatorId, value) => void this.act(`Set ${operatorId}: ${value}.`, () => options.client.setOperatorStatus(operatorId, statusOf(value))),
+      onOperatorStatus: (operatorId, value, label) => void this.act(`${label} — done.`, () => options.client.setOperatorStatus(operatorId, statusOf(value))),
     };
     this.el = {
       message: byId(doc, 'message', HTMLElement), operator: byId(doc, 'operator-name', HTMLElement), logout: byId(doc, 'logout', HTMLButtonElement),

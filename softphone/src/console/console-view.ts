@@ -12,7 +12,8 @@ export interface ConsoleViewDelegate {
   onMove(callId: string, queue: string): void;
   onAssign(callId: string, operatorId: string): void;
   onPriority(callId: string, priority: number): void;
-  onOperatorStatus(operatorId: string, value: string): void;
+  /** `label` says it for people: "Bob: Pause: Coaching". */
+  onOperatorStatus(operatorId: string, value: string, label: string): void;
 }
 
 const percent = (v: number | null) => (v === null ? '–' : `${Math.round(v * 100)} %`);
@@ -40,7 +41,11 @@ export class ConsoleView {
       if (el.waitingCall.value && Number.isInteger(p) && p >= 0 && p <= 99) this.delegate?.onPriority(el.waitingCall.value, p);
       else el.priority.focus();
     });
-    el.applyStatus.addEventListener('click', () => el.operator.value && el.status.value && this.delegate?.onOperatorStatus(el.operator.value, el.status.value));
+    el.applyStatus.addEventListener('click', () => {
+      if (!el.operator.value || !el.status.value) return;
+      const name = (el.operator.selectedOptions[0]?.textContent ?? el.operator.value).replace(/ \(.*\)$/, '');
+      this.delegate?.onOperatorStatus(el.operator.value, el.status.value, `${name}: ${el.status.selectedOptions[0]?.textContent ?? el.status.value}`);
+    });
   }
 
   setPauseReasons(reasons: Array<{ id: string; label: string }>): void {
