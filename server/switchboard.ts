@@ -317,6 +317,8 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
           serviceLevelSeconds: Object.fromEntries(config.queues.map((q) => [q.id, q.serviceLevelMs / 1000])),
         },
       } : {}),
+      queueTargets: config.queues.map((q) => ({ id: q.id, serviceLevelMs: q.serviceLevelMs, serviceLevelTarget: q.serviceLevelTarget })),
+      ...(recordsDb ? { audit: { record: (action) => recordsDb.store.recordSupervisorAction(action) } } : {}),
     }, {
       sessionTtlMs: config.http.sessionTtlMs, loginLimit: config.sip.authLimiter,
       ...(config.ops.metricsToken !== undefined ? { metricsToken: config.ops.metricsToken } : {}),

@@ -1,7 +1,8 @@
 // Builds the softphone page: bundles src/main.ts (with sip.js) into dist/app.js and copies
 // index.html and style.css. No binary assets: the ringtone and test tone are generated in code.
 // The supervisors' report page goes to dist/reports/ (index.html, reports.js, reports.css with
-// uPlot's stylesheet), served at /reports/.
+// uPlot's stylesheet), served at /reports/; the supervisor console to dist/console/ (index.html,
+// console.js, console.css), served at /console/.
 //
 //   node softphone/build.mjs                 → softphone/dist/
 //   node softphone/build.mjs --outdir DIR    → DIR (tests build into a temporary directory)
@@ -20,6 +21,7 @@ const { values } = parseArgs({ options: { outdir: { type: 'string' }, dev: { typ
 const outdir = resolve(values.outdir ?? join(here, 'dist'));
 
 await mkdir(join(outdir, 'reports'), { recursive: true });
+await mkdir(join(outdir, 'console'), { recursive: true });
 const common = {
   bundle: true,
   format: 'esm',
@@ -33,7 +35,8 @@ const common = {
 };
 const result = await build({ ...common, entryPoints: [join(here, 'src', 'main.ts')], outfile: join(outdir, 'app.js') });
 await build({ ...common, entryPoints: { reports: join(here, 'src', 'reports', 'main.ts') }, outdir: join(outdir, 'reports') });
-if (!values.dev) await Promise.all(['app.js.map', 'reports/reports.js.map', 'reports/reports.css.map'].map((f) => rm(join(outdir, f), { force: true })));
-await Promise.all(['index.html', 'style.css', 'reports/index.html'].map((f) => copyFile(join(here, 'src', f), join(outdir, f))));
+await build({ ...common, entryPoints: { console: join(here, 'src', 'console', 'main.ts') }, outdir: join(outdir, 'console') });
+if (!values.dev) await Promise.all(['app.js.map', 'reports/reports.js.map', 'reports/reports.css.map', 'console/console.js.map', 'console/console.css.map'].map((f) => rm(join(outdir, f), { force: true })));
+await Promise.all(['index.html', 'style.css', 'reports/index.html', 'console/index.html'].map((f) => copyFile(join(here, 'src', f), join(outdir, f))));
 const bytes = result.metafile.outputs[Object.keys(result.metafile.outputs).find((k) => k.endsWith('app.js'))].bytes;
-console.log(`softphone: ${outdir} (app.js ${(bytes / 1024).toFixed(0)} KiB, index.html, style.css, reports/)`);
+console.log(`softphone: ${outdir} (app.js ${(bytes / 1024).toFixed(0)} KiB, index.html, style.css, reports/, console/)`);

@@ -126,6 +126,9 @@ export class CallCenter {
       case 'call-completed':
         if (ev.forced) this.visits.get(ev.callId)?.hangUp();
         break;
+      case 'call-moved':
+        this.visits.get(ev.callId)?.movedTo(ev.callId, ev.toQueueId);
+        break;
       default:
         break;
     }

@@ -56,6 +56,8 @@ export interface LiveCallView {
   since: number;
   /** Every operator the call has been offered to so far (ringing now or earlier, the one talking included). */
   offeredTo?: readonly string[];
+  /** The routing core's id of the current queue visit (what a supervisor's actions on a waiting call name). */
+  visitId?: string;
 }
 
 export interface CallDeps {
@@ -115,7 +117,19 @@ export class Call {
       callId: this.callId, queue: this.c.visit?.queue ?? this.inbound.queue, caller: this.inbound.caller, state, since: this.c.phaseSince,
       ...(this.c.talking ? { operatorId: this.c.talking.operatorId } : {}), ...(this.c.hold ? { held: true } : {}),
       offeredTo: this.c.record.operators(),
+      ...(this.c.visit ? { visitId: this.c.visit.id } : {}),
     };
+  }
+
+  /** The routing core moved the waiting visit to another queue (a supervisor did): a new queued segment begins. */
+  movedTo(visitId: string, queueId: string): void {
+    const { c } = this;
+    if (c.visit?.id !== visitId || c.visit.queue === queueId) return;
+    const now = c.deps.now();
+    c.record.end(c.visit.segment, now, 'moved');
+    c.visit = { id: visitId, queue: queueId, segment: c.record.begin('queued', now, { queue: queueId }) };
+    c.log.info({ queueId }, 'moved to another queue');
+    c.save();
   }
 
   async start(): Promise<void> {

@@ -30,7 +30,7 @@ export function routingConfig(config: Pick<Config, 'queues' | 'operators'>): Rou
       wrapUpMs: wrapUpOf(op.queues.map((m) => m.queue)), overflow: 'busy',
       // a missed transfer returns the call to the transferring operator; the target is not paused
       noAnswerPause: null,
-      skills: [], relaxation: [], serviceLevelMs: 20_000, defaultHandleMs: 180_000,
+      skills: [], relaxation: [], serviceLevelMs: 20_000, serviceLevelTarget: 0.8, defaultHandleMs: 180_000,
     });
   }
   const operators = config.operators.map(({ name: _n, sip: _s, ...o }) => ({

@@ -15,6 +15,7 @@ import { EventHub } from './event-hub';
 import { registerEventsRoute } from './events-route';
 import { DEFAULT_LOGIN_LIMIT, LoginLimiter } from './login-limiter';
 import { registerSupervisorRoutes } from './supervisor-routes';
+import { registerConsoleRoutes } from './console-routes';
 import { registerOperatorRoutes } from './operator-routes';
 import { registerOpsRoutes } from './ops-routes';
 import { callNoticeJson, stateJson } from './present';
@@ -112,6 +113,7 @@ export function createApp(deps: HttpDeps, options: HttpOptions = {}): HttpApp {
   registerAuthRoutes(app, ctx);
   registerOperatorRoutes(app, ctx);
   registerSupervisorRoutes(app, ctx);
+  const consoleRoutes = registerConsoleRoutes(app, ctx, { heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS });
   registerReportRoutes(app, ctx);
   registerTransferRoutes(app, ctx);
   registerEventsRoute(app, ctx);
@@ -129,7 +131,7 @@ export function createApp(deps: HttpDeps, options: HttpOptions = {}): HttpApp {
   let closed = false;
   return {
     app,
-    eventStreams: () => ctx.hub.size,
+    eventStreams: () => ctx.hub.size + consoleRoutes.streams(),
     close() {
       if (closed) return;
       closed = true;
@@ -137,6 +139,7 @@ export function createApp(deps: HttpDeps, options: HttpOptions = {}): HttpApp {
       deps.events.off('operator-state', onState);
       deps.events.off('call', onCall);
       ctx.hub.close();
+      consoleRoutes.close();
       sessions.clear();
     },
   };

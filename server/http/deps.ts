@@ -14,7 +14,8 @@ export interface HttpLogger {
 }
 
 /** The routing facade as the http layer drives it: the real `Acd` satisfies it. */
-export type AcdFacade = Pick<Acd, 'operatorLogin' | 'setAvailable' | 'pause' | 'logout' | 'endWrapUp' | 'extendWrapUp' | 'snapshot' | 'report' | 'on' | 'off'>;
+export type AcdFacade = Pick<Acd, 'operatorLogin' | 'setAvailable' | 'pause' | 'logout' | 'endWrapUp' | 'extendWrapUp' | 'snapshot' | 'report' | 'on' | 'off'
+  | 'moveCall' | 'assignCall' | 'setPriority'>;
 
 /** One operator who may sign in to the softphone. */
 export interface OperatorAccount {
@@ -142,7 +143,7 @@ export interface MetricsSource {
 export interface RecordsHttpDeps {
   store: Pick<RecordStore,
     'queryCalls' | 'getCall' | 'queueReport' | 'operatorReport' | 'shiftReport' | 'findCustomerByPhone' | 'getCustomer' |
-    'createCustomer' | 'updateCustomer' | 'deleteCustomer' | 'searchCustomers'>;
+    'createCustomer' | 'updateCustomer' | 'deleteCustomer' | 'searchCustomers' | 'querySupervisorActions'>;
   /** `records.timeZone`. */
   timeZone: string;
   /** `records.shortAbandonSeconds`. */
@@ -172,6 +173,27 @@ export interface HttpDeps {
   onLimit?: (limit: 'wrap-up-extension') => void;
   /** Call history, reports and customers (`/api/records/…`, `/api/reports/…`, `/api/customers…`); without it those are 404. */
   records?: RecordsHttpDeps;
+  /** Each queue's service level threshold and target (`queues[]`), for the supervisor console; absent: 20 s and 0.8. */
+  queueTargets?: ReadonlyArray<{ id: string; serviceLevelMs: number; serviceLevelTarget?: number }>;
+  /** Where the supervisor console's actions are recorded with who did them; absent: the log only. */
+  audit?: SupervisorAuditSink;
+}
+
+/** One action a supervisor (or admin) took from the console. */
+export interface SupervisorAction {
+  at: number;
+  /** The supervisor's operator id. */
+  by: string;
+  action: 'operator-status' | 'move-call' | 'assign-call' | 'set-priority';
+  operatorId?: string;
+  /** The routing id of the waiting call. */
+  callId?: string;
+  queue?: string;
+  details: Record<string, unknown>;
+}
+
+export interface SupervisorAuditSink {
+  record(action: SupervisorAction): Promise<void>;
 }
 
 /** Tunables of the http layer; every field has a default. */

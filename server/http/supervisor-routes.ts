@@ -7,6 +7,7 @@
 import type { Express } from 'express';
 import { AppError } from '../routing';
 import { forbidden, requireRole, seesQueue, viewerOf } from './access';
+import { recordAction } from './audit';
 import { requireSession } from './auth-routes';
 import { currentOperator, currentState, type AppContext } from './context';
 import { applyStatus } from './operator-routes';
@@ -31,7 +32,10 @@ export function registerSupervisorRoutes(app: Express, ctx: AppContext): void {
       if (from !== 'offline') await deps.acd.logout(operatorId, { force: true });
     }
     await applyStatus(ctx, operatorId, body);
-    deps.logger?.warn({ operatorId, by: viewer.operatorId, from, status: body.status }, 'operator status set by a supervisor');
-    res.json({ state: await currentState(ctx, operatorId) });
+    const audited = await recordAction(ctx, {
+      by: viewer.operatorId, action: 'operator-status', operatorId,
+      details: { from, status: body.status, ...(body.status === 'paused' ? { reason: body.reason } : {}) },
+    });
+    res.json({ state: await currentState(ctx, operatorId), audited });
   });
 }

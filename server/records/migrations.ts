@@ -105,6 +105,23 @@ update calls set caller_e164 = caller where caller ~ '^\\+[1-9][0-9]{7,14}$';
 create index calls_caller_e164_arrived on calls (caller_e164, arrived_at) where caller_e164 is not null;
 `,
   },
+  {
+    version: 3,
+    name: 'the supervisors\' audit of console actions',
+    sql: `
+create table supervisor_actions (
+  id bigserial primary key,
+  at bigint not null,
+  by_operator text not null,
+  action text not null,
+  operator_id text,
+  call_id text,
+  queue text,
+  details jsonb not null default '{}'::jsonb
+);
+create index supervisor_actions_at on supervisor_actions (at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

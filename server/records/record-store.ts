@@ -57,6 +57,29 @@ export interface CustomerSearch {
   after?: string;
 }
 
+/** One action a supervisor took from the console (forced state, move, assignment, priority). */
+export interface SupervisorActionEntry {
+  at: number;
+  /** Who took it (operator id of the supervisor or admin). */
+  by: string;
+  action: string;
+  operatorId?: string;
+  /** The routing id of the waiting call. */
+  callId?: string;
+  queue?: string;
+  details: Record<string, unknown>;
+}
+
+export interface SupervisorActionFilter {
+  from?: number;
+  to?: number;
+  by?: string;
+  /** Only actions on these queues. */
+  queues?: readonly string[];
+  /** Default 1000. */
+  limit?: number;
+}
+
 export interface RecordStore extends CallRecordSink, ActivitySink {
   /** Upserts several records in one transaction (the buffered writer's batch). */
   saveCalls(records: readonly CallRecord[]): Promise<void>;
@@ -69,6 +92,10 @@ export interface RecordStore extends CallRecordSink, ActivitySink {
   deleteOlderThan(cutoff: number): Promise<{ calls: number; activity: number }>;
 
   queryActivity(filter: ActivityFilter): Promise<ActivityInterval[]>;
+
+  recordSupervisorAction(entry: SupervisorActionEntry): Promise<void>;
+  /** Newest first. */
+  querySupervisorActions(filter: SupervisorActionFilter): Promise<SupervisorActionEntry[]>;
 
   createCustomer(input: CustomerInput, now: number, id?: string): Promise<Customer>;
   /** Replaces the given fields; `phones` when given replaces all phones. */

@@ -5,9 +5,10 @@ import type { CallRecord, CallRecordFilter, Customer, OperatorActivity } from '.
 import { openPgClient } from './pg-client';
 import { openPgliteClient } from './pglite-client';
 import type { PhoneOptions } from './phone';
-import type { ActivityFilter, ActivityInterval, CustomerInput, CustomerSearch, RecordStore } from './record-store';
+import type { ActivityFilter, ActivityInterval, CustomerInput, CustomerSearch, RecordStore, SupervisorActionEntry, SupervisorActionFilter } from './record-store';
 import type { OperatorReportRow, QueueReportRow, ReportQuery, ShiftRow } from './report-types';
 import * as activity from './sql-activity';
+import * as audit from './sql-audit';
 import * as calls from './sql-calls';
 import type { SqlClient } from './sql-client';
 import * as customers from './sql-customers';
@@ -65,6 +66,7 @@ export class SqlRecordStore implements RecordStore {
     return this.db.transaction(async (tx) => {
       const c = await tx.query('delete from calls where arrived_at < $1 and ended_at is not null returning call_id', [cutoff]);
       const a = await tx.query('delete from operator_activity where ended_at is not null and ended_at < $1 returning id', [cutoff]);
+      await tx.query('delete from supervisor_actions where at < $1', [cutoff]);
       return { calls: c.length, activity: a.length };
     });
   }
@@ -75,6 +77,14 @@ export class SqlRecordStore implements RecordStore {
 
   queryActivity(filter: ActivityFilter): Promise<ActivityInterval[]> {
     return activity.queryActivity(this.db, filter);
+  }
+
+  recordSupervisorAction(entry: SupervisorActionEntry): Promise<void> {
+    return audit.recordSupervisorAction(this.db, entry);
+  }
+
+  querySupervisorActions(filter: SupervisorActionFilter): Promise<SupervisorActionEntry[]> {
+    return audit.querySupervisorActions(this.db, filter);
   }
 
   async createCustomer(input: CustomerInput, now: number, id?: string): Promise<Customer> {

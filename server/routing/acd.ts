@@ -1,4 +1,4 @@
-import { parseId, parseNewCall, parsePositiveMs, parseReason, parseRoutingConfigChange } from './config-schema';
+import { parseId, parseNewCall, parsePositiveMs, parsePriority, parseReason, parseRoutingConfigChange } from './config-schema';
 import { TypedEmitter } from './emitter';
 import { AppError, InvalidStateError, isAppError } from './errors';
 import type { Interval } from './intervals';
@@ -140,6 +140,21 @@ export class Acd extends TypedEmitter<AcdEvents> {
   /** The caller left before an answer; ERR_ILLEGAL_TRANSITION if the call was answered. */
   async onAbandoned(callId: string): Promise<CommandResult> {
     return this.run({ kind: 'abandon', callId: parseId(callId, 'callId') });
+  }
+
+  /** Supervision: a waiting call moves to another queue (ERR_QUEUE_FULL when it is full; see supervision.ts). */
+  async moveCall(callId: string, queueId: string): Promise<CommandResult> {
+    return this.run({ kind: 'move-call', callId: parseId(callId, 'callId'), queueId: parseId(queueId, 'queueId') });
+  }
+
+  /** Supervision: a waiting call is offered to this available operator. */
+  async assignCall(callId: string, operatorId: string): Promise<CommandResult> {
+    return this.run({ kind: 'assign-call', callId: parseId(callId, 'callId'), operatorId: parseId(operatorId, 'operatorId') });
+  }
+
+  /** Supervision: a waiting call's priority becomes `priority` (0..99). */
+  async setPriority(callId: string, priority: number): Promise<CommandResult> {
+    return this.run({ kind: 'set-priority', callId: parseId(callId, 'callId'), priority: parsePriority(priority) });
   }
 
   /** Keeps `instanceId` known as alive until `aliveUntil` (ms). */

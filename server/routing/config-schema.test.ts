@@ -26,6 +26,7 @@ describe('routing config validation', () => {
       skills: [],
       relaxation: [],
       serviceLevelMs: 20000,
+      serviceLevelTarget: 0.8,
       defaultHandleMs: 180000,
     });
     expect(cfg.operators[0]).toEqual({ id: 'ann', skills: {}, queues: [{ queue: 'sales', penalty: 0 }] });

@@ -26,6 +26,8 @@ export const QueueConfigSchema = z
     skills: z.array(z.object({ name: SkillName, level: Level }).strict()).default([]),
     relaxation: z.array(z.object({ afterMs: Ms.positive(), drop: Level }).strict()).default([]),
     serviceLevelMs: Ms.positive().default(20_000),
+    /** The share of calls the centre aims to answer within `serviceLevelMs` (the console shows today's against it). */
+    serviceLevelTarget: z.number().min(0).max(1).default(0.8),
     defaultHandleMs: Ms.positive().default(180_000),
   })
   .strict()
@@ -163,6 +165,11 @@ export function parseNewCall(input: unknown): ParsedNewCall {
 const PositiveMs = z.number().int().positive();
 export function parsePositiveMs(input: unknown, field: string): number {
   return parse(PositiveMs, input, field, 'ERR_INVALID_INPUT') as number;
+}
+
+const Priority = z.number().int().min(0).max(MAX_PRIORITY);
+export function parsePriority(input: unknown, field = 'priority'): number {
+  return parse(Priority, input, field, 'ERR_INVALID_INPUT') as number;
 }
 
 export function parseReason(input: unknown, field = 'reason'): string {

@@ -3,6 +3,7 @@ import { mergeRoutingConfig, parseRoutingConfig, parseRoutingConfigChange } from
 import { EngineCore, Run, timerKey, type QueueRuntime } from './engine-core';
 import { AppError } from './errors';
 import { nextOperatorState } from './operator-state';
+import { assignCall, moveCall, setPriority } from './supervision';
 import { RECOVERED_REASON, type AcdCommand, type AcdStateView, type CallRecord, type CommandContext, type OperatorRecord, type RoutingConfig, type RoutingEvent } from './types';
 
 /** Weight of the newest handle time in a queue's rolling average. */
@@ -133,6 +134,15 @@ export class RoutingEngine {
       }
       case 'heartbeat':
         this.instances.set(cmd.instanceId, cmd.aliveUntil);
+        break;
+      case 'move-call':
+        moveCall(this.core, run, cmd);
+        break;
+      case 'assign-call':
+        assignCall(this.core, run, cmd);
+        break;
+      case 'set-priority':
+        setPriority(this.core, run, cmd);
         break;
     }
     return run.out;

@@ -83,6 +83,7 @@ export class KpiCalculator {
         this.entries.push({ at: event.at, queueId: event.queueId });
         break;
       case 'call-overflowed':
+      case 'call-moved':
         this.overflows.push({ at: event.at, queueId: event.fromQueueId });
         break;
       case 'call-rejected':

@@ -38,6 +38,8 @@ export interface QueueConfig {
   skills: SkillRequirement[];
   relaxation: RelaxationStep[];
   serviceLevelMs: number;
+  /** Target share (0..1) of calls answered within `serviceLevelMs`; shown against today's (default 0.8). */
+  serviceLevelTarget?: number;
   /** Handle time assumed for the expected-wait estimate until calls have been handled. */
   defaultHandleMs: number;
 }
@@ -151,7 +153,17 @@ export interface CallChoice {
   summary: string;
 }
 
-export type Explanation = OperatorChoice | CallChoice;
+/** Why a supervisor's assignment went to this operator: they were named (skills and tiers not applied). */
+export interface AssignedChoice {
+  kind: 'assigned';
+  rule: 'named-operator';
+  operatorId: string;
+  callId: string;
+  queueId: string;
+  summary: string;
+}
+
+export type Explanation = OperatorChoice | CallChoice | AssignedChoice;
 
 export type WithdrawReason = 'no-answer' | 'expired' | 'abandoned' | 'answered-elsewhere' | 'operator-logout';
 export type OverflowReason = 'max-length' | 'max-wait';
@@ -188,6 +200,10 @@ export type RoutingEvent =
     }
   | { type: 'operator-state'; at: number; operatorId: string; from: OperatorState; to: OperatorState; reason?: string }
   | { type: 'wrap-up-extended'; at: number; operatorId: string; endsAt: number }
+  /** A supervisor moved a waiting call to another queue (a `call-queued` in the new queue follows). */
+  | { type: 'call-moved'; at: number; callId: string; fromQueueId: string; toQueueId: string }
+  /** A supervisor changed a waiting call's priority; `position` is its new place in its queue. */
+  | { type: 'call-priority-changed'; at: number; callId: string; queueId: string; from: number; priority: number; position: number }
   /** A dead instance's calls left routing (`calls` of them); the last event of `recover-instance` when it acted. */
   | { type: 'instance-recovered'; at: number; instanceId: string; calls: number };
 
@@ -215,6 +231,12 @@ export type AcdCommand =
    * the list of known instances once recovered.
    */
   | { kind: 'recover-instance'; instanceId: string; onlyIfExpired?: boolean }
+  /** Supervision: a waiting call moves to another queue (keeps its priority and arrival). */
+  | { kind: 'move-call'; callId: string; queueId: string }
+  /** Supervision: a waiting call is offered to one named, available operator. */
+  | { kind: 'assign-call'; callId: string; operatorId: string }
+  /** Supervision: a waiting call's priority (0..99) changes; it takes its new place in its queue. */
+  | { kind: 'set-priority'; callId: string; priority: number }
   /** The instance is alive until `aliveUntil` (ms); produces no event. */
   | { kind: 'heartbeat'; instanceId: string; aliveUntil: number };
 

@@ -17,6 +17,7 @@ import {
 } from '../routing';
 import { AcdKeys } from './keys';
 import { SCRIPTS, type LuaScript } from './lua/scripts';
+import { SUPERVISE_SCRIPT } from './lua/supervision-script';
 import { bounded } from './bounded';
 
 /** The one thing the store needs from a Redis client (node-redis `createClient()` has it). */
@@ -201,6 +202,13 @@ export class RedisAcdStore implements AcdStore {
         args = { ...base, ...command };
         hintKeys = [`call:${command.callId}`];
         break;
+      case 'move-call':
+      case 'assign-call':
+      case 'set-priority':
+        script = SUPERVISE_SCRIPT;
+        args = { ...base, ...command };
+        hintKeys = command.kind === 'move-call' ? [`call:${command.callId}`, `queue:${command.queueId}`] : [`call:${command.callId}`];
+        break;
     }
     const guess = new Set(hintKeys.flatMap((k) => this.hints.get(k) ?? (k.startsWith('queue:') ? [k.slice(6)] : [])));
     const { reply, queueIds } = await this.run(script, args, [...guess]);
@@ -365,7 +373,7 @@ function normaliseEvent(event: RoutingEvent): RoutingEvent {
       x.picked = asArray(x.picked);
       x.eligible = asArray(x.eligible);
       x.requirements = asObject(x.requirements);
-    } else {
+    } else if (x.kind === 'call-for-operator') {
       x.candidates = asArray(x.candidates);
     }
   }

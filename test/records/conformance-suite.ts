@@ -181,6 +181,24 @@ export function describeRecordStoreConformance(name: string, factory: RecordStor
       });
     });
 
+    describe('supervisor actions', () => {
+      it('keeps each action with who took it, newest first, filtered by author, queues and time; retention removes old ones', async () => {
+        const by = `sup-${Date.now()}`;
+        const at = (s: number) => T0 + s * 1000;
+        await store.recordSupervisorAction({ at: at(1), by, action: 'move-call', callId: 'c1', queue: 'support', details: { to: 'sales' } });
+        await store.recordSupervisorAction({ at: at(2), by, action: 'operator-status', operatorId: 'bob', details: { from: 'available', status: 'paused', reason: 'coaching' } });
+        await store.recordSupervisorAction({ at: at(3), by: `${by}-other`, action: 'set-priority', callId: 'c2', queue: 'sales', details: { priority: 7, from: 0 } });
+        expect(await store.querySupervisorActions({ by })).toEqual([
+          { at: at(2), by, action: 'operator-status', operatorId: 'bob', details: { from: 'available', status: 'paused', reason: 'coaching' } },
+          { at: at(1), by, action: 'move-call', callId: 'c1', queue: 'support', details: { to: 'sales' } },
+        ]);
+        expect((await store.querySupervisorActions({ queues: ['sales'], from: at(0), to: at(10) })).map((a) => a.action)).toEqual(['set-priority']);
+        expect(await store.querySupervisorActions({ by, limit: 1 })).toHaveLength(1);
+        await store.deleteOlderThan(at(2));
+        expect((await store.querySupervisorActions({ by })).map((a) => a.at)).toEqual([at(2)]);
+      });
+    });
+
     describe('customers', () => {
       it('creates, finds by any notation of a phone, updates, searches and deletes', async () => {
         const c = await store.createCustomer({ name: 'Ada Lovelace', company: 'Engines Ltd', phones: ['+44 20 7946 0001', '0044 20 7946 0002'], tags: ['vip'], fields: { account: 'A-1' } }, T0);

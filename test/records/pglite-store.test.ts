@@ -44,7 +44,7 @@ describe('migration 2 (calls linked to customers by the caller\'s E.164 number)'
           [id, caller],
         );
       }
-      expect(await migrate(client)).toEqual([2]);
+      expect(await migrate(client, MIGRATIONS.slice(0, 2))).toEqual([2]);
       expect(await client.query('select call_id, caller_e164 from calls order by call_id')).toEqual([
         { call_id: 'anon', caller_e164: null }, { call_id: 'e164', caller_e164: '+4930123456' }, { call_id: 'national', caller_e164: null },
       ]);

@@ -29,7 +29,8 @@ flush()
 return cjson.encode({ events = OUT, offers = OFFERS, seed = SEED${extra} })
 `;
 
-function script(name: string, argv: string, body: string, extra = ''): string {
+/** A command script: header, the shared preludes, `main` with the body, and the common reply. */
+export function script(name: string, argv: string, body: string, extra = ''): string {
   return `-- switchboard ACD: ${name}
 ${KEYS_DOC}
 -- ARGV[1] JSON { now, tokenBase, seed, offers, queueIds${argv} }
@@ -396,7 +397,7 @@ export interface LuaScript {
   sha: string;
 }
 
-function define(name: string, source: string): LuaScript {
+export function define(name: string, source: string): LuaScript {
   return { name, source, sha: createHash('sha1').update(source).digest('hex') };
 }
 
