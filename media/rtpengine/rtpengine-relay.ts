@@ -5,7 +5,7 @@ import { silentLogger, type MediaLogger } from '../logger';
 import { NgClient, type NgParams, type NgReply } from '../ng/ng-client';
 import { parseQueryReply } from './query-stats';
 import { CallTags, placeholderSdp, type CallState, type LegState } from './call-tags';
-import { alignDtmf, answerDirection, offererRole, audioDirection, keepAudioCodecs, withDirection, withDtlsSetup } from '../sdp/sdp-edit';
+import { alignDtmf, answerDirection, offererRole, audioDirection, keepAudioCodecs, withDirection, withDtlsSetup, withoutSsrc } from '../sdp/sdp-edit';
 import type { DtmfLogEntry } from './dtmf-log';
 import { TypedEmitter } from '../typed-emitter';
 import type {
@@ -438,9 +438,13 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     }
   }
 
+  /**
+   * The SDP of rtpengine's reply, without the SSRCs it copied from the other leg: with `inject DTMF`
+   * every stream is re-encoded and sent under an SSRC of rtpengine's own (see withoutSsrc).
+   */
   private sdpOf(reply: NgReply, command: string, callId: string): string {
     if (typeof reply.sdp !== 'string') throw new MediaError(MediaErrorCode.RelayError, `rtpengine's ${command} reply has no SDP`, { command, callId });
-    return reply.sdp;
+    return withoutSsrc(reply.sdp);
   }
 
   /** Best-effort removal of a call whose first offer failed, so nothing is left behind. */
