@@ -48,7 +48,7 @@ describe('RtpengineRelay (against a scripted ng server)', () => {
     }
   });
 
-  it('hands out its SDPs without the SSRCs copied from the other leg (it re-encodes under SSRCs of its own)', async () => {
+  it('hands out its SDPs without the SSRCs copied from the other leg (it re-encodes under SSRCs of its own), and makes a browser it offers to the DTLS server', async () => {
     const browserSdp = (port: number, ssrc: number) => ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', `m=audio ${port} UDP/TLS/RTP/SAVPF 111`,
       'c=IN IP4 127.0.0.1', 'a=rtpmap:111 opus/48000/2', 'a=fingerprint:sha-256 AA:BB', 'a=setup:actpass', 'a=msid:s t',
       `a=ssrc:${ssrc} cname:x`, `a=ssrc:${ssrc} msid:s t`, 'a=sendrecv', ''].join('\r\n');
@@ -60,6 +60,9 @@ describe('RtpengineRelay (against a scripted ng server)', () => {
       expect(server.commands[0].sdp).toContain('a=ssrc:2923637777');
       expect(offer.sdp).not.toContain('a=ssrc');
       expect(offer.sdp).toContain('a=msid:s t');
+      // the browser it offers to is told that rtpengine is the DTLS client: it answers passive, as every browser leg does
+      expect(offer.sdp).toContain('a=setup:active');
+      expect(offer.sdp).not.toContain('a=setup:actpass');
       const answer = await relay.answer({ callId: 'c', fromTag: 'alice', toTag: 'bob', sdp: browserSdp(4002, 462542546), from: 'browser', to: 'browser' });
       expect(answer.sdp).not.toContain('a=ssrc');
       const held = await relay.updateLeg({ callId: 'c', legTag: 'alice', sdp: browserSdp(4000, 2923637777).replace('a=sendrecv', 'a=sendonly'), from: 'browser' });

@@ -87,8 +87,14 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     const isNew = !this.known.has(o.callId);
     try {
       const reply = await this.command('offer', params, o.callId);
-      const sdp = this.sdpOf(reply, 'offer', o.callId);
+      let sdp = this.sdpOf(reply, 'offer', o.callId);
       checkProducedSdp(sdp, o.to);
+      // A browser is always the DTLS server (passive): rtpengine answers a browser's offer as the
+      // client (active), so a browser it offers to is told that rtpengine takes the client role
+      // too, and answers passive (rtpengine, having offered actpass, follows that answer). With
+      // one role in every session, a device can be moved to another session by a re-INVITE (an
+      // attended transfer, a conference): Chromium refuses to reverse a DTLS role it has taken.
+      if (o.to === 'browser') sdp = withDtlsSetup(sdp, 'active');
       this.known.add(o.callId);
       this.tags.offered(o.callId, o.fromTag, o.from, o.sdp);
       return { sdp };
