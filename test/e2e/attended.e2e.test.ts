@@ -90,7 +90,7 @@ describe('attended transfer and conference from the softphone page', () => {
 
   // Skipped: a known failure (#10). Complete transfer and Conference move a browser's peer connection
   // into another rtpengine session by an offerless re-INVITE. Every session of one rtpengine shows the
-  // same certificate fingerprint, so Chromium keeps its DTLS-SRTP keys of the old session and does not
+  // same certificate fingerprint, so Chromium apparently keeps its DTLS-SRTP keys of the old session and does not
   // answer the new session's handshake: rtpengine counts the moved page's packets as errors and sends
   // it nothing (measured: page out>0 in=0; rtpengine leg pk=596 err=3438; the trunk receives nothing).
   it.skip('alice consults bob and completes the transfer: the caller and bob hear each other, alice wraps up, the record shows it', async () => {
@@ -151,7 +151,7 @@ describe('attended transfer and conference from the softphone page', () => {
 
   // Skipped: a known failure (#10). Complete transfer and Conference move a browser's peer connection
   // into another rtpengine session by an offerless re-INVITE. Every session of one rtpengine shows the
-  // same certificate fingerprint, so Chromium keeps its DTLS-SRTP keys of the old session and does not
+  // same certificate fingerprint, so Chromium apparently keeps its DTLS-SRTP keys of the old session and does not
   // answer the new session's handshake: rtpengine counts the moved page's packets as errors and sends
   // it nothing (measured: page out>0 in=0; rtpengine leg pk=596 err=3438; the trunk receives nothing).
   it.skip('a three-way conference: caller, alice and bob each hear the other two; when alice leaves, the caller and bob still hear each other', async () => {

@@ -60,7 +60,7 @@ describe('a browser peer connection moved to another rtpengine session', () => {
   }
 
   // Skipped: a known failure (#10). rtpengine shows one certificate fingerprint in every session, so
-  // Chromium keeps the DTLS-SRTP keys of the first session and never answers the second session's
+  // Chromium apparently keeps the DTLS-SRTP keys of the first session and never answers the second session's
   // handshake (rtpengine counts the browser's packets as errors and sends it nothing). rtpengine's
   // `DTLS-fingerprint` option (SHA-1/SHA-384) did not change the fingerprint it announced.
   it.skip('hears and is heard in the second session', async () => {
