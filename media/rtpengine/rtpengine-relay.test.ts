@@ -48,6 +48,31 @@ describe('RtpengineRelay (against a scripted ng server)', () => {
     }
   });
 
+  it('hands out its SDPs without the SSRCs copied from the other leg (it re-encodes under SSRCs of its own), and makes a browser it offers to the DTLS server', async () => {
+    const browserSdp = (port: number, ssrc: number) => ['v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 't=0 0', `m=audio ${port} UDP/TLS/RTP/SAVPF 111`,
+      'c=IN IP4 127.0.0.1', 'a=rtpmap:111 opus/48000/2', 'a=fingerprint:sha-256 AA:BB', 'a=setup:actpass', 'a=msid:s t',
+      `a=ssrc:${ssrc} cname:x`, `a=ssrc:${ssrc} msid:s t`, 'a=sendrecv', ''].join('\r\n');
+    // like rtpengine: the other leg's a=ssrc lines come back in the SDP for this leg
+    const server = await fakeRtpengine((cmd) => ({ result: 'ok', sdp: String(cmd.sdp).replace(/m=audio \d+/, 'm=audio 20200') }));
+    const relay = new RtpengineRelay({ host: '127.0.0.1', port: server.port, healthCheckIntervalMs: 0 });
+    try {
+      const offer = await relay.offer({ callId: 'c', fromTag: 'alice', sdp: browserSdp(4000, 2923637777), from: 'browser', to: 'browser' });
+      expect(server.commands[0].sdp).toContain('a=ssrc:2923637777');
+      expect(offer.sdp).not.toContain('a=ssrc');
+      expect(offer.sdp).toContain('a=msid:s t');
+      // the browser it offers to is told that rtpengine is the DTLS client: it answers passive, as every browser leg does
+      expect(offer.sdp).toContain('a=setup:active');
+      expect(offer.sdp).not.toContain('a=setup:actpass');
+      const answer = await relay.answer({ callId: 'c', fromTag: 'alice', toTag: 'bob', sdp: browserSdp(4002, 462542546), from: 'browser', to: 'browser' });
+      expect(answer.sdp).not.toContain('a=ssrc');
+      const held = await relay.updateLeg({ callId: 'c', legTag: 'alice', sdp: browserSdp(4000, 2923637777).replace('a=sendrecv', 'a=sendonly'), from: 'browser' });
+      expect(held.sdp).not.toContain('a=ssrc');
+    } finally {
+      await relay.close();
+      await server.close();
+    }
+  });
+
   it('refuses to connect a leg to a call that is not parked', async () => {
     const server = await fakeRtpengine(() => ({ result: 'ok' }));
     const relay = new RtpengineRelay({ host: '127.0.0.1', port: server.port, healthCheckIntervalMs: 0 });

@@ -5,7 +5,7 @@ import { silentLogger, type MediaLogger } from '../logger';
 import { NgClient, type NgParams, type NgReply } from '../ng/ng-client';
 import { parseQueryReply } from './query-stats';
 import { CallTags, placeholderSdp, type CallState, type LegState } from './call-tags';
-import { alignDtmf, answerDirection, offererRole, audioDirection, keepAudioCodecs, withDirection, withDtlsSetup } from '../sdp/sdp-edit';
+import { alignDtmf, answerDirection, offererRole, audioDirection, keepAudioCodecs, withDirection, withDtlsSetup, withoutSsrc } from '../sdp/sdp-edit';
 import type { DtmfLogEntry } from './dtmf-log';
 import { TypedEmitter } from '../typed-emitter';
 import type {
@@ -87,8 +87,14 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     const isNew = !this.known.has(o.callId);
     try {
       const reply = await this.command('offer', params, o.callId);
-      const sdp = this.sdpOf(reply, 'offer', o.callId);
+      let sdp = this.sdpOf(reply, 'offer', o.callId);
       checkProducedSdp(sdp, o.to);
+      // A browser is always the DTLS server (passive): rtpengine answers a browser's offer as the
+      // client (active), so a browser it offers to is told that rtpengine takes the client role
+      // too, and answers passive (rtpengine, having offered actpass, follows that answer). With
+      // one role in every session, a device can be moved to another session by a re-INVITE (an
+      // attended transfer, a conference): Chromium refuses to reverse a DTLS role it has taken.
+      if (o.to === 'browser') sdp = withDtlsSetup(sdp, 'active');
       this.known.add(o.callId);
       this.tags.offered(o.callId, o.fromTag, o.from, o.sdp);
       return { sdp };
@@ -438,9 +444,13 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     }
   }
 
+  /**
+   * The SDP of rtpengine's reply, without the SSRCs it copied from the other leg: with `inject DTMF`
+   * every stream is re-encoded and sent under an SSRC of rtpengine's own (see withoutSsrc).
+   */
   private sdpOf(reply: NgReply, command: string, callId: string): string {
     if (typeof reply.sdp !== 'string') throw new MediaError(MediaErrorCode.RelayError, `rtpengine's ${command} reply has no SDP`, { command, callId });
-    return reply.sdp;
+    return withoutSsrc(reply.sdp);
   }
 
   /** Best-effort removal of a call whose first offer failed, so nothing is left behind. */

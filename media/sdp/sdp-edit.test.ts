@@ -1,5 +1,6 @@
 import {
   alignTelephoneEvent, answerDirection, audioDirection, dtlsSetup, keepAudioCodecs, renumberPayloadType, telephoneEventPt, withDirection, withDtlsSetup,
+  withoutSsrc,
 } from './sdp-edit';
 import { summarizeSdp } from './sdp-summary';
 
@@ -22,6 +23,16 @@ describe('SDP edits', () => {
     expect(audioDirection(out)).toBe('inactive');
     expect(audioDirection(trunk)).toBe('sendrecv');
     expect(summarizeSdp(out).media).toHaveLength(2);
+  });
+
+  it('drops the SSRC lines (a=ssrc, a=ssrc-group) and nothing else', () => {
+    const browser = sdp('m=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=rtpmap:111 opus/48000/2', 'a=msid:s t', 'a=ssrc-group:FID 1 2',
+      'a=ssrc:2923637777 cname:OCTrTcSddCIniOGa', 'a=ssrc:2923637777 msid:s t', 'a=sendrecv');
+    const out = withoutSsrc(browser);
+    expect(out).not.toMatch(/a=ssrc/);
+    expect(out).toBe(sdp('m=audio 9 UDP/TLS/RTP/SAVPF 111', 'a=rtpmap:111 opus/48000/2', 'a=msid:s t', 'a=sendrecv'));
+    expect(withoutSsrc(trunk)).toBe(trunk);
+    expect(withoutSsrc(trunk.replace(/\r\n/g, '\n') + 'a=ssrc:1 cname:x')).toBe(trunk.replace(/\r\n/g, '\n'));
   });
 
   it('turns actpass into a definite DTLS role', () => {

@@ -32,6 +32,16 @@ export function withDirection(sdp: string, direction: MediaDirection): string {
   return out.join(eol) + eol;
 }
 
+/**
+ * Drops the `a=ssrc:` and `a=ssrc-group:` lines. rtpengine copies them from one leg's SDP into
+ * the SDP it writes for the other leg, but it sends that leg the streams it re-encodes under SSRCs
+ * of its own: a browser told to expect the other browser's SSRC plays silence from the packets it
+ * does get. Without those lines the browser plays whatever SSRC arrives on the media section.
+ */
+export function withoutSsrc(sdp: string): string {
+  return sdp.replace(/^a=ssrc(-group)?:.*(\r?\n|$)/gm, '');
+}
+
 /** The DTLS role an SDP announces (`a=setup:`), if any. */
 export function dtlsSetup(sdp: string): 'active' | 'passive' | 'actpass' | 'holdconn' | undefined {
   const m = /^a=setup:(active|passive|actpass|holdconn)\s*$/m.exec(sdp);

@@ -307,9 +307,12 @@ export class CallController {
 
   /** The headset speaker plays the caller again (after a consultation, in a conference). */
   private playCall(): void {
-    const stream = this.call?.remoteStream;
-    if (!stream || !(this.machine.state === 'on-call' || this.machine.state === 'held')) return;
-    this.o.speaker.play(stream).catch((error: unknown) => this.o.view.showMessage(`The call audio did not start again: ${(error as Error).message}`));
+    const call = this.call;
+    const stream = call?.remoteStream;
+    const live = () => this.call === call && (this.machine.state === 'on-call' || this.machine.state === 'held');
+    if (!stream || !live()) return;
+    // the call ending meanwhile (a completed transfer: speaker.stop() on wrap-up) rejects play(), which is no failure
+    this.o.speaker.play(stream).catch((error: unknown) => live() && this.o.view.showMessage(`The call audio did not start again: ${(error as Error).message}`));
   }
 
   /** A conference resumes the caller on the server: the page follows. */
