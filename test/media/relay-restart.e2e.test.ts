@@ -170,11 +170,11 @@ describe('rtpengine killed during calls', () => {
   });
   afterAll(async () => { await mic?.close(); });
 
-  // Skipped: fails about one run in three — after two talking calls are moved to the restarted
-  // rtpengine ("media restored" for both), one of the two trunks never receives audio from the new
-  // relay (its operator's browser leg sends nothing there). The cause is not found yet; the single
-  // moved call (external rtpengine) and the media-lost path below run.
-  it.skip('moves connected calls to the new rtpengine with audio both ways, re-parks the queued caller, and takes new calls', async () => {
+  // Two calls moved at once: the restarted rtpengine hands out the lost sessions' ports again while
+  // both trunks still send to their old ones, so one call's port can receive the other trunk's
+  // media. The moved caller's address is pinned to its SDP (no learning, other sources dropped),
+  // so neither call takes the other's trunk as its own (this failed about one run in three before).
+  it('moves connected calls to the new rtpengine with audio both ways, re-parks the queued caller, and takes new calls', async () => {
     stack = await startCallStack({ operators: ['alice', 'bob'], ringTimeoutMs: 60_000 });
     const s = stack;
     for (const id of ['alice', 'bob']) operators.push(await startWebrtcOperator(id, s.wsPort, mic.browser));
