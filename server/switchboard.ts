@@ -33,6 +33,7 @@ import { openRecords, type Records } from './records/open-records';
 import { iceCandidateFilter } from './calls/ice-filter';
 import { routingConfig } from './calls/direct-queues';
 import { RelayRecovery } from './calls/relay-recovery';
+import { withRetriedReports } from './calls/routing-reports';
 import { createApp, createOperatorDirectory, ServerEventBus } from './http';
 import { createReadiness } from './ops/readiness';
 import { meteredRecords, ServerMetrics } from './ops/metrics';
@@ -216,11 +217,20 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
 
     const acd = new Acd({ store, now, newId: randomUUID, random: Math.random, logger: log.child({ component: 'routing' }), instanceId });
     await acd.configure(routingConfig(config));
+    const metrics = new ServerMetrics({
+      snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id),
+      ...(engine ? { sipMessages: () => engine.stats().then((s) => s.messages), engineLimits: () => engine.stats().then((s) => s.limits) } : {}),
+      ...(recordsDb ? { recordWriter: () => recordsDb.writer.stats() } : {}),
+    });
     // before calls and REGISTERs arrive: what a killed run of this instance left is released
     const recovery = new InstanceRecovery({
       instanceId, heartbeatMs: config.instance.heartbeatMs, ttlMs: config.instance.ttlMs, now,
       routing: acd, bindings, log: log.child({ component: 'recovery' }),
       ...(recordsDb ? { records: recordsDb.store } : {}),
+      onRecovered: ({ calls, operators }) => {
+        metrics.recovered('call-interrupted', calls);
+        metrics.recovered('operator-released', operators);
+      },
     });
     try {
       await recovery.start();
@@ -233,11 +243,6 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       started.push({ part: 'activity', close: () => stopActivity() });
     }
 
-    const metrics = new ServerMetrics({
-      snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id),
-      ...(engine ? { sipMessages: () => engine.stats().then((s) => s.messages), engineLimits: () => engine.stats().then((s) => s.limits) } : {}),
-      ...(recordsDb ? { recordWriter: () => recordsDb.writer.stats() } : {}),
-    });
     const holder: { center?: CallCenter } = {};
     let draining = false;
     const signalling = await startSignalling({
@@ -269,9 +274,16 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     // three-way conferences: a G.711 mixer beside the relay, on ports the OS picks on 127.0.0.1
     const mixer = new ConferenceMixer({ bindAddress: '127.0.0.1', logger: log.child({ component: 'mixer' }) });
     started.push({ part: 'mixer', close: () => mixer.close() });
+    // routing reports that fail while Redis is unavailable are sent again once it answers (no operator
+    // stays on a call that ended meanwhile); a call answered just before the outage was known is queued then
+    const callsRouting = withRetriedReports(acd, {
+      log: log.child({ component: 'calls' }),
+      onRetried: (what) => metrics.recovered(what === 'enqueue' ? 'call-queued-late' : 'routing-report-retried'),
+    });
+    started.push({ part: 'routing reports', close: () => callsRouting.close() });
     const center = new CallCenter({
       mixer, instanceId,
-      acd, media: media.relay, records, now, log: log.child({ component: 'calls' }),
+      acd: callsRouting.acd, media: media.relay, records, now, log: log.child({ component: 'calls' }),
       notify: (notice) => bus.emit('call', notice),
       browserOffer: iceCandidateFilter(mc.iceAllow),
       holdMusic: mediaAssetPath(mc.musicOnHold as 'musicOnHold'),

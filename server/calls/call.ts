@@ -195,6 +195,7 @@ export class Call {
     try {
       await this.enqueue(inbound.queue);
     } catch (err) {
+      if ((this.current as CallPhase) === 'ended') return; // the caller left while the enqueue waited for the store
       const full = isAppError(err) && err.code === 'ERR_QUEUE_FULL';
       if (full) this.log.info({}, 'queue full: the caller is told busy');
       else this.log.warn({ err }, 'could not queue the call');
