@@ -278,6 +278,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     // stays on a call that ended meanwhile); a call answered just before the outage was known is queued then
     const callsRouting = withRetriedReports(acd, {
       log: log.child({ component: 'calls' }),
+      storeAvailable: () => !(store instanceof RedisAcdStore) || store.available,
       onRetried: (what) => metrics.recovered(what === 'enqueue' ? 'call-queued-late' : 'routing-report-retried'),
     });
     started.push({ part: 'routing reports', close: () => callsRouting.close() });

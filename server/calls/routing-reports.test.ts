@@ -69,6 +69,24 @@ describe('routing reports across a store outage', () => {
     r.close();
   });
 
+  it('sends nothing while the store is known to be unavailable (a command to a stopped Redis may run late, its result lost)', async () => {
+    const { acd, state } = fakeAcd();
+    const s = steps();
+    let available = false;
+    const r = withRetriedReports(acd, { log, sleep: s.sleep, storeAvailable: () => available });
+    await r.acd.onHangup('c1');
+    const queued = r.acd.enqueue({ id: 'c2', queueId: 'support', arrivedAt: 1 });
+    await s.next();
+    await s.next();
+    expect(state.sent).toEqual([]);
+    available = true;
+    await s.next();
+    await s.next();
+    await expect(queued).resolves.toMatchObject({ queueId: 'support' });
+    expect(state.sent.sort()).toEqual(['enqueue c2', 'hangup c1']);
+    r.close();
+  });
+
   it('drops a kept report the store refuses once it answers (it ran before the outage, or the call moved on)', async () => {
     const { acd, state } = fakeAcd();
     const s = steps();

@@ -13,6 +13,11 @@
  *   `maxEnqueueWaitMs`; the caller hears the music meanwhile. If the caller leaves first, the
  *   enqueue gives up (ERR_CALL_GONE) and the abandon report is not needed.
  *
+ * While the store is known to be unavailable (`storeAvailable()`, which the routing core's periodic
+ * tick keeps up to date), nothing is sent: a command sent to a Redis that stopped answering (SIGSTOP,
+ * a stuck host) may still run when it resumes, and its result would be lost to us (an offer made
+ * then would ring nobody).
+ *
  * Everything else passes through unchanged.
  */
 import { AppError, isAppError, type Acd, type CommandResult } from '../routing';
@@ -32,6 +37,8 @@ export interface RetriedReportsOptions {
   maxEnqueueWaitMs?: number;
   maxKept?: number;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** False while the store is known to be unavailable (its last command failed). Default: always true. */
+  storeAvailable?: () => boolean;
   /** A kept report reached the store, or a delayed enqueue went through (for metrics). */
   onRetried?: (what: 'routing-report' | 'enqueue') => void;
   /** Test seam for the wait between attempts. */
@@ -78,6 +85,10 @@ class RetriedReports {
     this.sleep = o.sleep ?? defaultSleep;
   }
 
+  private get available(): boolean {
+    return this.o.storeAvailable?.() ?? true;
+  }
+
   async report(name: ReportName, args: unknown[]): Promise<CommandResult> {
     // the caller left while its enqueue waited for the store: nothing to abandon
     if ((name === 'onAbandoned' || name === 'onHangup') && typeof args[0] === 'string') {
@@ -88,7 +99,7 @@ class RetriedReports {
       }
     }
     // reports kept earlier go first: a hang-up must not overtake the answer it follows
-    if (this.kept.length > 0) {
+    if (this.kept.length > 0 || !this.available) {
       this.keep({ name, args });
       return EMPTY;
     }
@@ -102,6 +113,7 @@ class RetriedReports {
   }
 
   async enqueue(input: Parameters<Acd['enqueue']>[0]): ReturnType<Acd['enqueue']> {
+    if (!this.available && !this.closed) return this.enqueueLater(input, new AppError('ERR_STORE_UNAVAILABLE', 'the state store is unavailable'));
     try {
       return await this.acd.enqueue(input);
     } catch (err) {
@@ -124,6 +136,10 @@ class RetriedReports {
       for (;;) {
         await this.sleep(this.retryMs);
         if (state.gone) throw new AppError('ERR_CALL_GONE', `call ${input.id} ended while it waited for the state store`, { cause: first });
+        if (!this.available) {
+          if (Date.now() >= until) throw first;
+          continue;
+        }
         try {
           const result = await this.acd.enqueue(input);
           this.o.onRetried?.('enqueue');
@@ -164,7 +180,7 @@ class RetriedReports {
   private async drain(): Promise<void> {
     while (this.kept.length > 0 && !this.closed) {
       await this.sleep(this.retryMs);
-      while (this.kept.length > 0 && !this.closed) {
+      while (this.kept.length > 0 && !this.closed && this.available) {
         const k = this.kept[0]!;
         try {
           await this.send(k);
