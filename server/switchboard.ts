@@ -34,6 +34,7 @@ import { iceCandidateFilter } from './calls/ice-filter';
 import { routingConfig } from './calls/direct-queues';
 import { RelayRecovery } from './calls/relay-recovery';
 import { withRetriedReports } from './calls/routing-reports';
+import { RedisSessionStore, type StoredSession } from './store/sessions/redis-session-store';
 import { createApp, createOperatorDirectory, ServerEventBus } from './http';
 import { createReadiness } from './ops/readiness';
 import { meteredRecords, ServerMetrics } from './ops/metrics';
@@ -318,6 +319,17 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       // degraded: writes wait in the buffer for the database; calls still flow, so still ready
       records: () => (!recordsDb || recordsDb.state() === 'up' ? 'up' : 'degraded'),
     }, { draining: () => draining });
+    // sign-in sessions survive a restart when Redis is the store (read back here, before requests arrive)
+    let sessionPersistence: { store: RedisSessionStore; initial: StoredSession[] } | undefined;
+    if (bindingsClient && config.redis) {
+      const sessionStore = new RedisSessionStore(bindingsClient, config.redis.prefix, config.redis.commandTimeoutMs);
+      try {
+        sessionPersistence = { store: sessionStore, initial: await sessionStore.loadAll(now()) };
+      } catch (err) {
+        throw new StartupError('store', `the store could not start: reading the sign-in sessions failed: ${(err as Error).message}`, { cause: err });
+      }
+      if (sessionPersistence.initial.length > 0) log.info({ sessions: sessionPersistence.initial.length }, 'sign-in sessions taken back from the store');
+    }
     const web = createApp({
       acd, operators: createOperatorDirectory(config), calls: center, cdrs: records, events: bus,
       dispositions: { codes: config.records.dispositions, record: async (visitId, operatorId, disposition, notes) => { await records.dispose(center.callIdOf(visitId) ?? visitId, operatorId, disposition, notes); } },
@@ -332,6 +344,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       } : {}),
     }, {
       sessionTtlMs: config.http.sessionTtlMs, loginLimit: config.sip.authLimiter,
+      ...(sessionPersistence ? { sessionPersistence } : {}),
       ...(config.ops.metricsToken !== undefined ? { metricsToken: config.ops.metricsToken } : {}),
     });
     const http = web.app.listen(config.http.port, config.http.address);
