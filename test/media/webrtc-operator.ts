@@ -6,6 +6,10 @@ import type { Browser } from 'playwright-core';
 import { UserAgent, Registerer, type Invitation } from 'sip.js';
 import { openBlankPage } from '../../media/testing/browser';
 import { BrowserPeer } from '../../media/testing/webrtc-peer';
+import { WebSocket } from 'ws';
+
+// sip.js's WebSocket transport uses the global one (Node has none before 22)
+(globalThis as unknown as { WebSocket: unknown }).WebSocket ??= WebSocket;
 
 export interface OperatorSession {
   inv: Invitation;
