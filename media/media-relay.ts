@@ -43,6 +43,14 @@ export interface ParkOptions {
   sdp: string;
   record?: boolean;
   label?: string;
+  /**
+   * The caller's media address is the one in its SDP, for the rest of the call: no address is
+   * learnt from packets, and packets from anywhere else are dropped. For a call moved to a
+   * restarted relay: the peers of every session the relay lost still send to their old ports,
+   * which the new relay hands out again, so learning would take another call's media as this
+   * caller's (cross-talk, and silence for the caller).
+   */
+  pinAddress?: boolean;
 }
 
 /** An operator's leg joining a parked caller with its own SDP offer (e.g. a late-offer INVITE to the softphone). */

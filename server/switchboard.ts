@@ -33,6 +33,8 @@ import { openRecords, type Records } from './records/open-records';
 import { iceCandidateFilter } from './calls/ice-filter';
 import { routingConfig } from './calls/direct-queues';
 import { RelayRecovery } from './calls/relay-recovery';
+import { withRetriedReports } from './calls/routing-reports';
+import { RedisSessionStore, type StoredSession } from './store/sessions/redis-session-store';
 import { createApp, createOperatorDirectory, ServerEventBus } from './http';
 import { createReadiness } from './ops/readiness';
 import { meteredRecords, ServerMetrics } from './ops/metrics';
@@ -216,11 +218,20 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
 
     const acd = new Acd({ store, now, newId: randomUUID, random: Math.random, logger: log.child({ component: 'routing' }), instanceId });
     await acd.configure(routingConfig(config));
+    const metrics = new ServerMetrics({
+      snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id),
+      ...(engine ? { sipMessages: () => engine.stats().then((s) => s.messages), engineLimits: () => engine.stats().then((s) => s.limits) } : {}),
+      ...(recordsDb ? { recordWriter: () => recordsDb.writer.stats() } : {}),
+    });
     // before calls and REGISTERs arrive: what a killed run of this instance left is released
     const recovery = new InstanceRecovery({
       instanceId, heartbeatMs: config.instance.heartbeatMs, ttlMs: config.instance.ttlMs, now,
       routing: acd, bindings, log: log.child({ component: 'recovery' }),
       ...(recordsDb ? { records: recordsDb.store } : {}),
+      onRecovered: ({ calls, operators }) => {
+        metrics.recovered('call-interrupted', calls);
+        metrics.recovered('operator-released', operators);
+      },
     });
     try {
       await recovery.start();
@@ -233,11 +244,6 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       started.push({ part: 'activity', close: () => stopActivity() });
     }
 
-    const metrics = new ServerMetrics({
-      snapshot: () => acd.snapshot(), queues: config.queues.map((q) => q.id),
-      ...(engine ? { sipMessages: () => engine.stats().then((s) => s.messages), engineLimits: () => engine.stats().then((s) => s.limits) } : {}),
-      ...(recordsDb ? { recordWriter: () => recordsDb.writer.stats() } : {}),
-    });
     const holder: { center?: CallCenter } = {};
     let draining = false;
     const signalling = await startSignalling({
@@ -269,9 +275,17 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
     // three-way conferences: a G.711 mixer beside the relay, on ports the OS picks on 127.0.0.1
     const mixer = new ConferenceMixer({ bindAddress: '127.0.0.1', logger: log.child({ component: 'mixer' }) });
     started.push({ part: 'mixer', close: () => mixer.close() });
+    // routing reports that fail while Redis is unavailable are sent again once it answers (no operator
+    // stays on a call that ended meanwhile); a call answered just before the outage was known is queued then
+    const callsRouting = withRetriedReports(acd, {
+      log: log.child({ component: 'calls' }),
+      storeAvailable: () => !(store instanceof RedisAcdStore) || store.available,
+      onRetried: (what) => metrics.recovered(what === 'enqueue' ? 'call-queued-late' : 'routing-report-retried'),
+    });
+    started.push({ part: 'routing reports', close: () => callsRouting.close() });
     const center = new CallCenter({
       mixer, instanceId,
-      acd, media: media.relay, records, now, log: log.child({ component: 'calls' }),
+      acd: callsRouting.acd, media: media.relay, records, now, log: log.child({ component: 'calls' }),
       notify: (notice) => bus.emit('call', notice),
       browserOffer: iceCandidateFilter(mc.iceAllow),
       holdMusic: mediaAssetPath(mc.musicOnHold as 'musicOnHold'),
@@ -305,6 +319,17 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       // degraded: writes wait in the buffer for the database; calls still flow, so still ready
       records: () => (!recordsDb || recordsDb.state() === 'up' ? 'up' : 'degraded'),
     }, { draining: () => draining });
+    // sign-in sessions survive a restart when Redis is the store (read back here, before requests arrive)
+    let sessionPersistence: { store: RedisSessionStore; initial: StoredSession[] } | undefined;
+    if (bindingsClient && config.redis) {
+      const sessionStore = new RedisSessionStore(bindingsClient, config.redis.prefix, config.redis.commandTimeoutMs);
+      try {
+        sessionPersistence = { store: sessionStore, initial: await sessionStore.loadAll(now()) };
+      } catch (err) {
+        throw new StartupError('store', `the store could not start: reading the sign-in sessions failed: ${(err as Error).message}`, { cause: err });
+      }
+      if (sessionPersistence.initial.length > 0) log.info({ sessions: sessionPersistence.initial.length }, 'sign-in sessions taken back from the store');
+    }
     const web = createApp({
       acd, operators: createOperatorDirectory(config), calls: center, cdrs: records, events: bus,
       dispositions: { codes: config.records.dispositions, record: async (visitId, operatorId, disposition, notes) => { await records.dispose(center.callIdOf(visitId) ?? visitId, operatorId, disposition, notes); } },
@@ -321,6 +346,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       ...(recordsDb ? { audit: { record: (action) => recordsDb.store.recordSupervisorAction(action) } } : {}),
     }, {
       sessionTtlMs: config.http.sessionTtlMs, loginLimit: config.sip.authLimiter,
+      ...(sessionPersistence ? { sessionPersistence } : {}),
       ...(config.ops.metricsToken !== undefined ? { metricsToken: config.ops.metricsToken } : {}),
     });
     const http = web.app.listen(config.http.port, config.http.address);

@@ -120,6 +120,45 @@ describe('RtpengineRelay (against a scripted ng server)', () => {
     }
   });
 
+  it('pins a moved caller\'s media address to its SDP on every command that carries it, and only for that call', async () => {
+    const browserSdp = [
+      'v=0', 'o=- 1 1 IN IP4 127.0.0.1', 's=-', 'c=IN IP4 127.0.0.1', 't=0 0', 'm=audio 4002 UDP/TLS/RTP/SAVPF 0',
+      'a=fingerprint:sha-256 AA:BB', 'a=setup:actpass', '',
+    ].join('\r\n');
+    const server = await fakeRtpengine((cmd) => {
+      if (cmd.command !== 'offer' && cmd.command !== 'answer') return { result: 'ok' };
+      // towards a browser: rtpengine's answer for the browser's offer
+      const towardsBrowser = cmd.command === 'answer' && String(cmd['from-tag']).endsWith('~parked');
+      return { result: 'ok', sdp: towardsBrowser ? browserSdp : trunkSdp };
+    });
+    const relay = new RtpengineRelay({ host: '127.0.0.1', port: server.port, healthCheckIntervalMs: 0 });
+    const pinned = (c: Record<string, unknown>) => ((c.flags as string[] | undefined) ?? []).filter((f) => f === 'strict source' || f === 'endpoint-learning-off');
+    try {
+      await relay.park({ callId: 'moved', fromTag: 'caller', sdp: trunkSdp, pinAddress: true });
+      await relay.connectParked({ callId: 'moved', legTag: 'op', sdp: browserSdp, from: 'browser' });
+      await relay.updateLeg({ callId: 'moved', legTag: 'caller', sdp: `${trunkSdp}a=sendonly\r\n`, from: 'trunk' });
+      await relay.updateLeg({ callId: 'moved', legTag: 'op', sdp: `${browserSdp}a=sendonly\r\n`, from: 'browser' });
+      // the commands whose SDP is the caller's carry the flags; the placeholder's and the browser's do not
+      expect(server.commands.map((c) => [c.command, c['from-tag'], pinned(c).length])).toEqual([
+        ['offer', 'caller', 2], ['answer', 'caller', 0], // park: the caller's offer, the placeholder's answer
+        ['offer', 'caller~parked', 0], ['answer', 'caller~parked', 2], // connect: the browser offers, the caller's SDP answers
+        ['offer', 'caller', 2], ['answer', 'caller', 0], // the caller re-offers, the browser's SDP is replayed
+        ['offer', 'caller~parked', 0], ['answer', 'caller~parked', 2], // the browser re-offers, the caller's SDP is replayed
+      ]);
+      server.commands.length = 0;
+      await relay.park({ callId: 'fresh', fromTag: 'caller2', sdp: trunkSdp });
+      expect(server.commands.flatMap(pinned)).toEqual([]);
+      // a call deleted and parked again without pinning is not pinned any more
+      await relay.delete({ callId: 'moved' });
+      server.commands.length = 0;
+      await relay.park({ callId: 'moved', fromTag: 'caller', sdp: trunkSdp });
+      expect(server.commands.flatMap(pinned)).toEqual([]);
+    } finally {
+      await relay.close();
+      await server.close();
+    }
+  });
+
   it('keeps its calls when rtpengine only answered late (busy), so a hold still works after up', async () => {
     let silent = false;
     const server = await fakeRtpengine((cmd) => {

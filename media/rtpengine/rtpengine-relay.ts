@@ -36,6 +36,12 @@ export interface RtpengineRelayOptions {
 /** Repeats for "loop until stopped": rtpengine stops at stop media or delete long before. */
 const LOOP_REPEATS = 100000;
 
+/**
+ * Flags for the trunk SDP of a call whose caller's address is pinned (ParkOptions.pinAddress):
+ * rtpengine sends to the address in the SDP and drops packets from any other source.
+ */
+const PINNED_FLAGS = ['strict source', 'endpoint-learning-off'];
+
 /** rtpengine's error reasons that mean "no such call or leg". */
 const NOT_FOUND = /unknown (call|tag)|call-id not found|not found/i;
 const BAD_SDP = /parse SDP|incomplete SDP/i;
@@ -53,6 +59,8 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   /** Legs whose media is blocked while a file plays to another leg, by `callId\ntag`. */
   private readonly blocked = new Map<string, string[]>();
   private readonly tags = new CallTags();
+  /** Calls whose trunk legs' media addresses are the ones in their SDP (see ParkOptions.pinAddress). */
+  private readonly pinned = new Set<string>();
   private current: MediaRelayState = 'up';
   private downError: MediaError | undefined;
   private checking = false;
@@ -81,7 +89,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   async offer(o: OfferOptions): Promise<SdpResult> {
     checkLegSdp(o.sdp, o.from);
     const params: NgParams = {
-      ...offerParams(o.from, o.to, o.codecs), 'call-id': o.callId, 'from-tag': o.fromTag, sdp: o.sdp, label: o.label,
+      ...this.pin(offerParams(o.from, o.to, o.codecs), o.callId, o.from), 'call-id': o.callId, 'from-tag': o.fromTag, sdp: o.sdp, label: o.label,
       'record call': (o.record ?? this.recordCalls) ? 'yes' : undefined,
     };
     const isNew = !this.known.has(o.callId);
@@ -107,7 +115,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   async answer(o: AnswerOptions): Promise<SdpResult> {
     checkLegSdp(o.sdp, o.from);
     const params: NgParams = {
-      ...answerParams(o.to), 'call-id': o.callId, 'from-tag': this.tags.resolve(o.callId, o.fromTag), 'to-tag': this.tags.resolve(o.callId, o.toTag),
+      ...this.pin(answerParams(o.to), o.callId, o.from), 'call-id': o.callId, 'from-tag': this.tags.resolve(o.callId, o.fromTag), 'to-tag': this.tags.resolve(o.callId, o.toTag),
       sdp: o.sdp, label: o.label,
     };
     const reply = await this.command('answer', params, o.callId);
@@ -120,6 +128,8 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   async park(o: ParkOptions): Promise<SdpResult> {
     const codecs = checkLegSdp(o.sdp, 'trunk');
     const g711 = codecs.find((c): c is 'PCMU' | 'PCMA' => c === 'PCMU' || c === 'PCMA') ?? 'PCMU';
+    if (o.pinAddress) this.pinned.add(o.callId);
+    else this.pinned.delete(o.callId);
     await this.offer({ callId: o.callId, fromTag: o.fromTag, sdp: o.sdp, from: 'trunk', to: 'trunk', codecs: [g711], record: o.record, label: o.label });
     const tag = this.tags.park(o.callId, o.fromTag, o.sdp, g711, placeholderSdp(g711));
     try {
@@ -131,6 +141,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
       return { sdp };
     } catch (err) {
       this.tags.forget(o.callId);
+      this.pinned.delete(o.callId);
       await this.discard(o.callId);
       throw err;
     }
@@ -152,7 +163,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     await this.command('offer', {
       ...offer, ...common, sdp: aligned.sdp, label: o.label, flags: [...(offer.flags as string[]), 'port latching', 'reset'],
     }, o.callId);
-    const answer = answerParams(o.from);
+    const answer = this.pin(answerParams(o.from), o.callId, 'trunk');
     const reply = await this.command('answer', {
       ...answer, ...common, sdp: parked.callerSdp, flags: [...(answer.flags as string[]), 'port latching'],
     }, o.callId);
@@ -203,12 +214,12 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     let toEngine = audioDirection(sdp) === 'inactive' ? withDirection(sdp, 'sendonly') : sdp;
     if (from === 'trunk' && side === call.a && call.codec) toEngine = keepAudioCodecs(toEngine, [call.codec]);
     const common = { 'call-id': callId, 'from-tag': side.tag, 'to-tag': peer.tag };
-    const offer = offerParams(from, peer.kind, peer.kind === 'trunk' && call.codec ? [call.codec] : undefined);
+    const offer = this.pin(offerParams(from, peer.kind, peer.kind === 'trunk' && call.codec ? [call.codec] : undefined), callId, from);
     await this.command('offer', {
       ...offer, ...common, sdp: toEngine, label, flags: [...(offer.flags as string[]), 'port latching'],
     }, callId);
     const replay = withDirection(peer.setup ? withDtlsSetup(peer.sdp, peer.setup) : peer.sdp, answerDirection(audioDirection(toEngine)));
-    const answer = answerParams(from);
+    const answer = this.pin(answerParams(from), callId, peer.kind);
     const reply = await this.command('answer', {
       ...answer, ...common, sdp: replay, flags: [...(answer.flags as string[]), 'port latching'],
     }, callId);
@@ -228,7 +239,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     await this.command('offer', {
       ...offer, ...common, sdp: placeholder, flags: [...(offer.flags as string[]), 'port latching', 'reset'],
     }, o.callId);
-    const answer = answerParams('trunk');
+    const answer = this.pin(answerParams('trunk'), o.callId, 'trunk');
     await this.command('answer', {
       ...answer, ...common, sdp: withDirection(call.a.sdp, 'sendrecv'), flags: [...(answer.flags as string[]), 'port latching'],
     }, o.callId);
@@ -262,6 +273,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     if (!o.fromTag && !o.toTag) {
       this.known.delete(o.callId);
       this.tags.forget(o.callId);
+      this.pinned.delete(o.callId);
       for (const key of [...this.blocked.keys()]) if (key.startsWith(`${o.callId}\n`)) this.blocked.delete(key);
     }
   }
@@ -347,6 +359,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
       this.known.clear();
       this.blocked.clear();
       this.tags.clear();
+      this.pinned.clear();
     }
     if (this.current === 'up') {
       this.current = 'down';
@@ -380,6 +393,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
       for (const callId of lost) {
         this.known.delete(callId);
         this.tags.forget(callId);
+        this.pinned.delete(callId);
         for (const key of [...this.blocked.keys()]) if (key.startsWith(`${callId}\n`)) this.blocked.delete(key);
       }
       if (lost.length > 0) {
@@ -451,6 +465,12 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   private sdpOf(reply: NgReply, command: string, callId: string): string {
     if (typeof reply.sdp !== 'string') throw new MediaError(MediaErrorCode.RelayError, `rtpengine's ${command} reply has no SDP`, { command, callId });
     return withoutSsrc(reply.sdp);
+  }
+
+  /** `params` for an SDP from a `sender` leg of `callId`, with the pinning flags when that is a pinned trunk leg. */
+  private pin(params: NgParams, callId: string, sender: LegKind): NgParams {
+    if (sender !== 'trunk' || !this.pinned.has(callId)) return params;
+    return { ...params, flags: [...((params.flags as string[] | undefined) ?? []), ...PINNED_FLAGS] };
   }
 
   /** Best-effort removal of a call whose first offer failed, so nothing is left behind. */

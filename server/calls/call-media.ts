@@ -31,6 +31,8 @@ export class CallMedia {
   private playing = false;
   private closed = false;
   private parked = false;
+  /** The relay lost this session once: the caller's media address is pinned to its SDP from then on. */
+  private moved = false;
   /** The operator leg connected to the caller, if any. */
   private connectedTag: string | undefined;
   /** Music changes run one after another, so play and stop never cross. */
@@ -45,7 +47,9 @@ export class CallMedia {
   /** Answers the caller into the relay; returns the SDP answer for the caller. */
   async park(callerSdp: string): Promise<string> {
     this.check();
-    const { sdp } = await this.o.media.park({ callId: this.o.callId, fromTag: this.o.callerTag, sdp: callerSdp });
+    // after a relay restart, peers of the lost sessions still send to ports the new relay hands
+    // out again: the moved caller's media comes from the address in its SDP only
+    const { sdp } = await this.o.media.park({ callId: this.o.callId, fromTag: this.o.callerTag, sdp: callerSdp, ...(this.moved ? { pinAddress: true } : {}) });
     this.parked = true;
     return sdp;
   }
@@ -105,6 +109,7 @@ export class CallMedia {
    * park() and connect() set it up again; resumeMusic() then plays what was playing.
    */
   relayLost(): void {
+    this.moved = true;
     this.parked = false;
     this.connectedTag = undefined;
     this.playing = false;

@@ -159,6 +159,7 @@ export class Call {
     try {
       await this.c.enqueue(inbound.queue);
     } catch (err) {
+      if ((this.c.current as CallPhase) === 'ended') return; // the caller left while the enqueue waited for the store
       const full = isAppError(err) && err.code === 'ERR_QUEUE_FULL';
       if (full) this.c.log.info({}, 'queue full: the caller is told busy');
       else this.c.log.warn({ err }, 'could not queue the call');

@@ -43,7 +43,10 @@ function staticHeaders(res: express.Response, file: string): void {
 }
 
 export function createApp(deps: HttpDeps, options: HttpOptions = {}): HttpApp {
-  const sessions = new SessionStore(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, deps.now);
+  const sessions = new SessionStore(options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS, deps.now, {
+    ...(options.sessionPersistence ? { persistence: options.sessionPersistence.store, initial: options.sessionPersistence.initial } : {}),
+    ...(deps.logger ? { log: deps.logger } : {}),
+  });
   const limiter = new LoginLimiter(options.loginLimit ?? DEFAULT_LOGIN_LIMIT, deps.now);
   const ctx: AppContext = {
     deps,

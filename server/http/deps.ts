@@ -3,6 +3,7 @@
  * implementations plug in from main.ts, tests pass in-memory ones that implement the same shapes.
  * Times are epoch milliseconds here; the API answers with ISO 8601 strings.
  */
+import type { Session, SessionPersistence } from './sessions';
 import type { RecordStore } from '../records/record-store';
 import type { Acd } from '../routing';
 
@@ -200,6 +201,8 @@ export interface SupervisorAuditSink {
 export interface HttpOptions {
   /** A session expires after this long without use (`http.sessionTtlMs`). Default 8 h. */
   sessionTtlMs?: number;
+  /** Where sessions outlive the process (Redis, when it is the store), and the ones read from it at start. */
+  sessionPersistence?: { store: SessionPersistence; initial: readonly Session[] };
   /** Sign-in failures from one address: at most `maxFailures` within `windowMs`, then 429 for `coolDownMs`. */
   loginLimit?: { maxFailures: number; windowMs: number; coolDownMs: number };
   /** Event-stream heartbeat period. Default 15 s. */

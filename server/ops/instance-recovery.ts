@@ -15,7 +15,7 @@
  * store are closed as interrupted. The record store's own start (open-records) does the last step
  * for the instance's own id.
  */
-import type { CommandResult, RoutingEvent } from '../routing';
+import { RECOVERED_REASON, type CommandResult, type RoutingEvent } from '../routing';
 
 export interface InstanceRecoveryLogger {
   info(obj: object, msg?: string): void;
@@ -36,6 +36,8 @@ export interface InstanceRecoveryOptions {
   /** Closes the instance's open call records as interrupted (absent: records are not kept here). */
   records?: { closeInterrupted(instanceId: string, now: number): Promise<number> };
   log: InstanceRecoveryLogger;
+  /** Calls taken out of routing and operators released (paused, reason `recovered`), for metrics. */
+  onRecovered?: (counts: { calls: number; operators: number }) => void;
 }
 
 export interface RecoveryReport {
@@ -44,6 +46,10 @@ export interface RecoveryReport {
   bindings: number;
   records: number;
 }
+
+/** Operators the recovery released from the dead instance's calls (paused with reason `recovered`). */
+const released = (events: RoutingEvent[]): number =>
+  new Set(events.flatMap((e) => (e.type === 'operator-state' && e.reason === RECOVERED_REASON ? [e.operatorId] : []))).size;
 
 const recovered = (events: RoutingEvent[]) => events.find((e): e is Extract<RoutingEvent, { type: 'instance-recovered' }> => e.type === 'instance-recovered');
 
@@ -60,6 +66,7 @@ export class InstanceRecovery {
     await o.routing.heartbeat(o.instanceId, o.now() + o.ttlMs);
     const { events } = await o.routing.recoverInstance(o.instanceId);
     const report = { instanceId: o.instanceId, calls: recovered(events)?.calls ?? 0, bindings: await o.bindings.removeInstance(o.instanceId), records: 0 };
+    o.onRecovered?.({ calls: report.calls, operators: released(events) });
     if (report.calls > 0 || report.bindings > 0) o.log.warn({ ...report }, 'recovered what a previous run of this instance left');
     return report;
   }
@@ -88,8 +95,10 @@ export class InstanceRecovery {
     const reports: RecoveryReport[] = [];
     for (const id of await o.routing.expiredInstances()) {
       if (id === o.instanceId) continue;
-      const done = recovered((await o.routing.recoverInstance(id, { onlyIfExpired: true })).events);
+      const { events } = await o.routing.recoverInstance(id, { onlyIfExpired: true });
+      const done = recovered(events);
       if (!done) continue; // came back, or another peer recovered it first
+      o.onRecovered?.({ calls: done.calls, operators: released(events) });
       const bindings = await o.bindings.removeInstance(id);
       const records = o.records ? await o.records.closeInterrupted(id, o.now()) : 0;
       reports.push({ instanceId: id, calls: done.calls, bindings, records });

@@ -1,7 +1,7 @@
 import type { AcdSnapshot, OperatorSnapshot, QueueSnapshot } from '../routing';
 import { MemoryCallRecordStore } from '../calls/call-record';
 import type { CallSegment } from '../records/model';
-import { meteredRecords, ServerMetrics } from './metrics';
+import { meteredRecords, RECOVERY_KINDS, ServerMetrics } from './metrics';
 
 /** The value of one series in the exposition text, or undefined. */
 function sample(text: string, series: string): number | undefined {
@@ -50,6 +50,24 @@ describe('ServerMetrics', () => {
     expect(sample(text, 'switchboard_call_wait_seconds_bucket{le="5",queue="support",outcome="abandoned"}')).toBe(1);
     expect(sample(text, 'switchboard_call_wait_seconds_sum{queue="support",outcome="abandoned"}')).toBe(27);
     await expect(records.query({})).resolves.toHaveLength(3);
+  });
+
+  it('counts recoveries by kind, every kind present from the start; a moved or media-lost call counts there too', async () => {
+    const m = metrics();
+    let text = await m.render();
+    for (const kind of RECOVERY_KINDS) expect(sample(text, `switchboard_recoveries_total{kind="${kind}"}`)).toBe(0);
+    m.mediaRecovery('restored');
+    m.mediaRecovery('restored');
+    m.mediaRecovery('lost');
+    m.recovered('operator-released', 3);
+    m.recovered('routing-report-retried');
+    m.recovered('call-interrupted', 0);
+    text = await m.render();
+    expect(sample(text, 'switchboard_recoveries_total{kind="call-moved"}')).toBe(2);
+    expect(sample(text, 'switchboard_recoveries_total{kind="call-media-lost"}')).toBe(1);
+    expect(sample(text, 'switchboard_recoveries_total{kind="operator-released"}')).toBe(3);
+    expect(sample(text, 'switchboard_recoveries_total{kind="routing-report-retried"}')).toBe(1);
+    expect(sample(text, 'switchboard_recoveries_total{kind="call-interrupted"}')).toBe(0);
   });
 
   it('counts media relay errors', async () => {

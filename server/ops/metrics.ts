@@ -42,6 +42,15 @@ export const SETUP_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 
 /** Wait-time buckets in seconds: a contact centre's service levels sit between 10 s and a few minutes. */
 export const WAIT_BUCKETS_SECONDS = [1, 5, 10, 20, 30, 60, 120, 300, 600];
 
+/**
+ * What `switchboard_recoveries_total` counts, by `kind`: calls moved to a restarted media relay,
+ * calls ended because their media was lost, calls of a dead instance (or of this one's previous
+ * run) taken out of routing, operators released from them (paused, reason `recovered`), routing
+ * reports sent again after a state store outage, and calls queued once the store answered again.
+ */
+export const RECOVERY_KINDS = ['call-moved', 'call-media-lost', 'call-interrupted', 'operator-released', 'routing-report-retried', 'call-queued-late'] as const;
+export type RecoveryKind = typeof RECOVERY_KINDS[number];
+
 export class ServerMetrics {
   readonly registry = new Registry();
   private readonly calls: Counter<'queue' | 'outcome'>;
@@ -50,6 +59,7 @@ export class ServerMetrics {
   private readonly setups: Histogram<'queue'>;
   private readonly limitTrips: Counter<'limit'>;
   private readonly mediaRecoveries: Counter<'result'>;
+  private readonly recoveries: Counter<'kind'>;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -64,6 +74,10 @@ export class ServerMetrics {
       labelNames: ['result'], registers,
     });
     for (const result of ['restored', 'lost']) this.mediaRecoveries.inc({ result }, 0);
+    this.recoveries = new Counter({
+      name: 'switchboard_recoveries_total', help: 'Things repaired after a fault, by kind (see RECOVERY_KINDS)', labelNames: ['kind'], registers,
+    });
+    for (const kind of RECOVERY_KINDS) this.recoveries.inc({ kind }, 0);
     this.setups = new Histogram({
       name: 'switchboard_call_setup_seconds', help: 'Time from the trunk\'s INVITE to our 200 OK (caller answered into the queue)',
       labelNames: ['queue'], buckets: SETUP_BUCKETS_SECONDS, registers,
@@ -181,6 +195,12 @@ export class ServerMetrics {
   /** A live call the media relay lost was restored on a new session, or ended. */
   readonly mediaRecovery = (result: 'restored' | 'lost'): void => {
     this.mediaRecoveries.inc({ result });
+    this.recoveries.inc({ kind: result === 'restored' ? 'call-moved' : 'call-media-lost' });
+  };
+
+  /** Something was repaired after a fault (`n` of them); bound, so it can be passed as is. */
+  readonly recovered = (kind: RecoveryKind, n = 1): void => {
+    if (n > 0) this.recoveries.inc({ kind }, n);
   };
 
   /** An input limit refused a request (signalling's `onLimit`); bound, so it can be passed as is. */
