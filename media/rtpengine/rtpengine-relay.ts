@@ -1,6 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { MediaError, MediaErrorCode } from '../errors';
-import { answerParams, checkLegSdp, checkProducedSdp, offerParams, type LegKind } from '../leg-profiles';
+import { answerParams, checkLegSdp, checkProducedSdp, LEG_PROFILES, mediaPolicy, offerParams, type LegKind } from '../leg-profiles';
+import { withOpusFec } from '../sdp/opus-fec';
 import { silentLogger, type MediaLogger } from '../logger';
 import { NgClient, type NgParams, type NgReply } from '../ng/ng-client';
 import { parseQueryReply } from './query-stats';
@@ -9,7 +10,7 @@ import { alignDtmf, answerDirection, offererRole, audioDirection, keepAudioCodec
 import type { DtmfLogEntry } from './dtmf-log';
 import { TypedEmitter } from '../typed-emitter';
 import type {
-  AnswerOptions, CallStats, DeleteOptions, LegSelector, MediaRelay, MediaRelayEvents, MediaRelayState, OfferOptions,
+  AnswerOptions, CallStats, ConnectedResult, DeleteOptions, LegPairMedia, LegSelector, MediaRelay, MediaRelayEvents, MediaRelayState, OfferOptions,
   ConnectParkedOptions, ParkOptions, PlayMediaOptions, PlayMediaResult, ReparkOptions, SdpResult, SendDtmfOptions, UpdateLegOptions,
 } from '../media-relay';
 import { MAX_DTMF_DIGITS } from '../media-relay';
@@ -79,18 +80,25 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   }
 
   async offer(o: OfferOptions): Promise<SdpResult> {
-    checkLegSdp(o.sdp, o.from);
+    const found = checkLegSdp(o.sdp, o.from);
+    const policy = mediaPolicy(o.codecPolicy);
+    // a trunk's own G.711 laws first, so a browser that takes the first codec it knows needs no transcoding
+    const codecs = o.codecs ?? (o.from === 'trunk' && o.to === 'browser' && policy.codecs === 'avoid-transcoding'
+      ? [...new Set([...found, ...LEG_PROFILES.browser.codecs])] : undefined);
     const params: NgParams = {
-      ...offerParams(o.from, o.to, o.codecs), 'call-id': o.callId, 'from-tag': o.fromTag, sdp: o.sdp, label: o.label,
+      ...offerParams(o.from, o.to, codecs, policy), 'call-id': o.callId, 'from-tag': o.fromTag, sdp: o.sdp, label: o.label,
       'record call': (o.record ?? this.recordCalls) ? 'yes' : undefined,
     };
     const isNew = !this.known.has(o.callId);
     try {
       const reply = await this.command('offer', params, o.callId);
-      const sdp = this.sdpOf(reply, 'offer', o.callId);
+      let sdp = this.sdpOf(reply, 'offer', o.callId);
       checkProducedSdp(sdp, o.to);
+      if (o.to === 'browser' && policy.codecs === 'opus') sdp = withOpusFec(sdp);
       this.known.add(o.callId);
       this.tags.offered(o.callId, o.fromTag, o.from, o.sdp);
+      const call = this.tags.call(o.callId);
+      if (call && (isNew || o.codecPolicy)) call.policy = policy;
       return { sdp };
     } catch (err) {
       if (isNew) await this.discard(o.callId);
@@ -101,7 +109,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   async answer(o: AnswerOptions): Promise<SdpResult> {
     checkLegSdp(o.sdp, o.from);
     const params: NgParams = {
-      ...answerParams(o.to), 'call-id': o.callId, 'from-tag': this.tags.resolve(o.callId, o.fromTag), 'to-tag': this.tags.resolve(o.callId, o.toTag),
+      ...answerParams(o.to, this.tags.call(o.callId)?.policy), 'call-id': o.callId, 'from-tag': this.tags.resolve(o.callId, o.fromTag), 'to-tag': this.tags.resolve(o.callId, o.toTag),
       sdp: o.sdp, label: o.label,
     };
     const reply = await this.command('answer', params, o.callId);
@@ -130,7 +138,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     }
   }
 
-  async connectParked(o: ConnectParkedOptions): Promise<SdpResult> {
+  async connectParked(o: ConnectParkedOptions): Promise<ConnectedResult> {
     const parked = this.tags.parkedCall(o.callId);
     if (!parked) throw new MediaError(MediaErrorCode.NotFound, `call ${o.callId} is not parked`, { callId: o.callId });
     checkLegSdp(o.sdp, o.from);
@@ -139,21 +147,42 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     // needs no re-INVITE; the leg, being the offerer, starts ICE and DTLS only once it has
     // rtpengine's answer, so no handshake can start against a half-known peer.
     const common = { 'call-id': o.callId, 'from-tag': parked.tag, 'to-tag': parked.callerTag };
-    const offer = offerParams(o.from, 'trunk', [parked.codec]);
+    const policy = mediaPolicy(o.codecPolicy);
+    const offer = offerParams(o.from, 'trunk', [parked.codec], policy);
     const aligned = alignDtmf(o.sdp, parked.callerSdp);
     // `reset` makes rtpengine forget what it learnt of the placeholder (no ICE, its ICE role):
     // without it rtpengine may keep the controlling role the offerer also takes (role conflict).
     await this.command('offer', {
       ...offer, ...common, sdp: aligned.sdp, label: o.label, flags: [...(offer.flags as string[]), 'port latching', 'reset'],
     }, o.callId);
-    const answer = answerParams(o.from);
+    const answer = answerParams(o.from, policy);
     const reply = await this.command('answer', {
       ...answer, ...common, sdp: parked.callerSdp, flags: [...(answer.flags as string[]), 'port latching'],
     }, o.callId);
-    const sdp = aligned.restore(this.sdpOf(reply, 'answer', o.callId));
+    let sdp = aligned.restore(this.sdpOf(reply, 'answer', o.callId));
     checkProducedSdp(sdp, o.from);
-    this.tags.connect(o.callId, o.legTag, o.from, aligned.sdp, offererRole(o.sdp, sdp));
-    return { sdp };
+    if (o.from === 'browser' && policy.codecs === 'opus') sdp = withOpusFec(sdp);
+    this.tags.connect(o.callId, o.legTag, o.from, aligned.sdp, offererRole(o.sdp, sdp), policy);
+    const media = await this.pairMedia(o.callId, parked.callerTag);
+    return media ? { sdp, media } : { sdp };
+  }
+
+  /**
+   * The codecs rtpengine uses towards the caller and the leg in dialogue with it, and whether it
+   * transcodes. A failed query is logged, not thrown: the call is connected either way.
+   */
+  private async pairMedia(callId: string, callerTag: string): Promise<LegPairMedia | undefined> {
+    try {
+      const stats = parseQueryReply(callId, await this.command('query', { 'call-id': callId }, callId));
+      const caller = stats.legs.find((l) => l.tag === callerTag);
+      const leg = caller?.inDialogueWith ? stats.legs.find((l) => l.tag === caller.inDialogueWith) : undefined;
+      if (!caller?.codec || !leg?.codec) return undefined;
+      const transcoded = caller.codec !== leg.codec || caller.flags.includes('transcoding') || leg.flags.includes('transcoding');
+      return { callerCodec: caller.codec, legCodec: leg.codec, transcoded };
+    } catch (err) {
+      this.logger.warn({ callId, err: (err as Error).message }, 'could not ask rtpengine which codecs a connected call uses');
+      return undefined;
+    }
   }
 
   async updateLeg(o: UpdateLegOptions): Promise<SdpResult> {
@@ -197,16 +226,18 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     let toEngine = audioDirection(sdp) === 'inactive' ? withDirection(sdp, 'sendonly') : sdp;
     if (from === 'trunk' && side === call.a && call.codec) toEngine = keepAudioCodecs(toEngine, [call.codec]);
     const common = { 'call-id': callId, 'from-tag': side.tag, 'to-tag': peer.tag };
-    const offer = offerParams(from, peer.kind, peer.kind === 'trunk' && call.codec ? [call.codec] : undefined);
+    const policy = call.policy ?? mediaPolicy();
+    const offer = offerParams(from, peer.kind, peer.kind === 'trunk' && call.codec ? [call.codec] : undefined, policy);
     await this.command('offer', {
       ...offer, ...common, sdp: toEngine, label, flags: [...(offer.flags as string[]), 'port latching'],
     }, callId);
     const replay = withDirection(peer.setup ? withDtlsSetup(peer.sdp, peer.setup) : peer.sdp, answerDirection(audioDirection(toEngine)));
-    const answer = answerParams(from);
+    const answer = answerParams(from, policy);
     const reply = await this.command('answer', {
       ...answer, ...common, sdp: replay, flags: [...(answer.flags as string[]), 'port latching'],
     }, callId);
-    return this.sdpOf(reply, 'answer', callId);
+    const answered = this.sdpOf(reply, 'answer', callId);
+    return from === 'browser' && policy.codecs === 'opus' ? withOpusFec(answered) : answered;
   }
 
   async repark(o: ReparkOptions): Promise<void> {
@@ -218,11 +249,12 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     // The placeholder re-offers in the leg's place (`reset` drops its ICE and DTLS state); the
     // caller's SDP is replayed as the answer, so the caller keeps its ports and needs no re-INVITE.
     const common = { 'call-id': o.callId, 'from-tag': call.b.tag, 'to-tag': call.a.tag };
-    const offer = offerParams('trunk', 'trunk', [call.codec]);
+    const policy = call.policy ?? mediaPolicy();
+    const offer = offerParams('trunk', 'trunk', [call.codec], policy);
     await this.command('offer', {
       ...offer, ...common, sdp: placeholder, flags: [...(offer.flags as string[]), 'port latching', 'reset'],
     }, o.callId);
-    const answer = answerParams('trunk');
+    const answer = answerParams('trunk', policy);
     await this.command('answer', {
       ...answer, ...common, sdp: withDirection(call.a.sdp, 'sendrecv'), flags: [...(answer.flags as string[]), 'port latching'],
     }, o.callId);
@@ -236,9 +268,31 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     // rtpengine's `play DTMF` names the leg the digits come from: the one in dialogue with `tag`.
     const peer = this.tags.peer(o.callId, o.tag);
     if (!peer) throw new MediaError(MediaErrorCode.NotFound, `call ${o.callId} has no leg ${o.tag} in dialogue`, { callId: o.callId });
+    await this.enableDtmfInjection(o.callId);
     for (const digit of o.digits.toUpperCase()) {
       await this.command('play DTMF', { 'call-id': o.callId, 'from-tag': peer.tag, code: digit, duration }, o.callId);
     }
+  }
+
+  /**
+   * `play DTMF` only reaches a leg when the call was marked `inject DTMF` in an offer and its
+   * answer; without it rtpengine accepts the command and sends nothing. A call relayed without
+   * transcoding is marked at its first sendDtmf() by one offer/answer round from the caller's side
+   * (its SDPs replayed, ports latched, as for a refresh); from then on rtpengine decodes its audio.
+   */
+  private async enableDtmfInjection(callId: string): Promise<void> {
+    const call = this.tags.call(callId);
+    if (!call?.b) return;
+    const policy = call.policy ?? mediaPolicy();
+    if (policy.injectDtmf) return;
+    call.policy = { ...policy, injectDtmf: true };
+    try {
+      await this.reoffer(callId, call, call.a, call.b, call.a.sdp, call.a.kind);
+    } catch (err) {
+      call.policy = policy;
+      throw err;
+    }
+    this.logger.info({ callId }, 'DTMF injection turned on: rtpengine now decodes this call');
   }
 
   /** Emits a `dtmf` event for a DTMF report of the relay (see DtmfLog), with the application's tag. */
