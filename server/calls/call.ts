@@ -6,10 +6,10 @@
  * first operator when it fails) → ended. Every exit path closes every leg and the media session,
  * releases the routing state and writes the outcome.
  */
-import { isMediaError } from '../../media';
+import { isMediaError, type CodecPolicy } from '../../media';
 import { ID_PATTERN, isAppError, type Acd, type EnqueueResult, type OfferEvent } from '../routing';
 import type { CallOutcome } from '../records/model';
-import { CallMedia, type MediaPort } from './call-media';
+import { CallMedia, type CallMediaOptions, type MediaPort } from './call-media';
 import { nextPhase, type CallPhase } from './call-state';
 import { directQueueId } from './direct-queues';
 import { ConferenceRoom, type MixerPort } from './conference-room';
@@ -74,6 +74,10 @@ export interface CallDeps {
   /** The routing core's id of a queue visit now belongs to this call (or no longer, with `undefined`). */
   route: (visitId: string, call: Call | undefined) => void;
   onEnded: (call: Call) => void;
+  /** The codec policy of an operator's leg in a queue (default: the relay's, avoid-transcoding). */
+  codecPolicy?: (queue: string, operatorId: string) => CodecPolicy;
+  /** Told the codecs of every leg connected to a caller (metrics). */
+  onLegMedia?: CallMediaOptions['onLegMedia'];
   /** Rewrites the operator's SDP offer before the relay sees it (e.g. drops ICE candidates). */
   browserOffer?: (sdp: string) => string;
   notify?: (notice: CallNotice) => void;
@@ -133,7 +137,13 @@ export class Call {
     this.arrivedAt = deps.now();
     this.phaseSince = this.arrivedAt;
     this.log = deps.log.child({ callId: inbound.callId, queue: inbound.queue });
-    this.media = new CallMedia({ media: deps.media, callId: inbound.callId, callerTag: inbound.fromTag, music: deps.holdMusic, log: this.log });
+    this.media = new CallMedia({
+      media: deps.media, callId: inbound.callId, callerTag: inbound.fromTag, music: deps.holdMusic, log: this.log, onLegMedia: deps.onLegMedia,
+      codecPolicy: (legTag) => {
+        const operatorId = operatorOfLegTag(legTag);
+        return operatorId && deps.codecPolicy ? deps.codecPolicy(this.visit?.queue ?? this.inbound.queue, operatorId) : undefined;
+      },
+    });
     this.record = new CallRecordBuilder({
       callId: inbound.callId, queue: inbound.queue, trunkId: inbound.trunkId, caller: inbound.caller, number: inbound.number,
       instanceId: deps.instanceId, arrivedAt: this.arrivedAt,
@@ -847,4 +857,9 @@ export class Call {
     this.phase = nextPhase(this.phase, phase, this.callId);
     this.phaseSince = this.deps.now();
   }
+}
+
+/** The operator id in a leg tag made by `newLegTag` (`op-<operatorId>-<n>`). */
+function operatorOfLegTag(legTag: string): string | undefined {
+  return /^op-(.+)-\d+$/.exec(legTag)?.[1];
 }
