@@ -1,7 +1,8 @@
 import { isAbsolute } from 'node:path';
 import { MediaError, MediaErrorCode } from '../errors';
-import { answerParams, checkLegSdp, checkProducedSdp, LEG_PROFILES, mediaPolicy, offerParams, type LegKind } from '../leg-profiles';
+import { answerParams, checkLegSdp, checkProducedSdp, LEG_PROFILES, mediaPolicy, offerParams, type LegKind, type MediaPolicy } from '../leg-profiles';
 import { withOpusFec } from '../sdp/opus-fec';
+import { activeAudio, summarizeSdp } from '../sdp/sdp-summary';
 import { silentLogger, type MediaLogger } from '../logger';
 import { NgClient, type NgParams, type NgReply } from '../ng/ng-client';
 import { parseQueryReply } from './query-stats';
@@ -40,6 +41,17 @@ const LOOP_REPEATS = 100000;
 /** rtpengine's error reasons that mean "no such call or leg". */
 const NOT_FOUND = /unknown (call|tag)|call-id not found|not found/i;
 const BAD_SDP = /parse SDP|incomplete SDP/i;
+
+/**
+ * Whether a leg's answer gets its own telephone-event payload type back (alignDtmf's restore).
+ * Only when rtpengine decodes the call (DTMF injection on): it then re-encodes the events with the
+ * other leg's number. Relaying untouched, rtpengine forwards RFC 4733 packets with the number they
+ * came with, so the leg has to send with the caller's number: its answer keeps it (a browser sends
+ * with the answer's payload types).
+ */
+function keepsOwnDtmfPt(policy: MediaPolicy): boolean {
+  return policy.injectDtmf;
+}
 
 /** The MediaRelay adapter for rtpengine over the ng protocol (UDP). */
 export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements MediaRelay {
@@ -159,30 +171,28 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     const reply = await this.command('answer', {
       ...answer, ...common, sdp: parked.callerSdp, flags: [...(answer.flags as string[]), 'port latching'],
     }, o.callId);
-    let sdp = aligned.restore(this.sdpOf(reply, 'answer', o.callId));
+    // relayed untouched, the leg's telephone-event must use the caller's payload type (see keepsOwnDtmfPt)
+    const answered = this.sdpOf(reply, 'answer', o.callId);
+    let sdp = keepsOwnDtmfPt(policy) ? aligned.restore(answered) : answered;
     checkProducedSdp(sdp, o.from);
     if (o.from === 'browser' && policy.codecs === 'opus') sdp = withOpusFec(sdp);
     this.tags.connect(o.callId, o.legTag, o.from, aligned.sdp, offererRole(o.sdp, sdp), policy);
-    const media = await this.pairMedia(o.callId, parked.callerTag);
+    const media = this.pairMedia(parked.codec, sdp, policy);
     return media ? { sdp, media } : { sdp };
   }
 
   /**
-   * The codecs rtpengine uses towards the caller and the leg in dialogue with it, and whether it
-   * transcodes. A failed query is logged, not thrown: the call is connected either way.
+   * The codecs of a caller and the leg just connected to it, from what was negotiated: the law the
+   * caller was answered with, and the first audio codec of rtpengine's answer to the leg (what it
+   * sends there). rtpengine transcodes when they differ or when DTMF injection is on. (Its `query`
+   * names a leg's codec only once packets flow, so it cannot be asked at this point.)
    */
-  private async pairMedia(callId: string, callerTag: string): Promise<LegPairMedia | undefined> {
-    try {
-      const stats = parseQueryReply(callId, await this.command('query', { 'call-id': callId }, callId));
-      const caller = stats.legs.find((l) => l.tag === callerTag);
-      const leg = caller?.inDialogueWith ? stats.legs.find((l) => l.tag === caller.inDialogueWith) : undefined;
-      if (!caller?.codec || !leg?.codec) return undefined;
-      const transcoded = caller.codec !== leg.codec || caller.flags.includes('transcoding') || leg.flags.includes('transcoding');
-      return { callerCodec: caller.codec, legCodec: leg.codec, transcoded };
-    } catch (err) {
-      this.logger.warn({ callId, err: (err as Error).message }, 'could not ask rtpengine which codecs a connected call uses');
-      return undefined;
-    }
+  private pairMedia(callerCodec: 'PCMU' | 'PCMA', legAnswer: string, policy: MediaPolicy): LegPairMedia | undefined {
+    const legCodec = activeAudio(summarizeSdp(legAnswer))[0]?.codecs.find((c) => !['telephone-event', 'CN'].includes(c.name));
+    if (!legCodec) return undefined;
+    const name = `${legCodec.name}/${legCodec.clockRate}${legCodec.channels && legCodec.channels > 1 ? `/${legCodec.channels}` : ''}`;
+    const transcoded = legCodec.name.toUpperCase() !== callerCodec || legCodec.clockRate !== 8000 || policy.injectDtmf;
+    return { callerCodec: `${callerCodec}/8000`, legCodec: name, transcoded };
   }
 
   async updateLeg(o: UpdateLegOptions): Promise<SdpResult> {
@@ -196,7 +206,8 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     const previous = { sdp: side.sdp, kind: side.kind };
     let sdp: string;
     try {
-      sdp = aligned.restore(await this.reoffer(o.callId, call, side, peer, aligned.sdp, o.from, o.label));
+      const answered = await this.reoffer(o.callId, call, side, peer, aligned.sdp, o.from, o.label);
+      sdp = keepsOwnDtmfPt(call.policy ?? mediaPolicy()) ? aligned.restore(answered) : answered;
       checkProducedSdp(sdp, o.from);
     } catch (err) {
       // rtpengine may hold half of the new offer: offer the leg's previous SDP again, so that
