@@ -1,4 +1,4 @@
-import { answerParams, checkLegSdp, checkProducedSdp, offerParams } from './leg-profiles';
+import { answerParams, checkLegSdp, checkProducedSdp, mediaPolicy, offerParams, policyCodecs } from './leg-profiles';
 import { MediaErrorCode } from './errors';
 
 const sdp = (...media: string[]) =>
@@ -40,27 +40,44 @@ describe('checkProducedSdp', () => {
 });
 
 describe('offerParams / answerParams', () => {
-  it('gives a browser ICE, DTLS-SRTP only, rtcp-mux and Opus first', () => {
+  const opus = mediaPolicy('opus');
+  it('gives a browser ICE, DTLS-SRTP only, rtcp-mux, and G.711 first by default', () => {
     expect(offerParams('trunk', 'browser')).toMatchObject({
       'transport-protocol': 'UDP/TLS/RTP/SAVPF', ICE: 'force', SDES: ['off'], 'rtcp-mux': ['offer', 'require'],
-      codec: { mask: ['all'], transcode: ['opus', 'PCMU', 'PCMA', 'telephone-event'] },
+      codec: { mask: ['all'], transcode: ['PCMU', 'PCMA', 'opus', 'telephone-event'] },
     });
     expect(answerParams('browser')).toMatchObject({ ICE: 'force', SDES: ['off'] });
   });
-  it('gives a trunk plain RTP with G.711 only', () => {
-    expect(offerParams('browser', 'trunk')).toMatchObject({
-      'transport-protocol': 'RTP/AVP', ICE: 'remove', DTLS: 'off', codec: { mask: ['all'], transcode: ['PCMU', 'PCMA', 'telephone-event'], accept: ['opus', 'telephone-event'] },
-    });
-    expect(answerParams('trunk')).toMatchObject({ ICE: 'remove' });
+  it('offers a browser Opus first under the opus policy', () => {
+    expect(offerParams('trunk', 'browser', undefined, opus)).toMatchObject({ codec: { transcode: ['opus', 'PCMU', 'PCMA', 'telephone-event'] } });
   });
-  it('marks every offer and answer for DTMF injection (sendDtmf)', () => {
-    for (const params of [offerParams('trunk', 'browser'), offerParams('browser', 'trunk'), answerParams('trunk'), answerParams('browser')]) {
-      expect(params.flags).toContain('inject DTMF');
+  it.each([
+    ['avoid-transcoding', mediaPolicy(), undefined],
+    ['opus', opus, ['opus', 'telephone-event']],
+  ] as const)('gives a trunk plain RTP with G.711 only (%s: browser answered with %j)', (_name, policy, accept) => {
+    const params = offerParams('browser', 'trunk', undefined, policy);
+    expect(params).toMatchObject({ 'transport-protocol': 'RTP/AVP', ICE: 'remove', DTLS: 'off', codec: { mask: ['all'], transcode: ['PCMU', 'PCMA', 'telephone-event'] } });
+    expect((params.codec as { accept?: string[] }).accept).toEqual(accept);
+    expect(answerParams('trunk', policy)).toMatchObject({ ICE: 'remove' });
+  });
+  it.each([
+    ['avoid-transcoding', mediaPolicy(), false],
+    ['avoid-transcoding once DTMF is injected', mediaPolicy('avoid-transcoding', true), true],
+    ['opus', opus, true],
+  ] as const)('marks offers and answers for DTMF injection only when it is on (%s)', (_name, policy, inject) => {
+    for (const params of [offerParams('trunk', 'browser', undefined, policy), offerParams('browser', 'trunk', undefined, policy), answerParams('trunk', policy), answerParams('browser', policy)]) {
+      expect((params.flags as string[]).includes('inject DTMF')).toBe(inject);
     }
   });
   it('narrows and orders the codecs, ignoring ones the leg does not allow', () => {
     expect(offerParams('trunk', 'browser', ['PCMU'])).toMatchObject({ codec: { transcode: ['PCMU', 'telephone-event'] } });
     expect(offerParams('trunk', 'trunk', ['opus', 'PCMA'])).toMatchObject({ codec: { transcode: ['PCMA', 'telephone-event'] } });
     expect(() => offerParams('trunk', 'trunk', ['opus'])).toThrow(expect.objectContaining({ code: MediaErrorCode.CodecUnsupported }));
+  });
+  it.each([
+    ['avoid-transcoding', ['opus', 'PCMA', 'PCMU'], ['PCMA', 'PCMU', 'opus']],
+    ['opus', ['PCMA', 'opus'], ['PCMA', 'opus']],
+  ] as const)('orders a browser offer under %s', (policy, given, expected) => {
+    expect(policyCodecs('browser', policy, given)).toEqual(expected);
   });
 });

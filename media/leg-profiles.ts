@@ -74,41 +74,78 @@ export function checkProducedSdp(sdp: string, to: LegKind): void {
 }
 
 /**
- * The ng options that shape the SDP rtpengine sends towards `to` for an offer from `from`.
- * `codecs` narrows (and orders) the codecs offered to that leg; it defaults to the profile's list.
+ * How the browser leg's codec is chosen (per queue or operator group in the app's config):
+ * - `avoid-transcoding` (default): the trunk's G.711 law is offered to and accepted from the
+ *   browser first, so rtpengine relays the audio without decoding it;
+ * - `opus`: the browser speaks Opus (with in-band FEC, for lossy networks) and rtpengine
+ *   transcodes to and from the trunk's G.711.
+ * telephone-event is offered under both.
  */
-export function offerParams(from: LegKind, to: LegKind, codecs?: readonly AudioCodec[]): NgParams {
+export type CodecPolicy = 'avoid-transcoding' | 'opus';
+export const CODEC_POLICIES: readonly CodecPolicy[] = ['avoid-transcoding', 'opus'];
+export const DEFAULT_CODEC_POLICY: CodecPolicy = 'avoid-transcoding';
+
+/** What shapes one call's media in rtpengine besides the leg profiles. */
+export interface MediaPolicy {
+  codecs: CodecPolicy;
+  /**
+   * `inject DTMF` on every offer and answer, so that `play DTMF` (sendDtmf) can insert digits.
+   * It makes rtpengine decode and re-encode every stream (G.711 to G.711 included), so it is on
+   * from the start only where the call is transcoded anyway (`opus`); otherwise it is turned on
+   * by the first sendDtmf().
+   */
+  injectDtmf: boolean;
+}
+
+export function mediaPolicy(codecs: CodecPolicy = DEFAULT_CODEC_POLICY, injectDtmf = codecs === 'opus'): MediaPolicy {
+  return { codecs, injectDtmf };
+}
+
+/** The codecs to offer a leg under a policy: G.711 before Opus unless the policy is `opus`. */
+export function policyCodecs(to: LegKind, policy: CodecPolicy, codecs?: readonly AudioCodec[]): AudioCodec[] {
   const profile = LEG_PROFILES[to];
   const wanted = (codecs ?? profile.codecs).filter((c) => profile.codecs.includes(c));
+  if (policy === 'opus') return wanted;
+  return [...wanted.filter((c) => c !== 'opus'), ...wanted.filter((c) => c === 'opus')];
+}
+
+/**
+ * The ng options that shape the SDP rtpengine sends towards `to` for an offer from `from`.
+ * `codecs` narrows (and orders) the codecs offered to that leg; it defaults to the profile's list,
+ * reordered by the policy (G.711 first unless `opus`).
+ */
+export function offerParams(from: LegKind, to: LegKind, codecs?: readonly AudioCodec[], policy: MediaPolicy = mediaPolicy()): NgParams {
+  const wanted = policyCodecs(to, policy.codecs, codecs);
   if (wanted.length === 0) {
     throw new MediaError(MediaErrorCode.CodecUnsupported, `none of ${codecs?.join(', ')} is allowed on the ${to} leg`);
   }
   // mask=all + transcode=[list] makes the list the whole offer, in this order; codecs the
-  // offerer also has pass through untouched, the others are transcoded. For a browser's offer,
-  // accept=opus makes rtpengine answer the browser with Opus (transcoding) even when the far
-  // side picks a G.711 law the browser also offered: Opus is the browser leg's preference.
-  // accept=telephone-event keeps telephone-event/48000 in that answer, which Chromium's
-  // RTCDTMFSender needs alongside Opus (rtpengine converts it to the trunk's /8000).
-  // `inject DTMF` (offer and answer) lets play DTMF insert digits (sendDtmf); it makes rtpengine
-  // decode and re-encode every stream, also G.711 to G.711.
+  // offerer also has pass through untouched, the others are transcoded. Under the `opus` policy,
+  // for a browser's offer, accept=opus makes rtpengine answer the browser with Opus (transcoding)
+  // even when the far side picks a G.711 law the browser also offered; accept=telephone-event
+  // keeps telephone-event/48000 in that answer, which Chromium's RTCDTMFSender needs alongside
+  // Opus (rtpengine converts it to the trunk's /8000). Under `avoid-transcoding` the browser is
+  // answered with the G.711 law the far side picked, and telephone-event/8000 passes through.
   const codec: NgParams = { mask: ['all'], transcode: [...wanted, 'telephone-event'] };
-  if (from === 'browser' && !wanted.includes('opus')) codec.accept = ['opus', 'telephone-event'];
+  if (from === 'browser' && !wanted.includes('opus') && policy.codecs === 'opus') codec.accept = ['opus', 'telephone-event'];
+  const dtmf = policy.injectDtmf ? ['inject DTMF'] : [];
   if (to === 'browser') {
     return {
       'transport-protocol': 'UDP/TLS/RTP/SAVPF', ICE: 'force', 'rtcp-mux': ['offer', 'require'], SDES: ['off'],
-      flags: ['generate mid', 'trust address', 'inject DTMF'], replace: ['origin', 'session-connection'], codec,
+      flags: ['generate mid', 'trust address', ...dtmf], replace: ['origin', 'session-connection'], codec,
     };
   }
   return {
     'transport-protocol': 'RTP/AVP', ICE: 'remove', 'rtcp-mux': ['demux'], DTLS: 'off', SDES: ['off'],
-    flags: ['trust address', 'strip extmap', 'inject DTMF'], replace: ['origin', 'session-connection'], codec,
+    flags: ['trust address', 'strip extmap', ...dtmf], replace: ['origin', 'session-connection'], codec,
   };
 }
 
 /** The ng options for an answer SDP travelling back towards the offering leg `to`. */
-export function answerParams(to: LegKind): NgParams {
+export function answerParams(to: LegKind, policy: MediaPolicy = mediaPolicy()): NgParams {
+  const dtmf = policy.injectDtmf ? ['inject DTMF'] : [];
   if (to === 'browser') {
-    return { ICE: 'force', 'rtcp-mux': ['require'], SDES: ['off'], flags: ['trust address', 'inject DTMF'], replace: ['origin', 'session-connection'] };
+    return { ICE: 'force', 'rtcp-mux': ['require'], SDES: ['off'], flags: ['trust address', ...dtmf], replace: ['origin', 'session-connection'] };
   }
-  return { ICE: 'remove', 'rtcp-mux': ['demux'], flags: ['trust address', 'inject DTMF'], replace: ['origin', 'session-connection'] };
+  return { ICE: 'remove', 'rtcp-mux': ['demux'], flags: ['trust address', ...dtmf], replace: ['origin', 'session-connection'] };
 }

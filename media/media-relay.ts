@@ -1,5 +1,5 @@
 import type { MediaError } from './errors';
-import type { AudioCodec, LegKind } from './leg-profiles';
+import type { AudioCodec, CodecPolicy, LegKind } from './leg-profiles';
 
 /** An SDP offer from one leg, to be rewritten for the other leg. */
 export interface OfferOptions {
@@ -13,6 +13,8 @@ export interface OfferOptions {
   to: LegKind;
   /** Narrows and orders the codecs offered to `to` (default: its profile, e.g. Opus first for a browser). */
   codecs?: readonly AudioCodec[];
+  /** How a browser leg's codec is chosen (default `avoid-transcoding`: G.711 first). */
+  codecPolicy?: CodecPolicy;
   /** Records this call; default: the relay's `recordCalls` setting. */
   record?: boolean;
   /** A free-form label rtpengine reports back in statistics. */
@@ -61,7 +63,24 @@ export interface ConnectParkedOptions {
   /** The joining leg's SDP offer. */
   sdp: string;
   from: LegKind;
+  /** How a browser leg's codec is chosen (default `avoid-transcoding`: the caller's G.711 law). */
+  codecPolicy?: CodecPolicy;
   label?: string;
+}
+
+/** The codecs rtpengine settled on for a caller and the leg connected to it. */
+export interface LegPairMedia {
+  /** e.g. `PCMU/8000`. */
+  callerCodec: string;
+  /** e.g. `PCMU/8000` or `opus/48000/2`. */
+  legCodec: string;
+  /** rtpengine decodes and re-encodes the audio (different codecs, or DTMF injection on). */
+  transcoded: boolean;
+}
+
+export interface ConnectedResult extends SdpResult {
+  /** What rtpengine reports for the pair right after connecting; absent when it could not be asked. */
+  media?: LegPairMedia;
 }
 
 /**
@@ -158,6 +177,8 @@ export interface LegStats {
   tag: string;
   label: string | undefined;
   protocol: string | undefined;
+  /** The codec rtpengine uses towards this leg, e.g. `PCMU/8000`. */
+  codec: string | undefined;
   /** rtpengine's media flags, e.g. ICE, DTLS-SRTP, rtcp-mux, transcoding. */
   flags: string[];
   inDialogueWith: string | undefined;
@@ -215,7 +236,7 @@ export interface MediaRelay {
    * the result is the SDP answer for that leg (to put in the ACK). The caller keeps its ports and
    * codec, so it needs no re-INVITE.
    */
-  connectParked(options: ConnectParkedOptions): Promise<SdpResult>;
+  connectParked(options: ConnectParkedOptions): Promise<ConnectedResult>;
   /**
    * Answers a new offer from a leg already in the call (hold, resume, refresh) with the matching
    * direction (sendonly → recvonly, inactive → inactive, sendrecv → sendrecv) and the same codec;

@@ -13,7 +13,7 @@ import type { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import * as path from 'node:path';
 import { createClient } from 'redis';
-import type { Config } from '../config';
+import { codecPolicyFor, type Config } from '../config';
 import { mediaAssetPath, startMediaRelay, type RunningMediaRelay } from '../media';
 import { ConferenceMixer } from '../media/mixer';
 import { parseContact, startEngineWorker, type EngineWorker, type ListenSpec } from './sip-engine';
@@ -38,6 +38,7 @@ import { RedisSessionStore, type StoredSession } from './store/sessions/redis-se
 import { createApp, createOperatorDirectory, ServerEventBus } from './http';
 import { createReadiness } from './ops/readiness';
 import { meteredRecords, ServerMetrics } from './ops/metrics';
+import { CodecMetrics } from './ops/codec-metrics';
 import { portClashMessage } from './ops/port-clash';
 import { InstanceRecovery } from './ops/instance-recovery';
 
@@ -288,6 +289,8 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       acd: callsRouting.acd, media: media.relay, records, now, log: log.child({ component: 'calls' }),
       notify: (notice) => bus.emit('call', notice),
       browserOffer: iceCandidateFilter(mc.iceAllow),
+      codecPolicy: (queue, operatorId) => codecPolicyFor(config.codecs, queue, operatorId),
+      onLegMedia: new CodecMetrics(metrics.registry).legConnected,
       holdMusic: mediaAssetPath(mc.musicOnHold as 'musicOnHold'),
       dialer: new SrfOperatorDialer(signalling.srf, signalling.registrar, new Map(config.operators.map((o) => [o.id, o.sip.username])), log.child({ component: 'signalling' })),
       ...(config.outboundTrunks.length > 0

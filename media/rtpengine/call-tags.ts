@@ -1,4 +1,4 @@
-import type { LegKind } from '../leg-profiles';
+import type { LegKind, MediaPolicy } from '../leg-profiles';
 
 /** One side of a call as rtpengine knows it. */
 export interface LegState {
@@ -24,6 +24,8 @@ export interface CallState {
   parked: boolean;
   /** The G.711 law a parked caller was answered with; it keeps it while legs come and go. */
   codec: 'PCMU' | 'PCMA' | undefined;
+  /** The codec policy and DTMF injection of the call's latest offer/answer (default: mediaPolicy()). */
+  policy?: MediaPolicy;
 }
 
 /** A parked caller, as connectParked() needs it. */
@@ -96,11 +98,12 @@ export class CallTags {
   }
 
   /** The leg `legTag` took over the placeholder: it is no longer parked. */
-  connect(callId: string, legTag: string, kind: LegKind, sdp: string, setup?: 'active' | 'passive'): void {
+  connect(callId: string, legTag: string, kind: LegKind, sdp: string, setup?: 'active' | 'passive', policy?: MediaPolicy): void {
     const call = this.calls.get(callId);
     if (!call?.parked || !call.b) return;
     call.b = { tag: call.b.tag, external: legTag, kind, sdp, setup };
     call.parked = false;
+    if (policy) call.policy = policy;
   }
 
   /** The placeholder takes the connected leg's place again. */

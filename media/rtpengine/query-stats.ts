@@ -37,6 +37,7 @@ function leg(tag: string, v: DecodedValue): LegStats {
     tag,
     label: str(d.label),
     protocol: str(medias[0]?.protocol),
+    codec: str(medias[0]?.codec),
     flags: [...new Set(medias.flatMap((m) => strings(m.flags)))],
     inDialogueWith: str(d['in dialogue with']),
     rtp: {

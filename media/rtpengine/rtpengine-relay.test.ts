@@ -108,12 +108,21 @@ describe('RtpengineRelay (against a scripted ng server)', () => {
       await expect(relay.updateLeg({ callId: 'other', legTag: 'caller', sdp: trunkSdp, from: 'trunk' })).rejects.toMatchObject({ code: MediaErrorCode.NotFound });
       server.commands.length = 0;
       await relay.sendDtmf({ callId: 'c', tag: 'caller', digits: '1#', durationMs: 20 });
-      expect(server.commands).toEqual([
+      // the first digits mark the call for DTMF injection (one offer/answer round, SDPs replayed), then play
+      expect(server.commands.map((c) => [c.command, c['from-tag'], c['to-tag'], (c.flags as string[] | undefined)?.includes('inject DTMF')])).toEqual([
+        ['offer', 'caller', 'caller~parked', true], ['answer', 'caller', 'caller~parked', true],
+        ['play DTMF', 'caller~parked', undefined, undefined], ['play DTMF', 'caller~parked', undefined, undefined],
+      ]);
+      expect(server.commands[0].sdp).toContain('a=sendonly'); // the held caller stays held
+      expect(server.commands.slice(2)).toEqual([
         { command: 'play DTMF', 'call-id': 'c', 'from-tag': 'caller~parked', code: '1', duration: 100 },
         { command: 'play DTMF', 'call-id': 'c', 'from-tag': 'caller~parked', code: '#', duration: 100 },
       ]);
+      server.commands.length = 0;
+      await relay.sendDtmf({ callId: 'c', tag: 'caller', digits: '2' });
+      expect(server.commands.map((c) => c.command)).toEqual(['play DTMF']);
       await expect(relay.repark({ callId: 'c', legTag: 'caller~parked' })).rejects.toMatchObject({ code: MediaErrorCode.NotFound });
-      expect(server.commands).toHaveLength(2);
+      expect(server.commands).toHaveLength(1);
     } finally {
       await relay.close();
       await server.close();

@@ -1,6 +1,8 @@
 import { isAbsolute } from 'node:path';
 import { MediaError, MediaErrorCode } from '../errors';
-import { answerParams, checkLegSdp, checkProducedSdp, offerParams, type LegKind } from '../leg-profiles';
+import { answerParams, checkLegSdp, checkProducedSdp, LEG_PROFILES, mediaPolicy, offerParams, type LegKind, type MediaPolicy } from '../leg-profiles';
+import { withOpusFec } from '../sdp/opus-fec';
+import { activeAudio, summarizeSdp } from '../sdp/sdp-summary';
 import { silentLogger, type MediaLogger } from '../logger';
 import { NgClient, type NgParams, type NgReply } from '../ng/ng-client';
 import { parseQueryReply } from './query-stats';
@@ -9,7 +11,7 @@ import { alignDtmf, answerDirection, offererRole, audioDirection, keepAudioCodec
 import type { DtmfLogEntry } from './dtmf-log';
 import { TypedEmitter } from '../typed-emitter';
 import type {
-  AnswerOptions, CallStats, DeleteOptions, LegSelector, MediaRelay, MediaRelayEvents, MediaRelayState, OfferOptions,
+  AnswerOptions, CallStats, ConnectedResult, DeleteOptions, LegPairMedia, LegSelector, MediaRelay, MediaRelayEvents, MediaRelayState, OfferOptions,
   ConnectParkedOptions, ParkOptions, PlayMediaOptions, PlayMediaResult, ReparkOptions, SdpResult, SendDtmfOptions, UpdateLegOptions,
 } from '../media-relay';
 import { MAX_DTMF_DIGITS } from '../media-relay';
@@ -45,6 +47,17 @@ const PINNED_FLAGS = ['strict source', 'endpoint-learning-off'];
 /** rtpengine's error reasons that mean "no such call or leg". */
 const NOT_FOUND = /unknown (call|tag)|call-id not found|not found/i;
 const BAD_SDP = /parse SDP|incomplete SDP/i;
+
+/**
+ * Whether a leg's answer gets its own telephone-event payload type back (alignDtmf's restore).
+ * Only when rtpengine decodes the call (DTMF injection on): it then re-encodes the events with the
+ * other leg's number. Relaying untouched, rtpengine forwards RFC 4733 packets with the number they
+ * came with, so the leg has to send with the caller's number: its answer keeps it (a browser sends
+ * with the answer's payload types).
+ */
+function keepsOwnDtmfPt(policy: MediaPolicy): boolean {
+  return policy.injectDtmf;
+}
 
 /** The MediaRelay adapter for rtpengine over the ng protocol (UDP). */
 export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements MediaRelay {
@@ -87,9 +100,13 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   }
 
   async offer(o: OfferOptions): Promise<SdpResult> {
-    checkLegSdp(o.sdp, o.from);
+    const found = checkLegSdp(o.sdp, o.from);
+    const policy = mediaPolicy(o.codecPolicy);
+    // a trunk's own G.711 laws first, so a browser that takes the first codec it knows needs no transcoding
+    const codecs = o.codecs ?? (o.from === 'trunk' && o.to === 'browser' && policy.codecs === 'avoid-transcoding'
+      ? [...new Set([...found, ...LEG_PROFILES.browser.codecs])] : undefined);
     const params: NgParams = {
-      ...this.pin(offerParams(o.from, o.to, o.codecs), o.callId, o.from), 'call-id': o.callId, 'from-tag': o.fromTag, sdp: o.sdp, label: o.label,
+      ...this.pin(offerParams(o.from, o.to, codecs, policy), o.callId, o.from), 'call-id': o.callId, 'from-tag': o.fromTag, sdp: o.sdp, label: o.label,
       'record call': (o.record ?? this.recordCalls) ? 'yes' : undefined,
     };
     const isNew = !this.known.has(o.callId);
@@ -103,8 +120,11 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
       // one role in every session, a device can be moved to another session by a re-INVITE (an
       // attended transfer, a conference): Chromium refuses to reverse a DTLS role it has taken.
       if (o.to === 'browser') sdp = withDtlsSetup(sdp, 'active');
+      if (o.to === 'browser' && policy.codecs === 'opus') sdp = withOpusFec(sdp);
       this.known.add(o.callId);
       this.tags.offered(o.callId, o.fromTag, o.from, o.sdp);
+      const call = this.tags.call(o.callId);
+      if (call && (isNew || o.codecPolicy)) call.policy = policy;
       return { sdp };
     } catch (err) {
       if (isNew) await this.discard(o.callId);
@@ -115,7 +135,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
   async answer(o: AnswerOptions): Promise<SdpResult> {
     checkLegSdp(o.sdp, o.from);
     const params: NgParams = {
-      ...this.pin(answerParams(o.to), o.callId, o.from), 'call-id': o.callId, 'from-tag': this.tags.resolve(o.callId, o.fromTag), 'to-tag': this.tags.resolve(o.callId, o.toTag),
+      ...this.pin(answerParams(o.to, this.tags.call(o.callId)?.policy), o.callId, o.from), 'call-id': o.callId, 'from-tag': this.tags.resolve(o.callId, o.fromTag), 'to-tag': this.tags.resolve(o.callId, o.toTag),
       sdp: o.sdp, label: o.label,
     };
     const reply = await this.command('answer', params, o.callId);
@@ -147,7 +167,7 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     }
   }
 
-  async connectParked(o: ConnectParkedOptions): Promise<SdpResult> {
+  async connectParked(o: ConnectParkedOptions): Promise<ConnectedResult> {
     const parked = this.tags.parkedCall(o.callId);
     if (!parked) throw new MediaError(MediaErrorCode.NotFound, `call ${o.callId} is not parked`, { callId: o.callId });
     checkLegSdp(o.sdp, o.from);
@@ -156,21 +176,40 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     // needs no re-INVITE; the leg, being the offerer, starts ICE and DTLS only once it has
     // rtpengine's answer, so no handshake can start against a half-known peer.
     const common = { 'call-id': o.callId, 'from-tag': parked.tag, 'to-tag': parked.callerTag };
-    const offer = offerParams(o.from, 'trunk', [parked.codec]);
+    const policy = mediaPolicy(o.codecPolicy);
+    const offer = offerParams(o.from, 'trunk', [parked.codec], policy);
     const aligned = alignDtmf(o.sdp, parked.callerSdp);
     // `reset` makes rtpengine forget what it learnt of the placeholder (no ICE, its ICE role):
     // without it rtpengine may keep the controlling role the offerer also takes (role conflict).
     await this.command('offer', {
       ...offer, ...common, sdp: aligned.sdp, label: o.label, flags: [...(offer.flags as string[]), 'port latching', 'reset'],
     }, o.callId);
-    const answer = this.pin(answerParams(o.from), o.callId, 'trunk');
+    const answer = this.pin(answerParams(o.from, policy), o.callId, 'trunk');
     const reply = await this.command('answer', {
       ...answer, ...common, sdp: parked.callerSdp, flags: [...(answer.flags as string[]), 'port latching'],
     }, o.callId);
-    const sdp = aligned.restore(this.sdpOf(reply, 'answer', o.callId));
+    // relayed untouched, the leg's telephone-event must use the caller's payload type (see keepsOwnDtmfPt)
+    const answered = this.sdpOf(reply, 'answer', o.callId);
+    let sdp = keepsOwnDtmfPt(policy) ? aligned.restore(answered) : answered;
     checkProducedSdp(sdp, o.from);
-    this.tags.connect(o.callId, o.legTag, o.from, aligned.sdp, offererRole(o.sdp, sdp));
-    return { sdp };
+    if (o.from === 'browser' && policy.codecs === 'opus') sdp = withOpusFec(sdp);
+    this.tags.connect(o.callId, o.legTag, o.from, aligned.sdp, offererRole(o.sdp, sdp), policy);
+    const media = this.pairMedia(parked.codec, sdp, policy);
+    return media ? { sdp, media } : { sdp };
+  }
+
+  /**
+   * The codecs of a caller and the leg just connected to it, from what was negotiated: the law the
+   * caller was answered with, and the first audio codec of rtpengine's answer to the leg (what it
+   * sends there). rtpengine transcodes when they differ or when DTMF injection is on. (Its `query`
+   * names a leg's codec only once packets flow, so it cannot be asked at this point.)
+   */
+  private pairMedia(callerCodec: 'PCMU' | 'PCMA', legAnswer: string, policy: MediaPolicy): LegPairMedia | undefined {
+    const legCodec = activeAudio(summarizeSdp(legAnswer))[0]?.codecs.find((c) => !['telephone-event', 'CN'].includes(c.name));
+    if (!legCodec) return undefined;
+    const name = `${legCodec.name}/${legCodec.clockRate}${legCodec.channels && legCodec.channels > 1 ? `/${legCodec.channels}` : ''}`;
+    const transcoded = legCodec.name.toUpperCase() !== callerCodec || legCodec.clockRate !== 8000 || policy.injectDtmf;
+    return { callerCodec: `${callerCodec}/8000`, legCodec: name, transcoded };
   }
 
   async updateLeg(o: UpdateLegOptions): Promise<SdpResult> {
@@ -184,7 +223,8 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     const previous = { sdp: side.sdp, kind: side.kind };
     let sdp: string;
     try {
-      sdp = aligned.restore(await this.reoffer(o.callId, call, side, peer, aligned.sdp, o.from, o.label));
+      const answered = await this.reoffer(o.callId, call, side, peer, aligned.sdp, o.from, o.label);
+      sdp = keepsOwnDtmfPt(call.policy ?? mediaPolicy()) ? aligned.restore(answered) : answered;
       checkProducedSdp(sdp, o.from);
     } catch (err) {
       // rtpengine may hold half of the new offer: offer the leg's previous SDP again, so that
@@ -214,16 +254,18 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     let toEngine = audioDirection(sdp) === 'inactive' ? withDirection(sdp, 'sendonly') : sdp;
     if (from === 'trunk' && side === call.a && call.codec) toEngine = keepAudioCodecs(toEngine, [call.codec]);
     const common = { 'call-id': callId, 'from-tag': side.tag, 'to-tag': peer.tag };
-    const offer = this.pin(offerParams(from, peer.kind, peer.kind === 'trunk' && call.codec ? [call.codec] : undefined), callId, from);
+    const policy = call.policy ?? mediaPolicy();
+    const offer = this.pin(offerParams(from, peer.kind, peer.kind === 'trunk' && call.codec ? [call.codec] : undefined, policy), callId, from);
     await this.command('offer', {
       ...offer, ...common, sdp: toEngine, label, flags: [...(offer.flags as string[]), 'port latching'],
     }, callId);
     const replay = withDirection(peer.setup ? withDtlsSetup(peer.sdp, peer.setup) : peer.sdp, answerDirection(audioDirection(toEngine)));
-    const answer = this.pin(answerParams(from), callId, peer.kind);
+    const answer = this.pin(answerParams(from, policy), callId, peer.kind);
     const reply = await this.command('answer', {
       ...answer, ...common, sdp: replay, flags: [...(answer.flags as string[]), 'port latching'],
     }, callId);
-    return this.sdpOf(reply, 'answer', callId);
+    const answered = this.sdpOf(reply, 'answer', callId);
+    return from === 'browser' && policy.codecs === 'opus' ? withOpusFec(answered) : answered;
   }
 
   async repark(o: ReparkOptions): Promise<void> {
@@ -235,11 +277,12 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     // The placeholder re-offers in the leg's place (`reset` drops its ICE and DTLS state); the
     // caller's SDP is replayed as the answer, so the caller keeps its ports and needs no re-INVITE.
     const common = { 'call-id': o.callId, 'from-tag': call.b.tag, 'to-tag': call.a.tag };
-    const offer = offerParams('trunk', 'trunk', [call.codec]);
+    const policy = call.policy ?? mediaPolicy();
+    const offer = offerParams('trunk', 'trunk', [call.codec], policy);
     await this.command('offer', {
       ...offer, ...common, sdp: placeholder, flags: [...(offer.flags as string[]), 'port latching', 'reset'],
     }, o.callId);
-    const answer = this.pin(answerParams('trunk'), o.callId, 'trunk');
+    const answer = this.pin(answerParams('trunk', policy), o.callId, 'trunk');
     await this.command('answer', {
       ...answer, ...common, sdp: withDirection(call.a.sdp, 'sendrecv'), flags: [...(answer.flags as string[]), 'port latching'],
     }, o.callId);
@@ -253,9 +296,31 @@ export class RtpengineRelay extends TypedEmitter<MediaRelayEvents> implements Me
     // rtpengine's `play DTMF` names the leg the digits come from: the one in dialogue with `tag`.
     const peer = this.tags.peer(o.callId, o.tag);
     if (!peer) throw new MediaError(MediaErrorCode.NotFound, `call ${o.callId} has no leg ${o.tag} in dialogue`, { callId: o.callId });
+    await this.enableDtmfInjection(o.callId);
     for (const digit of o.digits.toUpperCase()) {
       await this.command('play DTMF', { 'call-id': o.callId, 'from-tag': peer.tag, code: digit, duration }, o.callId);
     }
+  }
+
+  /**
+   * `play DTMF` only reaches a leg when the call was marked `inject DTMF` in an offer and its
+   * answer; without it rtpengine accepts the command and sends nothing. A call relayed without
+   * transcoding is marked at its first sendDtmf() by one offer/answer round from the caller's side
+   * (its SDPs replayed, ports latched, as for a refresh); from then on rtpengine decodes its audio.
+   */
+  private async enableDtmfInjection(callId: string): Promise<void> {
+    const call = this.tags.call(callId);
+    if (!call?.b) return;
+    const policy = call.policy ?? mediaPolicy();
+    if (policy.injectDtmf) return;
+    call.policy = { ...policy, injectDtmf: true };
+    try {
+      await this.reoffer(callId, call, call.a, call.b, call.a.sdp, call.a.kind);
+    } catch (err) {
+      call.policy = policy;
+      throw err;
+    }
+    this.logger.info({ callId }, 'DTMF injection turned on: rtpengine now decodes this call');
   }
 
   /** Emits a `dtmf` event for a DTMF report of the relay (see DtmfLog), with the application's tag. */

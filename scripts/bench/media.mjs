@@ -2,6 +2,9 @@
 // bench:media — N concurrent calls bridged by a private rtpengine (userspace forwarding) on 127.0.0.1,
 // with Node RTP senders/receivers on both legs, 20 ms packets both ways:
 //   1. G.711 passthrough: PCMU trunk leg ↔ PCMU leg (--calls, default 300)
+//   1b. G.711 with DTMF injection: PCMU ↔ PCMU with rtpengine's `inject DTMF` on offer and answer
+//      (--injected, default 0), what a call relayed under the avoid-transcoding codec policy costs once
+//      a SIP INFO digit turned injection on (rtpengine then decodes and re-encodes G.711 to G.711)
 //   2. transcoded: PCMU trunk leg ↔ Opus leg (--transcoded, default 100); the Opus senders replay
 //      packets that rtpengine itself encoded at the start (no Opus library needed here).
 // Reports per phase: packet loss at the receivers (packets received / packets sent over the whole
@@ -32,6 +35,7 @@ const { g711Encode } = require('../../dist/media/testing/g711.js');
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const CALLS = Number(args.calls ?? 300);
 const TRANSCODED = Number(args.transcoded ?? 100);
+const INJECTED = Number(args.injected ?? 0);
 const DURATION_S = Number(args.duration ?? 20);
 const WARMUP_S = 2;
 const MAX_S = Number(args['max-seconds'] ?? 300);
@@ -134,12 +138,13 @@ async function setupCall(ng, i, phase, bCodec, opusPayloads) {
   const [sa, sb] = await Promise.all([openSocket(), openSocket()]);
   const callId = `bench-${phase}-${i}`;
   const opus = bCodec === 'opus';
+  const flags = phase === 'g711-inject-dtmf' ? { flags: [...trunkFlags.flags, 'inject DTMF'] } : {};
   const offer = await ng.request('offer', {
-    ...trunkFlags, 'call-id': callId, 'from-tag': 'a', sdp: sdp(sa.address().port, 0, 'PCMU/8000'),
+    ...trunkFlags, ...flags, 'call-id': callId, 'from-tag': 'a', sdp: sdp(sa.address().port, 0, 'PCMU/8000'),
     codec: opus ? { mask: ['all'], transcode: [OPUS] } : undefined,
   });
   const answer = await ng.request('answer', {
-    ...trunkFlags, 'call-id': callId, 'from-tag': 'a', 'to-tag': 'b',
+    ...trunkFlags, ...flags, 'call-id': callId, 'from-tag': 'a', 'to-tag': 'b',
     sdp: opus ? sdp(sb.address().port, 96, 'opus/48000/2') : sdp(sb.address().port, 0, 'PCMU/8000'),
   });
   const a = new Leg(sa, { pt: 0, clockRate: 8000, payloads: [pcmuTone], stamp: !opus });
@@ -253,7 +258,7 @@ async function main() {
   let niceness = 0;
   try { setPriority(process.pid, -10); niceness = -10; } catch { /* not permitted: measure as is */ }
   const portMin = 20000;
-  const legsNeeded = 2 * Math.max(CALLS, TRANSCODED) + 8;
+  const legsNeeded = 2 * Math.max(CALLS, TRANSCODED, INJECTED) + 8;
   const local = new LocalRtpengine({ portMin, portMax: portMin + 4 * legsNeeded, logLevel: 3 });
   await local.start();
   const ng = new NgClient({ host: local.host, port: local.port, timeoutMs: 5000 });
@@ -262,6 +267,7 @@ async function main() {
     const machine = { nproc: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadGeneratorNice: niceness };
     console.error(`bench:media: rtpengine pid ${local.pid}, ${CALLS} G.711 calls, ${TRANSCODED} transcoded calls, ${DURATION_S} s each`);
     if (CALLS > 0) results.push(await phase(ng, local.pid, 'g711-passthrough', CALLS, 'PCMU'));
+    if (INJECTED > 0) results.push(await phase(ng, local.pid, 'g711-inject-dtmf', INJECTED, 'PCMU'));
     if (TRANSCODED > 0) {
       const opus = await captureOpus(ng);
       results.push(await phase(ng, local.pid, 'opus-g711-transcoded', TRANSCODED, 'opus', opus));

@@ -85,7 +85,13 @@ export class CallContext {
     this.arrivedAt = deps.now();
     this.phaseSince = this.arrivedAt;
     this.log = deps.log.child({ callId: inbound.callId, queue: inbound.queue });
-    this.media = new CallMedia({ media: deps.media, callId: inbound.callId, callerTag: inbound.fromTag, music: deps.holdMusic, log: this.log });
+    this.media = new CallMedia({
+      media: deps.media, callId: inbound.callId, callerTag: inbound.fromTag, music: deps.holdMusic, log: this.log, onLegMedia: deps.onLegMedia,
+      codecPolicy: (legTag) => {
+        const operatorId = operatorOfLegTag(legTag);
+        return operatorId && deps.codecPolicy ? deps.codecPolicy(this.visit?.queue ?? this.inbound.queue, operatorId) : undefined;
+      },
+    });
     this.record = new CallRecordBuilder({
       callId: inbound.callId, queue: inbound.queue, trunkId: inbound.trunkId, caller: inbound.caller, number: inbound.number,
       instanceId: deps.instanceId, arrivedAt: this.arrivedAt,
@@ -199,4 +205,9 @@ export class CallContext {
     this.phase = nextPhase(this.phase, phase, this.callId);
     this.phaseSince = this.deps.now();
   }
+}
+
+/** The operator id in a leg tag made by `newLegTag` (`op-<operatorId>-<n>`). */
+function operatorOfLegTag(legTag: string): string | undefined {
+  return /^op-(.+)-\d+$/.exec(legTag)?.[1];
 }

@@ -3,7 +3,7 @@
  * it at a time, music for the caller while it waits or is held, DTMF towards the caller. `close()`
  * deletes the session in the relay and is idempotent; a closed session refuses further use.
  */
-import type { MediaRelay } from '../../media';
+import type { CodecPolicy, LegPairMedia, MediaRelay } from '../../media';
 
 /** What the calls layer needs of the media relay (the `MediaRelay` port). */
 export type MediaPort = Pick<MediaRelay, 'park' | 'connectParked' | 'updateLeg' | 'repark' | 'sendDtmf' | 'delete' | 'playMedia' | 'stopMedia' | 'offer' | 'answer'>;
@@ -24,6 +24,10 @@ export interface CallMediaOptions {
   /** Absolute path of the music file. */
   music: string;
   log: { warn(obj: object, msg?: string): void };
+  /** The codec policy of an operator's leg, by its tag (default: the relay's, avoid-transcoding). */
+  codecPolicy?: (legTag: string) => CodecPolicy | undefined;
+  /** Told the codecs of every leg connected to the caller, as the relay reports them. */
+  onLegMedia?: (media: LegPairMedia & { policy: CodecPolicy | undefined; from: 'browser' | 'trunk' }) => void;
 }
 
 export class CallMedia {
@@ -64,8 +68,10 @@ export class CallMedia {
       await this.o.media.repark({ callId: this.o.callId, legTag: this.connectedTag });
       this.connectedTag = undefined;
     }
-    const { sdp } = await this.o.media.connectParked({ callId: this.o.callId, legTag, sdp: offer, from });
+    const policy = from === 'browser' ? this.o.codecPolicy?.(legTag) : undefined;
+    const { sdp, media } = await this.o.media.connectParked({ callId: this.o.callId, legTag, sdp: offer, from, ...(policy ? { codecPolicy: policy } : {}) });
     this.connectedTag = legTag;
+    if (media) this.o.onLegMedia?.({ ...media, policy, from });
     return sdp;
   }
 

@@ -11,7 +11,7 @@
  * `call-transfer.ts`, `external-transfer.ts`, `call-consultation.ts`, `call-conference.ts`,
  * `call-recovery.ts`.
  */
-import { isMediaError } from '../../media';
+import { isMediaError, type CodecPolicy } from '../../media';
 import { isAppError, type Acd, type OfferEvent } from '../routing';
 import type { CallOutcome } from '../records/model';
 import { CallContext, type Talking } from './call-context';
@@ -19,7 +19,7 @@ import { conference, conferenceOffer, partyLeft } from './call-conference';
 import { consult } from './call-consultation';
 import { endMediaLost, relayLost } from './call-recovery';
 import { transferDone, transferFailed, transferRequested } from './call-transfer';
-import type { MediaPort } from './call-media';
+import type { CallMediaOptions, MediaPort } from './call-media';
 import type { CallPhase } from './call-state';
 import type { MixerPort } from './conference-room';
 import {
@@ -81,6 +81,10 @@ export interface CallDeps {
   /** The routing core's id of a queue visit now belongs to this call (or no longer, with `undefined`). */
   route: (visitId: string, call: Call | undefined) => void;
   onEnded: (call: Call) => void;
+  /** The codec policy of an operator's leg in a queue (default: the relay's, avoid-transcoding). */
+  codecPolicy?: (queue: string, operatorId: string) => CodecPolicy;
+  /** Told the codecs of every leg connected to a caller (metrics). */
+  onLegMedia?: CallMediaOptions['onLegMedia'];
   /** Rewrites the operator's SDP offer before the relay sees it (e.g. drops ICE candidates). */
   browserOffer?: (sdp: string) => string;
   notify?: (notice: CallNotice) => void;

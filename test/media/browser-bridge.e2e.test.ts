@@ -84,7 +84,7 @@ describe('browser WebRTC ↔ rtpengine ↔ trunk G.711', () => {
     const peer = new BrowserPeer(await openBlankPage(browser));
     const callId = newCallId('out');
     try {
-      const offer = await relay.relay.offer({ callId, fromTag: 'operator', sdp: await peer.offer(), from: 'browser', to: 'trunk' });
+      const offer = await relay.relay.offer({ callId, fromTag: 'operator', sdp: await peer.offer(), from: 'browser', to: 'trunk', codecPolicy: 'opus' });
       expect(offer.sdp).toMatch(/m=audio \d+ RTP\/AVP 0 8 \d+\r\n/);
       trunk.useRemoteSdp(offer.sdp);
       const answer = await relay.relay.answer({ callId, fromTag: 'operator', toTag: 'trunk', sdp: trunk.sdp(), from: 'trunk', to: 'browser' });

@@ -3,7 +3,7 @@ import { startTestRelay, type TestRelay } from './relay-fixture';
 import { connectOperator, startMicBrowser, trunkHears } from './in-call-helpers';
 
 /**
- * DTMF across the Opus ↔ G.711 transcode: the browser leg is given telephone-event, its
+ * DTMF under both codec policies (Opus ↔ G.711 transcoded, G.711 relayed untouched): the browser leg is given telephone-event, its
  * RTCDTMFSender reaches the trunk as RFC 4733, digits injected by the relay (SIP INFO) reach the
  * trunk too, and the caller's own digits are reported as `dtmf` events.
  */
@@ -19,12 +19,17 @@ describe('DTMF between the browser and the trunk', () => {
     await relay?.dispose();
   });
 
-  it.each(['PCMU', 'PCMA'] as const)('the keypad in the browser (Opus) reaches a %s trunk as RFC 4733 digits, in order', async (codec) => {
-    const call = await connectOperator(relay, mic.browser, { callerHz: 1000, codec, prefix: `dtmf-${codec}` });
+  it.each([
+    ['PCMU', 'opus', /a=rtpmap:\d+ telephone-event\/48000/, 'audio/opus'],
+    ['PCMA', 'opus', /a=rtpmap:\d+ telephone-event\/48000/, 'audio/opus'],
+    ['PCMU', 'avoid-transcoding', /a=rtpmap:101 telephone-event\/8000/, 'audio/PCMU'],
+    ['PCMA', 'avoid-transcoding', /a=rtpmap:101 telephone-event\/8000/, 'audio/PCMA'],
+  ] as const)('the keypad in the browser reaches a %s trunk as RFC 4733 digits, in order (%s)', async (codec, codecPolicy, telephoneEvent, browserCodec) => {
+    const call = await connectOperator(relay, mic.browser, { callerHz: 1000, codec, prefix: `dtmf-${codec}-${codecPolicy}`, codecPolicy });
     const { caller, peer } = call;
     try {
-      expect(call.answerSdp).toMatch(/a=rtpmap:\d+ telephone-event\/48000/);
-      expect(await peer.codec()).toBe('audio/opus');
+      expect(call.answerSdp).toMatch(telephoneEvent);
+      expect(await peer.codec()).toBe(browserCodec);
       expect(await trunkHears(caller, 440)).toMatchObject({ detected: true });
       caller.clearDtmf();
       await peer.insertDtmf('159*0#', 120, 80);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchTestBrowser, openBlankPage } from '../../media/testing/browser';
+import type { CodecPolicy } from '../../media';
 import { BrowserPeer } from '../../media/testing/webrtc-peer';
 import { detectTone } from '../../media/testing/goertzel';
 import { sineWav } from '../../media/testing/wav';
@@ -58,7 +59,7 @@ export interface ConnectedCall {
  * The contact-centre path up to a connected call: a trunk caller (G.711, sending `callerHz`) is
  * parked, then a browser operator joins with its own offer (connectParked).
  */
-export async function connectOperator(relay: TestRelay, browser: Browser, o: { callerHz: number; codec?: 'PCMU' | 'PCMA'; prefix: string }): Promise<ConnectedCall> {
+export async function connectOperator(relay: TestRelay, browser: Browser, o: { callerHz: number; codec?: 'PCMU' | 'PCMA'; prefix: string; codecPolicy?: CodecPolicy }): Promise<ConnectedCall> {
   const media = relay.relay;
   const caller = await relay.endpoint({ codec: o.codec ?? 'PCMU' });
   const callId = newCallId(o.prefix);
@@ -72,7 +73,7 @@ export async function connectOperator(relay: TestRelay, browser: Browser, o: { c
     await media.delete({ callId });
   };
   try {
-    const answer = await media.connectParked({ callId, legTag: 'operator', sdp: await peer.offer(), from: 'browser' });
+    const answer = await media.connectParked({ callId, legTag: 'operator', sdp: await peer.offer(), from: 'browser', ...(o.codecPolicy ? { codecPolicy: o.codecPolicy } : {}) });
     await peer.acceptAnswer(answer.sdp);
     await relay.explain(peer.waitConnected(20000), 150);
     return { callId, caller, peer, answerSdp: answer.sdp, end };

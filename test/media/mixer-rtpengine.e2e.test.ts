@@ -112,7 +112,7 @@ describe('conference mixer behind rtpengine', () => {
       const { caller } = await parkedCaller(conference, callId, 440);
       // The operator's leg: its own rtpengine call, the mixer participant on the trunk side, Opus to the browser.
       const operator = await conference.addParticipant({ codec: 'PCMU', label: 'operator' });
-      const offer = await media.offer({ callId: operatorCallId, fromTag: 'mixer', sdp: operator.sdp(), from: 'trunk', to: 'browser' });
+      const offer = await media.offer({ callId: operatorCallId, fromTag: 'mixer', sdp: operator.sdp(), from: 'trunk', to: 'browser', codecPolicy: 'opus' });
       const answer = await media.answer({ callId: operatorCallId, fromTag: 'mixer', toTag: 'operator', sdp: await peer.answer(offer.sdp), from: 'browser', to: 'trunk' });
       operator.setRemoteSdp(answer.sdp);
       await relay.explain(peer.waitConnected(20000));

@@ -58,7 +58,7 @@ describe('queued caller → operator in the browser', () => {
     // An operator is free: the softphone gets an INVITE without SDP and offers; the caller stays put.
     const peer = new BrowserPeer(await openBlankPage(browser));
     try {
-      const answer = await media.connectParked({ callId, legTag: 'operator', sdp: await peer.offer(), from: 'browser' });
+      const answer = await media.connectParked({ callId, legTag: 'operator', sdp: await peer.offer(), from: 'browser', codecPolicy: 'opus' });
       expect(answer.sdp).toContain('UDP/TLS/RTP/SAVPF');
       await peer.acceptAnswer(answer.sdp);
       await relay.explain(peer.waitConnected(), 150);

@@ -48,7 +48,7 @@ describe('repark and connect another leg', () => {
       expect((await media.callStats(callId)).legs.map((l) => l.tag).sort()).toEqual(['caller', 'caller~parked']);
       await expect(media.repark({ callId, legTag: 'operator' })).rejects.toMatchObject({ code: MediaErrorCode.NotFound });
 
-      const answer = await relay.explain(media.connectParked({ callId, legTag: 'operator-b', sdp: await b.offer(), from: 'browser' }));
+      const answer = await relay.explain(media.connectParked({ callId, legTag: 'operator-b', sdp: await b.offer(), from: 'browser', codecPolicy: 'opus' }));
       await b.acceptAnswer(answer.sdp);
       await relay.explain(b.waitConnected(20000), 150);
       await media.stopMedia({ callId, tag: 'caller' });
