@@ -3,6 +3,7 @@
  * implementations plug in from main.ts, tests pass in-memory ones that implement the same shapes.
  * Times are epoch milliseconds here; the API answers with ISO 8601 strings.
  */
+import type { ScriptBook } from './script-book';
 import type { RecordStore } from '../records/record-store';
 import type { Acd } from '../routing';
 
@@ -58,6 +59,8 @@ export interface OperatorDirectory {
     wsServer: string;
     /** Optional STUN/TURN servers for the page (`RTCIceServer` objects). */
     iceServers?: Array<{ urls: string | string[]; username?: string; credential?: string }>;
+    /** Per sign-in ICE servers (`webrtc.iceServers`, TURN credentials made for the operator); used instead of `iceServers`. */
+    iceServersFor?(operatorId: string): Array<{ urls: string | string[]; username?: string; credential?: string }>;
   };
 }
 
@@ -172,6 +175,8 @@ export interface HttpDeps {
   onLimit?: (limit: 'wrap-up-extension') => void;
   /** Call history, reports and customers (`/api/records/…`, `/api/reports/…`, `/api/customers…`); without it those are 404. */
   records?: RecordsHttpDeps;
+  /** Call scripts per queue (`desk.scripts`; admins change them with `PUT /api/scripts/:queue`). */
+  scripts?: ScriptBook;
 }
 
 /** Tunables of the http layer; every field has a default. */

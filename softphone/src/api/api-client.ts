@@ -70,6 +70,13 @@ export class ApiClient {
     return parseCustomerCard(await this.request('GET', `/api/customers/lookup?phone=${encodeURIComponent(phone)}`));
   }
 
+  /** The queue's call script (Markdown); undefined when it has none. */
+  async callScript(queue: string): Promise<string | undefined> {
+    const body = await this.request('GET', `/api/scripts/${encodeURIComponent(queue)}`);
+    const markdown = (body as { markdown?: unknown } | null)?.markdown;
+    return typeof markdown === 'string' ? markdown : undefined;
+  }
+
   /** A new customer owning `phone`. */
   async createCustomer(phone: string, fields: CustomerFields): Promise<Customer> {
     return parseCustomer(await this.request('POST', '/api/customers', { ...fields, phones: [phone] }));
