@@ -2,16 +2,17 @@
  * The operator's desk around a call, end to end: Switchboard from dist/, alice's softphone page in
  * headless Chromium (browser language Finnish), SIPp as the trunk.
  * - Languages: the page starts in the browser's language; each of the five languages from the
- *   picker fills every catalogued text; the choice is remembered over a reload.
+ *   picker fills every catalogued text; the choice is remembered over a reload. Writes
+ *   docs/softphone-<language>.png (the sign-in page) when missing or with UPDATE_SCREENSHOTS=1.
  * - Scripts: an admin replaces the support queue's script through the API (an operator may not);
  *   it shows while the call rings with {customer.name}, {caller} and {queue} filled in, and its
  *   hostile parts (raw HTML, a javascript: link, the rest) stay inert text.
- * - Alerts: while the page is in a background tab the call raises a desktop notification with the
+ * - Alerts: while another tab is in front the call raises a desktop notification with the
  *   caller and queue, the tab title flashes and the ringtone plays on the ringer element; when it
  *   rings out a missed-call notice, a "Missed call" notification and a missed-calls list entry follow.
  * - Quality: once answered, the quality line reads the call's getStats() and says "good" (loopback).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -99,7 +100,7 @@ describe('the operator desk: languages, call scripts, alerts, call quality', () 
     writeFileSync(configFile, CONFIG);
     const mic = path.join(dir, 'mic.wav');
     writeFileSync(mic, sineWav({ frequency: 440, sampleRate: 48000, seconds: 30, amplitude: 0.5 }));
-    [server, browser] = await Promise.all([startServer({ SWITCHBOARD_CONFIG: configFile }), launchTestBrowser({ fakeAudioFile: mic })]);
+    [server, browser] = await Promise.all([startServer({ SWITCHBOARD_CONFIG: configFile }, { startTimeoutMs: 240_000 }), launchTestBrowser({ fakeAudioFile: mic })]);
     const srv = server;
 
     const context = await browser.newContext({ viewport: { width: 1100, height: 1000 }, locale: 'fi-FI', permissions: ['notifications'] });
@@ -137,6 +138,8 @@ describe('the operator desk: languages, call scripts, alerts, call quality', () 
       expect(texts.length).toBeGreaterThan(50);
       for (const [key, text] of texts) expect([key, text]).toEqual([key, CATALOGUES[language][key as keyof (typeof CATALOGUES)['en']]]);
       expect(await page.title()).toBe(CATALOGUES[language]['page.title']);
+      const shot = path.join(__dirname, '../../docs', `softphone-${language}.png`);
+      if (!existsSync(shot) || process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: shot });
     }
     await page.getByTestId('language').selectOption('en');
     await page.reload();
@@ -152,19 +155,20 @@ describe('the operator desk: languages, call scripts, alerts, call quality', () 
     expect((await request(srv, bossToken, 'PUT', '/api/scripts/support', { markdown: HOSTILE_SCRIPT })).status).toBe(200);
     expect((await request(srv, bossToken, 'POST', '/api/customers', { name: 'Ada Lovelace', phones: [CALLER] })).status).toBe(201);
 
-    // 3. alice signs in and goes available, then looks at another tab
+    // 3. alice signs in and goes available, then opens another tab
     await page.getByTestId('login-username').fill('alice');
     await page.getByTestId('login-password').fill(PASSWORDS.alice);
     await page.getByTestId('login-submit').click();
     await page.getByTestId('sip-status').filter({ hasText: /^registered$/ }).waitFor({ timeout: LONG });
     await page.getByTestId('status-select').selectOption('available');
     await waitForState(page, 'available');
+    // (headless Chromium keeps every tab "visible", so the page is not really backgrounded here: the
+    // notification does not depend on the tab's visibility, and another tab is in front)
     const other = await context.newPage();
     await other.goto('about:blank');
     await other.bringToFront();
-    await page.waitForFunction(() => document.visibilityState === 'hidden', undefined, { timeout: LONG });
 
-    // 4. the call rings in the background: notification, flashing title, ringtone, the script beside it
+    // 4. the call rings while another tab is in front: notification, flashing title, ringtone, the script beside it
     call = await callIn(srv, CALLER);
     await page.getByTestId('incoming-call').waitFor({ timeout: LONG });
     await page.waitForFunction(() => (window as unknown as Recorded).__notes.some((n) => n.title === 'Incoming call'), undefined, { timeout: LONG });
@@ -217,5 +221,5 @@ describe('the operator desk: languages, call scripts, alerts, call quality', () 
     await page.getByTestId('wrapup-submit').click();
     await page.getByTestId('script-panel').waitFor({ state: 'hidden', timeout: LONG });
     expect(await recorded(page, '__pwned')).toBeUndefined();
-  }, 300_000);
+  }, 480_000);
 });
