@@ -123,9 +123,14 @@ describe('the operator desk: languages, call scripts, alerts, call quality', () 
       Recording.requestPermission = (cb?: NotificationPermissionCallback) => Original.requestPermission(cb);
       window.Notification = Recording;
       // every title the tab shows (the flashing alert)
-      new MutationObserver(() => w.__titles.push(document.title)).observe(document.head, { subtree: true, childList: true, characterData: true });
+      new MutationObserver(() => {
+        if (w.__titles[w.__titles.length - 1] !== document.title) w.__titles.push(document.title);
+      }).observe(document, { subtree: true, childList: true, characterData: true });
     });
     const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
     await page.goto(srv.url);
 
     // 1. languages: the browser's (Finnish) first; each one fills every catalogued text; English is remembered
@@ -171,7 +176,12 @@ describe('the operator desk: languages, call scripts, alerts, call quality', () 
     // 4. the call rings while another tab is in front: notification, flashing title, ringtone, the script beside it
     call = await callIn(srv, CALLER);
     await page.getByTestId('incoming-call').waitFor({ timeout: LONG });
-    await page.waitForFunction(() => (window as unknown as Recorded).__notes.some((n) => n.title === 'Incoming call'), undefined, { timeout: LONG });
+    try {
+      await page.waitForFunction(() => (window as unknown as Recorded).__notes.some((n) => n.title === 'Incoming call'), undefined, { timeout: LONG });
+    } catch (err) {
+      const state = await page.evaluate(() => ({ notes: (window as unknown as Recorded).__notes, permission: Notification.permission }));
+      throw new Error(`no incoming-call notification: ${JSON.stringify(state)}; page errors: ${problems.join(' | ')}`, { cause: err });
+    }
     const incoming = (await recorded(page, '__notes')).find((n) => n.title === 'Incoming call');
     expect(incoming?.body).toMatch(new RegExp(`^\\${CALLER} — queue support, waited \\d+ s$`));
     expect(await recorded(page, '__played')).toContain('ringer-audio');

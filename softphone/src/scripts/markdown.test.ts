@@ -52,6 +52,10 @@ describe('call script Markdown', () => {
     ]);
   });
 
+  it('reads underscores inside words as letters', () => {
+    expect(parseInline('window.__pwned = snake_case_name and _this_')).toEqual([text('window.__pwned = snake_case_name and '), { type: 'em', children: [text('this')] }]);
+  });
+
   it('stops nesting at a fixed depth', () => {
     const deep = `${'**_'.repeat(20)}x${'_**'.repeat(20)}`;
     const depth = (list: Inline[]): number => Math.max(0, ...list.map((n) => (n.type === 'strong' || n.type === 'em' || n.type === 'link' ? 1 + depth(n.children) : 0)));

@@ -66,8 +66,10 @@ export function parseInline(src: string, depth = 0): Inline[] {
           continue;
         }
       }
-      if ((c === '*' || c === '_') && src[i + 1] !== ' ') {
-        const end = src.indexOf(c, i + 1);
+      // `_` inside a word (snake_case, __name) is a letter, not emphasis
+      const opens = c === '*' || (c === '_' && !/\w/.test(src[i - 1] ?? ''));
+      if (opens && src[i + 1] !== ' ' && src[i + 1] !== c) {
+        const end = c === '_' ? closingUnderscore(src, i + 1) : src.indexOf(c, i + 1);
         if (end > i + 1) {
           flush();
           out.push({ type: 'em', children: parseInline(src.slice(i + 1, end), depth + 1) });
@@ -93,6 +95,14 @@ export function parseInline(src: string, depth = 0): Inline[] {
   }
   flush();
   return out;
+}
+
+/** The `_` that closes emphasis opened before `from`: not followed by a word character; -1 when none. */
+function closingUnderscore(src: string, from: number): number {
+  for (let i = src.indexOf('_', from); i !== -1; i = src.indexOf('_', i + 1)) {
+    if (!/\w/.test(src[i + 1] ?? '')) return i;
+  }
+  return -1;
 }
 
 export function parseMarkdown(src: string): Block[] {
