@@ -46,8 +46,8 @@ describe('QualityMonitor', () => {
     monitor.start(fakePeer([good, good, poor, poor, good, poor]));
     expect(view.state).toBe('measuring');
     for (let i = 0; i < 6; i++) await monitor.poll();
-    // the first read is the baseline: five intervals follow
-    expect(view.shown.map((q) => q.level)).toEqual(['good', 'poor', 'poor', 'good', 'poor']);
+    // the first read counts from the start of the call
+    expect(view.shown.map((q) => q.level)).toEqual(['good', 'good', 'poor', 'poor', 'good', 'poor']);
     expect(warnings).toEqual([
       'Call quality dropped to poor: the caller may hear you badly. Check your network (Wi-Fi, VPN).',
       'Call quality dropped to poor: the caller may hear you badly. Check your network (Wi-Fi, VPN).',
@@ -56,7 +56,7 @@ describe('QualityMonitor', () => {
     monitor.stop();
     expect(view.state).toBe('hidden');
     await monitor.poll(); // stopped: nothing read
-    expect(view.shown).toHaveLength(5);
+    expect(view.shown).toHaveLength(6);
   });
 
   it('does nothing without a peer connection', async () => {
