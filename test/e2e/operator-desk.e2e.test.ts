@@ -209,7 +209,7 @@ describe('the operator desk: languages, call scripts, alerts, call quality', () 
     const missed = page.getByTestId('missed-calls').locator('li');
     await missed.first().waitFor({ timeout: LONG });
     expect(await missed.count()).toBe(1);
-    expect(await missed.first().textContent()).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d \\${CALLER} \\(support\\) — rang out$`));
+    expect(await missed.first().textContent()).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d( [AP]M)? \\${CALLER} \\(support\\) — rang out$`));
     expect(await page.getByTestId('missed-none').isHidden()).toBe(true);
     expect((await recorded(page, '__notes')).find((n) => n.title === 'Missed call')?.body).toBe(`${CALLER} — queue support: rang out`);
     await page.getByTestId('script-panel').waitFor({ state: 'hidden', timeout: LONG });
