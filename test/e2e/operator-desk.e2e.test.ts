@@ -228,6 +228,7 @@ describe('the operator desk: languages, call scripts, alerts, call quality', () 
     await page.getByTestId('wrapup-disposition').waitFor({ timeout: LONG });
     expect(await page.getByTestId('script-panel').isVisible()).toBe(true);
     expect(await quality.isHidden()).toBe(true);
+    await page.getByTestId('wrapup-disposition').selectOption('resolved');
     await page.getByTestId('wrapup-submit').click();
     await page.getByTestId('script-panel').waitFor({ state: 'hidden', timeout: LONG });
     expect(await recorded(page, '__pwned')).toBeUndefined();
