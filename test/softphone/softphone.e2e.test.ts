@@ -193,7 +193,7 @@ describe('softphone page in headless Chromium', () => {
 
       // keyboard: every control in order, each with a visible focus ring, and labelled
       expect(await tabStops(page)).toEqual([
-        'logout', 'status-select', 'pause-reason', 'device-mic', 'device-speaker', 'device-ringer', 'test-speaker', 'test-ringer',
+        'language', 'logout', 'status-select', 'pause-reason', 'device-mic', 'device-speaker', 'device-ringer', 'test-speaker', 'test-ringer',
       ]);
       for (const [label, id] of [['Status', 'status-select'], ['Pause reason', 'pause-reason'], ['Microphone', 'device-mic'],
         ['Headset speaker', 'device-speaker'], ['Ringer', 'device-ringer'], ['Microphone level', 'mic-level']]) {
