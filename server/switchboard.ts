@@ -36,6 +36,9 @@ import { RelayRecovery } from './calls/relay-recovery';
 import { withRetriedReports } from './calls/routing-reports';
 import { RedisSessionStore, type StoredSession } from './store/sessions/redis-session-store';
 import { createApp, createOperatorDirectory, ServerEventBus } from './http';
+import { iceServersFor } from './http/ice-servers';
+import { ScriptBook } from './http/script-book';
+import { listenSecurely, readHttpTls } from './http/https-server';
 import { createReadiness } from './ops/readiness';
 import { meteredRecords, ServerMetrics } from './ops/metrics';
 import { CodecMetrics } from './ops/codec-metrics';
@@ -334,7 +337,8 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       if (sessionPersistence.initial.length > 0) log.info({ sessions: sessionPersistence.initial.length }, 'sign-in sessions taken back from the store');
     }
     const web = createApp({
-      acd, operators: createOperatorDirectory(config), calls: center, cdrs: records, events: bus,
+      acd, calls: center, operators: ((dir) => ({ ...dir, sip: { ...dir.sip, iceServersFor: (id: string) => iceServersFor(config.webrtc, id, now()) } }))(createOperatorDirectory(config)),
+      scripts: new ScriptBook(config.desk.scripts, { hasQueue: (id) => config.queues.some((q) => q.id === id), onLimit: metrics.limitTripped }), cdrs: records, events: bus,
       dispositions: { codes: config.records.dispositions, record: async (visitId, operatorId, disposition, notes) => { await records.dispose(center.callIdOf(visitId) ?? visitId, operatorId, disposition, notes); } },
       softphoneDir: overrides.softphoneDir ?? path.join(__dirname, '../../softphone/dist'),
       now, newToken: () => randomBytes(24).toString('base64url'), logger: log.child({ component: 'http' }),
@@ -352,7 +356,12 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       ...(sessionPersistence ? { sessionPersistence } : {}),
       ...(config.ops.metricsToken !== undefined ? { metricsToken: config.ops.metricsToken } : {}),
     });
-    const http = web.app.listen(config.http.port, config.http.address);
+    let http: Server;
+    try {
+      http = config.http.tls ? listenSecurely(web.app, readHttpTls(config.http.tls), config.http) : web.app.listen(config.http.port, config.http.address);
+    } catch (err) {
+      throw new StartupError('http', (err as Error).message, { cause: err });
+    }
     try {
       await new Promise<void>((resolve, reject) => {
         http.once('listening', () => resolve());

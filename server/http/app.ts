@@ -22,6 +22,7 @@ import { callNoticeJson, stateJson } from './present';
 import { registerCustomerRoutes } from './customer-routes';
 import { registerRecordRoutes } from './record-routes';
 import { registerReportRoutes } from './report-routes';
+import { registerScriptRoutes } from './script-routes';
 import { securityHeaders } from './security-headers';
 import { SessionStore } from './sessions';
 
@@ -121,6 +122,7 @@ export function createApp(deps: HttpDeps, options: HttpOptions = {}): HttpApp {
   registerTransferRoutes(app, ctx);
   registerEventsRoute(app, ctx);
   registerOpsRoutes(app, ctx);
+  if (deps.scripts) registerScriptRoutes(app, ctx, deps.scripts);
   if (deps.records) {
     registerRecordRoutes(app, ctx, deps.records);
     registerCustomerRoutes(app, ctx, deps.records);

@@ -72,7 +72,8 @@ export function registerAuthRoutes(app: Express, ctx: AppContext): void {
     }
     const session = ctx.sessions.create(deps.newToken(), account.id, body.routing);
     deps.logger?.info({ operatorId: account.id, address }, 'operator signed in');
-    const { realm, wsServer, iceServers } = deps.operators.sip;
+    const { realm, wsServer } = deps.operators.sip;
+    const iceServers = deps.operators.sip.iceServersFor?.(account.id) ?? deps.operators.sip.iceServers;
     res.json({
       token: session.token,
       operator: { id: account.id, name: account.name },

@@ -4,6 +4,7 @@
  * Times are epoch milliseconds here; the API answers with ISO 8601 strings.
  */
 import type { Session, SessionPersistence } from './sessions';
+import type { ScriptBook } from './script-book';
 import type { RecordStore } from '../records/record-store';
 import type { Acd } from '../routing';
 
@@ -60,6 +61,8 @@ export interface OperatorDirectory {
     wsServer: string;
     /** Optional STUN/TURN servers for the page (`RTCIceServer` objects). */
     iceServers?: Array<{ urls: string | string[]; username?: string; credential?: string }>;
+    /** Per sign-in ICE servers (`webrtc.iceServers`, TURN credentials made for the operator); used instead of `iceServers`. */
+    iceServersFor?(operatorId: string): Array<{ urls: string | string[]; username?: string; credential?: string }>;
   };
 }
 
@@ -178,6 +181,8 @@ export interface HttpDeps {
   queueTargets?: ReadonlyArray<{ id: string; serviceLevelMs: number; serviceLevelTarget?: number }>;
   /** Where the supervisor console's actions are recorded with who did them; absent: the log only. */
   audit?: SupervisorAuditSink;
+  /** Call scripts per queue (`desk.scripts`; admins change them with `PUT /api/scripts/:queue`). */
+  scripts?: ScriptBook;
 }
 
 /** One action a supervisor (or admin) took from the console. */

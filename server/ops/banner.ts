@@ -29,7 +29,7 @@ export function startupBanner(input: BannerInput): string {
   const lines = [
     '',
     'Switchboard is running.',
-    `  Softphone: ${config.http.publicUrl ?? `http://${hostForUrl(http.address)}:${http.port}/`}`,
+    `  Softphone: ${config.http.publicUrl ?? `${config.http.tls ? 'https' : 'http'}://${hostForUrl(http.address)}:${http.port}/`}`,
   ];
   if (config.operators.length > 0) {
     lines.push(`  Operators: ${config.operators.map((o) => o.sip.username).join(', ')}`);

@@ -8,6 +8,8 @@ export const LIMIT_NAMES = [
   // the API's: an Extend beyond desk.wrapUp.maxTotalSeconds
   'wrap-up-extension',
   'outbound-trunk-concurrent-calls',
+  // the API's: a call script longer than MAX_SCRIPT_CHARS
+  'script-size',
 ] as const;
 
 export type LimitName = (typeof LIMIT_NAMES)[number];

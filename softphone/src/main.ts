@@ -1,11 +1,21 @@
 import { ApiClient } from './api/api-client';
 import { SoftphoneApp } from './app/softphone-app';
+import { chooseLanguage, i18n, LANGUAGE_STORAGE_KEY, localise } from './i18n/translator';
 import { byId } from './ui/dom';
 import { SoftphoneView } from './ui/softphone-view';
 
 /** Entry point of the bundle: wires the page to the browser's APIs. */
 function main(): void {
+  startLanguage();
   const view = new SoftphoneView(document);
+  view.language.onChoose = (language) => {
+    try {
+      localStorage.setItem(LANGUAGE_STORAGE_KEY, language);
+    } catch (error) {
+      console.warn('the language choice is not remembered (storage refused):', error);
+    }
+    i18n.setLanguage(language);
+  };
   if (!navigator.mediaDevices) {
     view.showLogin();
     view.showMessage('This page needs a secure context (https, or http on localhost) to use the microphone.');
@@ -34,6 +44,19 @@ function main(): void {
     if (ev.persisted) location.reload();
   });
   app.start();
+}
+
+/** The operator's remembered language, else the browser's; the static text follows every change. */
+function startLanguage(): void {
+  let stored: string | null;
+  try {
+    stored = localStorage.getItem(LANGUAGE_STORAGE_KEY);
+  } catch {
+    stored = null; // storage disabled: the browser's language it is
+  }
+  i18n.setLanguage(chooseLanguage(stored, navigator.languages?.length ? navigator.languages : [navigator.language]));
+  localise(document, i18n.t, i18n.language);
+  i18n.onChange((language) => localise(document, i18n.t, language));
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);

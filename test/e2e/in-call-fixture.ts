@@ -181,13 +181,13 @@ export interface TrunkCall {
  * SIPp calls number 100 as the trunk; the RTP endpoint learns the relay's address from the music
  * it plays while the call is queued, and then sends 1 kHz.
  */
-export async function callIn(server: ServerProcess): Promise<TrunkCall> {
+export async function callIn(server: ServerProcess, caller: string = CALLER): Promise<TrunkCall> {
   const startedAt = Date.now();
   const media = await RtpEndpoint.open({ codec: 'PCMU' });
   try {
     const sipp = await runSipp({
       scenario: 'uac-trunk-media', remote: `127.0.0.1:${server.sipPort}`, service: '100',
-      keys: { rtp_port: media.port, caller: CALLER }, recvTimeoutMs: 150_000, hardTimeoutMs: 180_000,
+      keys: { rtp_port: media.port, caller }, recvTimeoutMs: 150_000, hardTimeoutMs: 180_000,
     });
     await waitFor(() => media.receivedFrom().size > 0, 'music on hold at the trunk', LONG);
     const [relay] = [...media.receivedFrom().keys()];
@@ -202,9 +202,9 @@ export async function callIn(server: ServerProcess): Promise<TrunkCall> {
 }
 
 /** The page rings with the trunk caller; the operator presses Answer and the call is up. */
-export async function answer(page: Page, queue: string): Promise<void> {
+export async function answer(page: Page, queue: string, caller: string = CALLER): Promise<void> {
   await page.getByTestId('incoming-call').waitFor({ timeout: LONG });
-  await page.getByTestId('caller-number').filter({ hasText: CALLER }).waitFor({ timeout: LONG });
+  await page.getByTestId('caller-number').filter({ hasText: caller }).waitFor({ timeout: LONG });
   await page.getByTestId('call-queue').filter({ hasText: queue }).waitFor({ timeout: LONG });
   await pressAnswer(page);
 }

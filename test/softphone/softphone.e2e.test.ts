@@ -193,7 +193,7 @@ describe('softphone page in headless Chromium', () => {
 
       // keyboard: every control in order, each with a visible focus ring, and labelled
       expect(await tabStops(page)).toEqual([
-        'logout', 'status-select', 'pause-reason', 'device-mic', 'device-speaker', 'device-ringer', 'test-speaker', 'test-ringer',
+        'language', 'logout', 'status-select', 'pause-reason', 'device-mic', 'device-speaker', 'device-ringer', 'test-speaker', 'test-ringer',
       ]);
       for (const [label, id] of [['Status', 'status-select'], ['Pause reason', 'pause-reason'], ['Microphone', 'device-mic'],
         ['Headset speaker', 'device-speaker'], ['Ringer', 'device-ringer'], ['Microphone level', 'mic-level']]) {
@@ -279,7 +279,7 @@ describe('softphone page in headless Chromium', () => {
       expect(await page.evaluate(() => (document.getElementById('remote-audio') as HTMLAudioElement).srcObject !== null)).toBe(true);
       await waitText(page, 'call-timer', '0:01');
       expect(await tabStops(page)).toEqual([
-        'logout', 'status-select', 'pause-reason', 'hold', 'mute', 'transfer', 'hangup',
+        'language', 'logout', 'status-select', 'pause-reason', 'hold', 'mute', 'transfer', 'hangup',
         ...['1', '2', '3', '4', '5', '6', '7', '8', '9', '*', '0', '#'].map((d) => `dtmf-${d}`),
         'device-mic', 'device-speaker', 'device-ringer', 'test-speaker', 'test-ringer',
       ]);

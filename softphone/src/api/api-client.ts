@@ -70,6 +70,19 @@ export class ApiClient {
     return parseCustomerCard(await this.request('GET', `/api/customers/lookup?phone=${encodeURIComponent(phone)}`));
   }
 
+  /** The queue's call script (Markdown); undefined when it has none (or the server keeps no scripts: 404). */
+  async callScript(queue: string): Promise<string | undefined> {
+    let body: unknown;
+    try {
+      body = await this.request('GET', `/api/scripts/${encodeURIComponent(queue)}`);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    }
+    const markdown = (body as { markdown?: unknown } | null)?.markdown;
+    return typeof markdown === 'string' ? markdown : undefined;
+  }
+
   /** A new customer owning `phone`. */
   async createCustomer(phone: string, fields: CustomerFields): Promise<Customer> {
     return parseCustomer(await this.request('POST', '/api/customers', { ...fields, phones: [phone] }));

@@ -8,6 +8,7 @@ import type { SoftphoneView } from '../ui/softphone-view';
 import { CallMachine, type CallEvent, type CallState } from './call-machine';
 import { ConsultController } from './consult-controller';
 import type { CallerCard } from './customer-controller';
+import { i18n } from '../i18n/translator';
 import type { Notifier } from './notifier';
 
 export interface CallControllerOptions {
@@ -92,6 +93,11 @@ export class CallController {
 
   get state(): CallState {
     return this.machine.state;
+  }
+
+  /** What is known of the ringing or running call (queue and caller filled in from the server's notices). */
+  get callInfo(): CallInfo | undefined {
+    return this.info;
   }
 
   /** The call in progress, for a microphone swap. */
@@ -391,12 +397,12 @@ export class CallController {
 
   private startAlerts(): void {
     const info = this.info;
-    const who = info?.caller || 'unknown caller';
+    const who = info?.caller || i18n.t('alert.unknownCaller');
     const sounds = this.o.sounds();
     this.stopRinging = sounds?.ring(this.o.ringer);
-    this.o.view.setTitleAlert(`Incoming call: ${who}`);
-    const body = info ? `${who}${info.queue ? ` — queue ${info.queue}` : ''}, waited ${info.waitSeconds} s` : who;
-    this.closeNotification = this.o.notifier.show('Incoming call', body, info?.callId ?? 'call');
+    this.o.view.setTitleAlert(i18n.t('alert.incomingFrom', { caller: who }));
+    const body = info ? i18n.t('alert.body', { caller: who, queue: info.queue || '—', seconds: info.waitSeconds }) : who;
+    this.closeNotification = this.o.notifier.show(i18n.t('alert.incoming'), body, info?.callId ?? 'call');
   }
 
   private stopAlerts(): void {

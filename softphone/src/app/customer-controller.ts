@@ -21,7 +21,8 @@ export class CustomerController implements CallerCard {
   private generation = 0;
   private saving = false;
 
-  constructor(private readonly view: CustomerView, private readonly api: ApiClient) {
+  /** `onCard`: the ringing caller's card loaded (for the call script's `{customer.name}`). */
+  constructor(private readonly view: CustomerView, private readonly api: ApiClient, private readonly onCard?: (card: CustomerCard) => void) {
     view.delegate = { onSave: (fields) => void this.save(fields) };
     view.hide();
   }
@@ -71,6 +72,7 @@ export class CustomerController implements CallerCard {
       const card = { ...found, lastCalls: found.lastCalls.filter((c) => c.callId !== this.callId) };
       this.card = card;
       this.view.showCard(card);
+      this.onCard?.(card);
     } catch (error) {
       if (generation === this.generation) this.view.showError(`The customer card could not be loaded: ${(error as Error).message}`);
     }

@@ -9,8 +9,12 @@ import { SipPhone } from '../sip/sip-phone';
 import type { SoftphoneView } from '../ui/softphone-view';
 import { CallController } from './call-controller';
 import { CustomerController } from './customer-controller';
+import { i18n } from '../i18n/translator';
+import type { CallInfo } from '../sip/call-info';
 import { stateNotice, type OfferEnd } from './desk-notices';
 import { Notifier } from './notifier';
+import { QualityMonitor } from './quality-monitor';
+import { ScriptController } from './script-controller';
 import { WrapUpClock } from './wrap-up-clock';
 
 export interface SoftphoneAppOptions {
@@ -43,7 +47,16 @@ interface Session {
   offerEnd: OfferEnd;
   testing: Set<'speaker' | 'ringer'>;
   closed: boolean;
+  /** The call script beside the call. */
+  script: ScriptController;
+  /** The live call quality line. */
+  quality: QualityMonitor;
+  /** The last call offered here (for the missed-calls list). */
+  offered: CallInfo | undefined;
 }
+
+/** The missed-calls list keeps this many entries of the shift. */
+const MAX_MISSED_CALLS = 100;
 
 /** Composition of API, devices, SIP and view: sign-in, status, devices, calls, sign-out. */
 export class SoftphoneApp {
@@ -107,7 +120,9 @@ export class SoftphoneApp {
     const devices = new DeviceManager({ mediaDevices: this.o.mediaDevices, storage: this.o.storage });
     const session: Session = {
       login, devices, audio, sounds, sip: undefined, events: undefined, meter: undefined, state: undefined,
-      testing: new Set(), closed: false, offerEnd: undefined,
+      testing: new Set(), closed: false, offerEnd: undefined, offered: undefined,
+      script: new ScriptController(view.script, (queue) => api.callScript(queue)),
+      quality: new QualityMonitor({ view: view.quality, warn: (text) => view.showMessage(text) }),
       clock: new WrapUpClock({
         view: view.wrapUp, extend: () => api.extendWrapUp(), onOperatorState: (s) => this.operatorState(s),
         showMessage: (text, kind) => view.showMessage(text, kind),
@@ -116,11 +131,12 @@ export class SoftphoneApp {
       calls: new CallController({
         view, api, speaker: this.speaker, ringer: this.ringer, notifier: this.notifier,
         sounds: () => sounds,
-        customers: new CustomerController(view.customer, api),
+        customers: new CustomerController(view.customer, api, (card) => session.script.customer(card.customer?.name)),
         onOperatorState: (s) => this.operatorState(s),
         onTransition: (to, from, event) => {
           if (to === 'ringing') session.offerEnd = undefined;
           else if (to === 'idle' && (from === 'ringing' || from === 'connecting')) session.offerEnd = event === 'decline' ? 'declined' : 'stopped';
+          this.companions(session, to, from);
         },
         dialConsult: (target, about) => {
           if (!session.sip) throw new Error('the SIP phone is not connected');
@@ -171,6 +187,9 @@ export class SoftphoneApp {
   private async closeSession(session: Session): Promise<void> {
     clearInterval(session.meterTimer);
     session.clock.stop();
+    session.quality.stop();
+    session.script.clear();
+    this.o.view.missed.clear();
     session.events?.close();
     session.meter?.meter.close();
     for (const t of session.meter?.stream.getTracks() ?? []) t.stop();
@@ -179,6 +198,19 @@ export class SoftphoneApp {
     this.tester.stop();
     await session.sip?.stop();
     await session.audio.close().catch(() => undefined);
+  }
+
+  /** What goes along with a call: the script from ringing to wrap-up, the quality line while it runs. */
+  private companions(session: Session, to: string, from: string): void {
+    const info = session.calls.callInfo;
+    if (to === 'ringing') {
+      session.offered = info;
+      if (info && !info.consultFrom) session.script.show({ queue: info.queue, caller: info.caller });
+      else session.script.clear();
+    }
+    if (to === 'on-call' && from === 'connecting') session.quality.start(session.calls.current?.peerConnection);
+    if (to === 'wrap-up' || to === 'idle') session.quality.stop();
+    if (to === 'idle') session.script.clear();
   }
 
   private async loadOperator(): Promise<void> {
@@ -230,6 +262,13 @@ export class SoftphoneApp {
     if (notice?.kind === 'show') {
       view.showMessage(notice.text, notice.level);
       if (notice.chime) void session.sounds.playMissedCall(this.tester);
+      const offered = session.offered;
+      view.missed.add({ at: Date.now(), caller: offered?.caller ?? '', queue: offered?.queue ?? '', how: notice.missed }, MAX_MISSED_CALLS);
+      // a call that rang out paused the operator: tell them even when the tab is in the background
+      if (notice.missed === 'rangOut') {
+        const caller = offered?.caller || i18n.t('alert.unknownCaller');
+        this.notifier.show(i18n.t('alert.missed'), i18n.t('alert.missedBody', { caller, queue: offered?.queue || '—', what: i18n.t('missed.rangOut') }), `missed-${offered?.callId ?? ''}`);
+      }
     }
     if (previous === 'wrap-up' && state.status !== 'wrap-up') void this.wrapUpTimedOut(session);
   }

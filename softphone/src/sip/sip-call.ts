@@ -50,6 +50,11 @@ export class SipCall {
     return this.ended;
   }
 
+  /** The call's peer connection (for its statistics); undefined before `answer`. */
+  get peerConnection(): RTCPeerConnection | undefined {
+    return this.sdh()?.peerConnection;
+  }
+
   /** The caller's audio; attach it to the headset output. Undefined before `answer`. */
   get remoteStream(): MediaStream | undefined {
     return this.sdh()?.remoteMediaStream;

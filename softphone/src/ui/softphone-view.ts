@@ -3,6 +3,11 @@ import { CustomerView } from './customer-view';
 import { DevicesView } from './devices-view';
 import { byId } from './dom';
 import { LoginView } from './login-view';
+import { i18n } from '../i18n/translator';
+import { LanguagePicker } from './language-picker';
+import { MissedCallsView } from './missed-calls-view';
+import { QualityView } from './quality-view';
+import { ScriptView } from './script-view';
 import { isEditable, shortcutFor } from './shortcuts';
 import { StatusView } from './status-view';
 import { WrapUpView } from './wrap-up-view';
@@ -10,6 +15,9 @@ import { WrapUpView } from './wrap-up-view';
 export interface SoftphoneViewDelegate {
   onLogout?(): void;
 }
+
+/** How long each phase of the flashing tab title lasts while a call rings. */
+const TITLE_FLASH_MS = 1000;
 
 /** The whole page: header badges, message line, sign-in vs workspace, and the keyboard shortcuts. */
 export class SoftphoneView {
@@ -20,13 +28,18 @@ export class SoftphoneView {
   readonly wrapUp: WrapUpView;
   readonly customer: CustomerView;
   readonly devices: DevicesView;
+  readonly script: ScriptView;
+  readonly quality: QualityView;
+  readonly missed: MissedCallsView;
+  readonly language: LanguagePicker;
   private readonly doc: Document;
   private readonly workspace: HTMLElement;
   private readonly operatorName: HTMLElement;
   private readonly sipStatus: HTMLElement;
   private readonly message: HTMLElement;
   private readonly logout: HTMLButtonElement;
-  private readonly baseTitle: string;
+  private titleTimer: ReturnType<typeof setInterval> | undefined;
+  private registered = false;
 
   constructor(doc: Document) {
     this.doc = doc;
@@ -36,12 +49,16 @@ export class SoftphoneView {
     this.wrapUp = new WrapUpView(doc);
     this.customer = new CustomerView(doc);
     this.devices = new DevicesView(doc);
+    this.script = new ScriptView(doc);
+    this.quality = new QualityView(doc);
+    this.missed = new MissedCallsView(doc);
+    this.language = new LanguagePicker(doc);
+    i18n.onChange(() => this.setSipRegistered(this.registered));
     this.workspace = byId(doc, 'workspace', HTMLElement);
     this.operatorName = byId(doc, 'operator-name', HTMLElement);
     this.sipStatus = byId(doc, 'sip-status', HTMLElement);
     this.message = byId(doc, 'message', HTMLElement);
     this.logout = byId(doc, 'logout', HTMLButtonElement);
-    this.baseTitle = doc.title;
     this.logout.addEventListener('click', () => this.delegate?.onLogout?.());
     doc.addEventListener('keydown', (ev) => {
       if (this.workspace.hidden || ev.repeat) return;
@@ -67,7 +84,8 @@ export class SoftphoneView {
   }
 
   setSipRegistered(registered: boolean): void {
-    this.sipStatus.textContent = registered ? 'registered' : 'unregistered';
+    this.registered = registered;
+    this.sipStatus.textContent = i18n.t(registered ? 'sip.registered' : 'sip.unregistered');
     this.sipStatus.dataset.registered = String(registered);
   }
 
@@ -78,9 +96,18 @@ export class SoftphoneView {
     this.message.hidden = text === '';
   }
 
-  /** Title alert while ringing, so the tab shows it too. */
+  /** Title alert while ringing, flashing (alert / page title, once a second) so a background tab catches the eye. */
   setTitleAlert(text: string | undefined): void {
-    this.doc.title = text ? `${text} — ${this.baseTitle}` : this.baseTitle;
+    clearInterval(this.titleTimer);
+    this.titleTimer = undefined;
+    const base = i18n.t('page.title');
+    this.doc.title = text ? `${text} — ${base}` : base;
+    if (!text) return;
+    let on = true;
+    this.titleTimer = setInterval(() => {
+      on = !on;
+      this.doc.title = on ? `${text} — ${base}` : base;
+    }, TITLE_FLASH_MS);
   }
 
   /** After a panel closed under the focus, put the focus somewhere useful instead of <body>. */

@@ -1,4 +1,5 @@
 import type { OperatorState, PauseReason, SelectableStatus, StatusRequest } from '../api/contract';
+import { i18n } from '../i18n/translator';
 import { byId, setOptions } from './dom';
 import { pauseReasonLabel } from './pause-reasons';
 
@@ -6,10 +7,7 @@ export interface StatusViewDelegate {
   onStatus?(request: StatusRequest): void;
 }
 
-const LABELS: Record<OperatorState['status'], string> = {
-  offline: 'offline', available: 'available', paused: 'paused', reserved: 'reserved',
-  ringing: 'ringing', 'on-call': 'on-call', 'wrap-up': 'wrap-up',
-};
+const label = (status: OperatorState['status']) => i18n.t(`state.${status}`);
 
 /**
  * Status picker (available / paused with a reason / offline), the current-status badge and the
@@ -23,6 +21,7 @@ export class StatusView {
   private readonly badge: HTMLElement;
   private readonly reasonText: HTMLElement;
   private reasons: readonly PauseReason[] = [];
+  private last: OperatorState | undefined;
 
   constructor(doc: Document) {
     this.select = byId(doc, 'status-select', HTMLSelectElement);
@@ -34,6 +33,7 @@ export class StatusView {
       if (this.select.value === 'paused') this.emit();
     });
     this.setPauseReasons([]);
+    i18n.onChange(() => this.last && this.setState(this.last));
   }
 
   /** The reasons the server takes; without any, pausing is not offered. */
@@ -52,9 +52,10 @@ export class StatusView {
 
   /** Shows the server's view; the picker follows when the status is one the operator picks. */
   setState(state: OperatorState): void {
+    this.last = state;
     const reason = state.status === 'paused' && state.reason ? this.labelOf(state.reason) : undefined;
-    this.badge.textContent = LABELS[state.status];
-    this.badge.title = reason ? `${LABELS[state.status]}: ${reason}` : LABELS[state.status];
+    this.badge.textContent = label(state.status);
+    this.badge.title = reason ? `${label(state.status)}: ${reason}` : label(state.status);
     this.badge.dataset.status = state.status;
     this.reasonText.hidden = reason === undefined;
     this.reasonText.textContent = reason ? `(${reason})` : '';
