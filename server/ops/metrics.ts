@@ -8,6 +8,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { CALL_OUTCOMES, isEnded, type CallRecord, type CallRecordFilter, type CallRecordStore } from '../calls/call-record';
 import { OPERATOR_STATES, type AcdSnapshot } from '../routing';
 import { LIMIT_NAMES, type LimitName } from '../signalling/limits';
+import { BINDING_REMOVAL_REASONS, type BindingRemovalReason } from '../signalling/registrar';
 import { SOURCE_LIMIT_NAMES } from '../sip-engine';
 
 export interface MetricsOptions {
@@ -50,6 +51,7 @@ export class ServerMetrics {
   private readonly setups: Histogram<'queue'>;
   private readonly limitTrips: Counter<'limit'>;
   private readonly mediaRecoveries: Counter<'result'>;
+  private readonly bindingRemovals: Counter<'reason'>;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -64,6 +66,12 @@ export class ServerMetrics {
       labelNames: ['result'], registers,
     });
     for (const result of ['restored', 'lost']) this.mediaRecoveries.inc({ result }, 0);
+    this.bindingRemovals = new Counter({
+      name: 'switchboard_bindings_removed_total',
+      help: 'Registered devices removed before their registration expired, by reason: flow-closed (engine notice), unreachable (a call to it failed at the transport), keepalive (a probe failed), instance-gone, replaced (same +sip.instance)',
+      labelNames: ['reason'], registers,
+    });
+    for (const reason of BINDING_REMOVAL_REASONS) this.bindingRemovals.inc({ reason }, 0);
     this.setups = new Histogram({
       name: 'switchboard_call_setup_seconds', help: 'Time from the trunk\'s INVITE to our 200 OK (caller answered into the queue)',
       labelNames: ['queue'], buckets: SETUP_BUCKETS_SECONDS, registers,
@@ -181,6 +189,11 @@ export class ServerMetrics {
   /** A live call the media relay lost was restored on a new session, or ended. */
   readonly mediaRecovery = (result: 'restored' | 'lost'): void => {
     this.mediaRecoveries.inc({ result });
+  };
+
+  /** Registered bindings removed before they expired (signalling's `onBindingsRemoved`); bound. */
+  readonly bindingsRemoved = (reason: BindingRemovalReason, count: number): void => {
+    this.bindingRemovals.inc({ reason }, count);
   };
 
   /** An input limit refused a request (signalling's `onLimit`); bound, so it can be passed as is. */

@@ -8,6 +8,8 @@ export const LIMIT_NAMES = [
   // the API's: an Extend beyond desk.wrapUp.maxTotalSeconds
   'wrap-up-extension',
   'outbound-trunk-concurrent-calls',
+  // keep-alive probes of bindings beyond sip.keepAlive.maxInFlight wait for the next round
+  'keepalive-probes',
 ] as const;
 
 export type LimitName = (typeof LIMIT_NAMES)[number];
