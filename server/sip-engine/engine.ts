@@ -108,7 +108,7 @@ export class SipEngine extends EventEmitter<SipEngineEvents> {
     this.core = new SipCore(this.transport, this.admin, log, { timers: options.timers }, options.sessionTimers, !asServer);
     const appSide = new AppSide(this.core, asServer ? 'first-contact' : 'registered', asServer ? 'gone' : 'no-route');
     this.admin.on('sip', (conn, msgId, tokens, text) => void appSide.handle(conn, msgId, tokens, text));
-    this.admin.on('proxy', (conn, msgId, tokens) => this.core.proxy.start(conn, msgId, tokens));
+    this.admin.on('proxy', (conn, msgId, tokens, text) => this.core.proxy.start(conn, msgId, tokens, text));
     this.admin.on('protocolError', (remote, reason) => log.warn({ remote, reason }, 'bad message on the admin socket'));
     if (options.compat !== 'drachtio-server') {
       this.transport.on('connectionClosed', (f) => this.emit('flowClosed', { protocol: f.protocol, address: f.address, port: f.port }));
