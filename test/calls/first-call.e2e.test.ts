@@ -17,10 +17,12 @@ describe.each(CALL_ENGINE_MODES)('trunk → queue → operator (SIP, real rtpeng
   let stack: Stack;
   const operators: Array<{ stop(): Promise<void> }> = [];
   afterEach(async () => {
-    // the stack first: stopAll would also end a drachtio-server under test before Switchboard leaves it
+    // softphones first, while the engine still answers their un-REGISTER and BYE (no transaction left
+    // retrying towards a closed server); then the stack, before stopAll would end a drachtio-server
+    // under test that Switchboard is still connected to
+    for (const o of operators.splice(0)) await o.stop().catch(() => undefined);
     await closeCallStacks();
     await stopAll();
-    for (const o of operators.splice(0)) await o.stop().catch(() => undefined);
   });
 
   it('answers the caller, rings the available operator, bridges, and records the answered call', async () => {
