@@ -41,6 +41,7 @@ describe('the example configurations', () => {
       realm: 'switchboard.local',
       engine: { mode: 'embedded', port: 0 },
       registrar: { minExpires: 60, maxExpires: 3600, defaultExpires: 600 },
+      keepAlive: { mode: 'auto', intervalMs: 30_000, timeoutMs: 10_000, maxInFlight: 50 },
       sessionTimers: { minSE: 90, defaultRefresher: 'none' },
       authLimiter: { maxFailures: 10, windowMs: 60000, coolDownMs: 300000 },
       limits: {

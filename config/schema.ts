@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ID_PATTERN, OperatorConfigSchema, QueueConfigSchema } from '../server/routing/config-schema';
 import { parseContact } from '../server/sip-engine/contact';
+import { DEFAULT_KEEPALIVE_INTERVAL_MS, DEFAULT_KEEPALIVE_MAX_IN_FLIGHT, DEFAULT_KEEPALIVE_TIMEOUT_MS } from '../server/signalling/binding-keepalive';
 import { crossCheck } from './cross-checks';
 
 // ---------------------------------------------------------------------------------------------
@@ -91,6 +92,20 @@ const RegistrarSchema = z
     }
   });
 
+/**
+ * Keep-alive probes (OPTIONS) of devices reached over connections: registered bindings over WS, WSS,
+ * TCP and TLS, and operators' answered calls (in-dialog). Needed where the SIP engine gives no notice
+ * that a connection closed (a real drachtio-server): `auto` runs them with `engine.mode: drachtio` only.
+ */
+const KeepAliveSchema = z
+  .object({
+    mode: z.enum(['auto', 'on', 'off']).default('auto'),
+    intervalMs: z.number().int().min(200).max(3_600_000).default(DEFAULT_KEEPALIVE_INTERVAL_MS),
+    timeoutMs: z.number().int().min(100).max(60_000).default(DEFAULT_KEEPALIVE_TIMEOUT_MS),
+    maxInFlight: z.number().int().min(1).max(10_000).default(DEFAULT_KEEPALIVE_MAX_IN_FLIGHT),
+  })
+  .strict();
+
 const AuthLimiterSchema = z
   .object({ maxFailures: z.number().int().positive().default(10), windowMs: Ms.default(60_000), coolDownMs: Ms.default(300_000) })
   .strict();
@@ -164,6 +179,7 @@ export const SipConfigSchema = z
     realm: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'expected a domain-like realm, e.g. switchboard.example.com').default('switchboard.local'),
     engine: EngineSchema,
     registrar: RegistrarSchema.prefault({}),
+    keepAlive: KeepAliveSchema.prefault({}),
     authLimiter: AuthLimiterSchema.prefault({}),
     limits: SipLimitsSchema.prefault({}),
   })

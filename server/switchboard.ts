@@ -259,6 +259,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       // Redis known down: new calls get 503 + Retry-After before they are answered (they could not be queued)
       storeUnavailable: () => store instanceof RedisAcdStore && !store.available,
       onLimit: metrics.limitTripped,
+      onBindingsRemoved: metrics.bindingsRemoved,
       // connections die with this process only when the SIP engine runs in it
       ...(engine ? { instanceId } : {}),
       // a drachtio-server may come up after us: start-up goes on, readiness says sip is down until it does
@@ -295,7 +296,7 @@ export async function createSwitchboard(config: Config, overrides: SwitchboardOv
       codecPolicy: (queue, operatorId) => codecPolicyFor(config.codecs, queue, operatorId),
       onLegMedia: new CodecMetrics(metrics.registry).legConnected,
       holdMusic: mediaAssetPath(mc.musicOnHold as 'musicOnHold'),
-      dialer: new SrfOperatorDialer(signalling.srf, signalling.registrar, new Map(config.operators.map((o) => [o.id, o.sip.username])), log.child({ component: 'signalling' })),
+      dialer: new SrfOperatorDialer(signalling.srf, signalling.registrar, new Map(config.operators.map((o) => [o.id, o.sip.username])), log.child({ component: 'signalling' }), signalling.dialogKeepAlive),
       ...(config.outboundTrunks.length > 0
         ? { external: new SrfTrunkDialer(signalling.srf, config.outboundTrunks, log.child({ component: 'signalling' }), metrics.limitTripped) }
         : {}),

@@ -100,6 +100,18 @@ describe('Call: every exit path releases legs, media and routing, and records th
     expect(s.media.log).toContain('delete c1');
   });
 
+  it.each([['no-answer', 408, 'no-answer'], ['unreachable', 410, 'device-unreachable']] as const)(
+    'an offer that fails as %s returns the call to the queue and pauses the operator (%i → %s)', async (reason, status, pause) => {
+      s = await setup();
+      await s.acd.operatorLogin('ann');
+      s.call();
+      (await s.dialer.nth(1)).fail(reason, status);
+      await until(async () => (await s.opState('ann')) === 'paused' && s.center.live()[0]?.state === 'queued', 'the call back in the queue');
+      expect((await s.acd.snapshot()).operators.find((x) => x.id === 'ann')).toMatchObject({ state: 'paused', reason: pause });
+      expect(s.caller.hungUp).toBe(false);
+    },
+  );
+
   it('answered, held with music, resumed, hung up by the operator: segments, hold time and DTMF', async () => {
     s = await setup();
     const ann = await answeredByAnn(s);

@@ -23,7 +23,7 @@ import type { CallMediaOptions, MediaPort } from './call-media';
 import type { CallPhase } from './call-state';
 import type { MixerPort } from './conference-room';
 import {
-  OfferRefusedError, isDialFailure, type CallRecordSink, type Directory, type ExternalDialer, type InboundCall, type OperatorCall,
+  DEVICE_UNREACHABLE_PAUSE, OfferRefusedError, isDialFailure, type CallRecordSink, type Directory, type ExternalDialer, type InboundCall, type OperatorCall,
   type OperatorDialer, type OperatorLeg,
 } from './ports';
 
@@ -234,6 +234,8 @@ export class Call {
       if (forTransfer) return await transferFailed(this.c, isDialFailure(err) ? err.status : 500, reason);
       for (const op of ev.operatorIds) {
         await acd.onNoAnswer(ref(op)).catch((e) => this.c.log.warn({ err: e, operatorId: op }, 'routing no-answer report failed'));
+        // no device of theirs could be reached (a closed tab): not the operator's unanswered call — paused for that instead
+        if (reason === 'unreachable') await acd.pause(op, DEVICE_UNREACHABLE_PAUSE).catch((e) => this.c.log.warn({ err: e, operatorId: op }, 'pausing an unreachable operator failed'));
       }
       this.c.to('queued');
     } finally {

@@ -80,6 +80,12 @@ export interface Answered {
 
 export type DialFailureReason = 'unreachable' | 'no-answer' | 'declined' | 'canceled';
 
+/**
+ * The pause an operator gets when an offer failed because none of their devices could be reached (a
+ * closed browser tab, a phone gone offline): a dead device is not an unanswered call.
+ */
+export const DEVICE_UNREACHABLE_PAUSE = 'device-unreachable';
+
 /** Why dialling produced no call: the dialer's promise rejects with this. */
 export interface DialFailure extends Error {
   reason: DialFailureReason;

@@ -8,6 +8,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { CALL_OUTCOMES, isEnded, type CallRecord, type CallRecordFilter, type CallRecordStore } from '../calls/call-record';
 import { OPERATOR_STATES, type AcdSnapshot } from '../routing';
 import { LIMIT_NAMES, type LimitName } from '../signalling/limits';
+import { BINDING_REMOVAL_REASONS, type BindingRemovalReason } from '../signalling/registrar';
 import { SOURCE_LIMIT_NAMES } from '../sip-engine';
 
 export interface MetricsOptions {
@@ -60,6 +61,7 @@ export class ServerMetrics {
   private readonly limitTrips: Counter<'limit'>;
   private readonly mediaRecoveries: Counter<'result'>;
   private readonly recoveries: Counter<'kind'>;
+  private readonly bindingRemovals: Counter<'reason'>;
 
   constructor(options: MetricsOptions) {
     const registers = [this.registry];
@@ -78,6 +80,12 @@ export class ServerMetrics {
       name: 'switchboard_recoveries_total', help: 'Things repaired after a fault, by kind (see RECOVERY_KINDS)', labelNames: ['kind'], registers,
     });
     for (const kind of RECOVERY_KINDS) this.recoveries.inc({ kind }, 0);
+    this.bindingRemovals = new Counter({
+      name: 'switchboard_bindings_removed_total',
+      help: 'Registered devices removed before their registration expired, by reason: flow-closed (engine notice), unreachable (a call to it failed at the transport), keepalive (a probe failed), instance-gone, replaced (same +sip.instance)',
+      labelNames: ['reason'], registers,
+    });
+    for (const reason of BINDING_REMOVAL_REASONS) this.bindingRemovals.inc({ reason }, 0);
     this.setups = new Histogram({
       name: 'switchboard_call_setup_seconds', help: 'Time from the trunk\'s INVITE to our 200 OK (caller answered into the queue)',
       labelNames: ['queue'], buckets: SETUP_BUCKETS_SECONDS, registers,
@@ -201,6 +209,11 @@ export class ServerMetrics {
   /** Something was repaired after a fault (`n` of them); bound, so it can be passed as is. */
   readonly recovered = (kind: RecoveryKind, n = 1): void => {
     if (n > 0) this.recoveries.inc({ kind }, n);
+  };
+
+  /** Registered bindings removed before they expired (signalling's `onBindingsRemoved`); bound. */
+  readonly bindingsRemoved = (reason: BindingRemovalReason, count: number): void => {
+    this.bindingRemovals.inc({ reason }, count);
   };
 
   /** An input limit refused a request (signalling's `onLimit`); bound, so it can be passed as is. */

@@ -1,6 +1,7 @@
 import type Srf from 'drachtio-srf';
 import type { Answered, CallerLeg, DialRequest, InboundCall, OperatorCall, OperatorDialer, OperatorLeg, SipLeg } from '../calls/ports';
 import { inDialogLeg, type InDialogLogger } from './in-dialog';
+import type { DialogKeepAliveOptions } from './dialog-keepalive';
 import type { Registrar } from './registrar';
 import { dialBindings, DialError } from './operator-dialer';
 import { dialledNumber, refuse, type TrunkCall } from './ingress';
@@ -58,6 +59,8 @@ export class SrfOperatorDialer implements OperatorDialer {
     /** operator id → SIP username */
     private readonly sipUsers: Map<string, string>,
     private readonly log: InDialogLogger = quietLog,
+    /** Probe answered operators' devices in their dialogs (no notice comes when a browser's WebSocket closes). */
+    private readonly keepAlive?: DialogKeepAliveOptions,
   ) {}
 
   async dial(r: DialRequest): Promise<Answered> {
@@ -71,7 +74,7 @@ export class SrfOperatorDialer implements OperatorDialer {
     return {
       operatorId: owner.get(result.binding)!,
       offer: result.offer,
-      connect: async (answerSdp) => inDialogLeg(await result.ack(answerSdp), this.log),
+      connect: async (answerSdp) => inDialogLeg(await result.ack(answerSdp), this.log, this.keepAlive),
     };
   }
 
@@ -84,7 +87,7 @@ export class SrfOperatorDialer implements OperatorDialer {
     });
     if (result.kind !== 'dialog') throw new Error('expected a dialog');
     const remote = (result.dialog as unknown as { remote: { sdp: string } }).remote;
-    return { operatorId: owner.get(result.binding)!, answerSdp: remote.sdp, leg: inDialogLeg(result.dialog, this.log) };
+    return { operatorId: owner.get(result.binding)!, answerSdp: remote.sdp, leg: inDialogLeg(result.dialog, this.log, this.keepAlive) };
   }
 
   /** A binding whose flow is dead (no flow-closed notice from drachtio-server) goes at once, not at its expiry. */

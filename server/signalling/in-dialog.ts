@@ -7,6 +7,7 @@
 import type Srf from 'drachtio-srf';
 import { OfferRefusedError, type DtmfSignal, type SipLeg, type TransferRequest } from '../calls/ports';
 import { destroyQuietly } from './operator-dialer';
+import { keepDialogAlive, type DialogKeepAliveOptions } from './dialog-keepalive';
 
 export interface InDialogLogger {
   info(obj: object, msg?: string): void;
@@ -61,20 +62,32 @@ function parseReplaces(raw: string | undefined): TransferRequest['replaces'] {
 
 /**
  * Makes `dialog` a SipLeg: hang-up, new offers, INFO DTMF and REFER reach the handlers the calls
- * layer installs. `onHangup` listeners run once, whichever side ended the dialog.
+ * layer installs. `onHangup` listeners run once, whichever side ended the dialog. With `keepAlive`, the
+ * device is probed in the dialog; when it is gone (no notice comes from drachtio-server when a
+ * browser's WebSocket closes) the dialog is ended as if it had hung up.
  */
-export function inDialogLeg(dialog: Srf.Dialog, log: InDialogLogger): SipLeg & { readonly gone: boolean } {
+export function inDialogLeg(dialog: Srf.Dialog, log: InDialogLogger, keepAlive?: DialogKeepAliveOptions): SipLeg & { readonly gone: boolean } {
   let gone = false;
   const hangupListeners: Array<() => void> = [];
+  let stopProbing = () => undefined as void;
   let dtmfHandler: ((d: DtmfSignal) => Promise<void> | void) | undefined;
   let offerHandler: ((sdp: string) => Promise<string>) | undefined;
   let transferHandler: ((r: TransferRequest) => void) | undefined;
   const ended = () => {
+    stopProbing();
     if (gone) return;
     gone = true;
     for (const l of hangupListeners) l();
   };
   dialog.on('destroy', ended);
+  if (keepAlive) {
+    stopProbing = keepDialogAlive(dialog, keepAlive, (status) => {
+      if (gone) return;
+      log.info({ status: status ?? 'no answer' }, 'the device is gone from the dialog: ending it');
+      destroyQuietly(dialog); // the BYE fails too, most likely; the engine forgets the dialog
+      ended();
+    });
+  }
 
   const answerOffer = async (req: Srf.SrfRequest, res: Srf.SrfResponse) => {
     const local = (dialog as unknown as { local: { sdp: string } }).local;
@@ -150,6 +163,7 @@ export function inDialogLeg(dialog: Srf.Dialog, log: InDialogLogger): SipLeg & {
       return gone;
     },
     hangUp() {
+      stopProbing();
       if (gone) return;
       gone = true;
       destroyQuietly(dialog);

@@ -10,6 +10,8 @@ export const LIMIT_NAMES = [
   'outbound-trunk-concurrent-calls',
   // the API's: a call script longer than MAX_SCRIPT_CHARS
   'script-size',
+  // keep-alive probes of bindings beyond sip.keepAlive.maxInFlight wait for the next round
+  'keepalive-probes',
 ] as const;
 
 export type LimitName = (typeof LIMIT_NAMES)[number];

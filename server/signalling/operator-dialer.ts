@@ -145,8 +145,9 @@ export function destroyQuietly(dialog: Srf.Dialog): void {
 
 /**
  * A failure to reach the device at all, not its answer: the engine would not send (no status, e.g. "no
- * route", a closed connection) or answered 503 itself for a dead flow (drachtio-server: broken pipe).
+ * route", a closed connection) or answered itself for a dead flow — drachtio-server answers `410 Gone`
+ * for a WebSocket whose connection has closed, `503` for a broken pipe.
  */
 export function isTransportFailure(err: { status?: number }): boolean {
-  return err.status === undefined || err.status === 503;
+  return err.status === undefined || err.status === 410 || err.status === 503;
 }

@@ -6,6 +6,15 @@ import type { OperatorAuth } from './operator-auth';
 export const DEFAULT_MAX_CONTACTS_PER_REGISTER = 10;
 export const DEFAULT_MAX_BINDINGS_PER_OPERATOR = 10;
 
+/**
+ * Why bindings were removed before they expired (`switchboard_bindings_removed_total{reason}`):
+ * the engine said their flow closed, a request to the device failed at the transport (`unreachable`),
+ * a keep-alive probe failed (`keepalive`), the instance holding their connections died, or a REGISTER
+ * of the same device (`+sip.instance`) under a new contact replaced them.
+ */
+export const BINDING_REMOVAL_REASONS = ['flow-closed', 'unreachable', 'keepalive', 'instance-gone', 'replaced'] as const;
+export type BindingRemovalReason = (typeof BINDING_REMOVAL_REASONS)[number];
+
 /** Transports whose flows are connections held by the SIP engine's process. */
 const CONNECTION_PROTOCOLS = new Set(['tcp', 'tls', 'ws', 'wss']);
 
@@ -27,6 +36,8 @@ export interface RegistrarOptions {
   maxBindingsPerOperator?: number;
   /** Told of every tripped limit (metrics). */
   onLimit?: LimitListener;
+  /** Told of bindings removed before they expired, with why (metrics). */
+  onRemoved?: (reason: BindingRemovalReason, count: number) => void;
   /**
    * The instance whose process holds the connections (TCP, TLS, WS, WSS) REGISTERs arrive over —
    * set when the SIP engine is embedded. Bindings over them carry it and are removed when the
@@ -69,6 +80,7 @@ export class Registrar {
   /** An instance died: the bindings over its connections lead nowhere. */
   async instanceGone(instanceId: string): Promise<number> {
     const n = await this.options.bindings.removeInstance(instanceId);
+    if (n > 0) this.options.onRemoved?.('instance-gone', n);
     if (n > 0) this.options.log?.info({ instanceId, removed: n }, 'instance gone: bindings over its connections removed');
     return n;
   }
@@ -76,18 +88,25 @@ export class Registrar {
   /** A flow closed (the engine told us): its devices are unreachable at once. */
   async flowClosed(flow: Flow): Promise<number> {
     const n = await this.options.bindings.removeFlow(flow, this.now());
+    if (n > 0) this.options.onRemoved?.('flow-closed', n);
     if (n > 0) this.options.log?.info({ flow, removed: n }, 'flow closed: bindings removed');
     return n;
   }
 
   /**
-   * A device could not be reached over its binding's flow (no route, broken pipe, the engine's 503 for
-   * a dead flow): the binding is removed at once rather than left to expire. A REGISTER that refreshed
-   * it meanwhile (higher CSeq) keeps it.
+   * A device could not be reached over its binding's flow (no route, broken pipe, the engine's 410 or
+   * 503 for a dead flow, a keep-alive probe unanswered): the binding is removed at once rather than left
+   * to expire. A REGISTER that refreshed it meanwhile (higher CSeq) keeps it. True when it was removed.
    */
-  async unreachable(b: Binding): Promise<void> {
-    const live = await this.options.bindings.update(b.aor, { callId: b.callId, cseq: b.cseq + 1, upsert: [], remove: [b.contact] }, this.now());
-    this.options.log?.info({ aor: b.aor, contact: b.contact, flow: b.flow, left: live.length }, 'device unreachable over its flow: binding removed');
+  async unreachable(b: Binding, reason: 'unreachable' | 'keepalive' = 'unreachable'): Promise<boolean> {
+    const now = this.now();
+    const held = (await this.options.bindings.lookup(b.aor, now)).some((x) => x.contact === b.contact && x.callId === b.callId && x.cseq === b.cseq);
+    if (!held) return false; // gone already, or refreshed since
+    const live = await this.options.bindings.update(b.aor, { callId: b.callId, cseq: b.cseq + 1, upsert: [], remove: [b.contact] }, now);
+    if (live.some((x) => x.contact === b.contact)) return false;
+    this.options.onRemoved?.(reason, 1);
+    this.options.log?.info({ aor: b.aor, contact: b.contact, flow: b.flow, left: live.length, reason }, 'device unreachable over its flow: binding removed');
+    return true;
   }
 
   private async handle(req: Srf.SrfRequest, res: Srf.SrfResponse): Promise<void> {
@@ -138,9 +157,11 @@ export class Registrar {
         upsert.push({
           aor: username, contact: c.uri, expiresAt: now + seconds * 1000, callId, cseq, flow, userAgent: req.get('User-Agent'),
           ...(heldFlow ? { instanceId: this.options.instanceId } : {}),
+          ...(c.sipInstance !== undefined ? { sipInstance: c.sipInstance } : {}),
         });
       }
     }
+    const replaced = upsert.length > 0 ? await this.sameDevice(username, upsert, remove, now) : 0;
     if (upsert.length > 0) {
       const refused = await this.makeRoom(username, upsert, remove, now);
       if (refused) {
@@ -155,7 +176,23 @@ export class Registrar {
     // of the 200, so another device's (maybe stale) binding listed first would take over this flow's route
     const contactHeader = live.filter((b) => sameFlow(b.flow, flow)).map((b) => `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`).join(', ');
     res.send(200, { headers: contactHeader ? { Contact: contactHeader } : {} });
-    this.options.log?.info({ username, bindings: live.length, flow }, 'registered');
+    if (replaced > 0) this.options.onRemoved?.('replaced', replaced);
+    this.options.log?.info({ username, bindings: live.length, flow, ...(replaced > 0 ? { replaced } : {}) }, 'registered');
+  }
+
+  /**
+   * RFC 5626 §6: a binding of the same device (`+sip.instance` and `reg-id`) under another contact is
+   * replaced — a reloaded browser tab or a restarted phone registers a new contact, and the old one
+   * leads nowhere. Adds those contacts to `remove`; returns how many.
+   */
+  private async sameDevice(username: string, upsert: Binding[], remove: string[], now: number): Promise<number> {
+    const instances = new Set(upsert.flatMap((b) => (b.sipInstance !== undefined ? [b.sipInstance] : [])));
+    if (instances.size === 0) return 0;
+    const adding = new Set(upsert.map((b) => b.contact));
+    const old = (await this.options.bindings.lookup(username, now))
+      .filter((b) => b.sipInstance !== undefined && instances.has(b.sipInstance) && !adding.has(b.contact) && !remove.includes(b.contact));
+    remove.push(...old.map((b) => b.contact));
+    return old.length;
   }
 
   /**
@@ -187,6 +224,8 @@ export class Registrar {
 interface ContactValue {
   uri: string;
   expires?: number;
+  /** `<urn:…>` of `+sip.instance`, with `;reg-id=N` when given. */
+  sipInstance?: string;
 }
 
 /** Splits a Contact header into URIs with their expires parameters. */
@@ -200,7 +239,12 @@ function splitContacts(header: string): ContactValue[] {
     if (!uri) continue;
     const params = m[2] ?? m[4] ?? '';
     const e = /;\s*expires\s*=\s*(\d+)/i.exec(params);
-    out.push(e ? { uri, expires: Number(e[1]) } : { uri });
+    const instance = /;\s*\+sip\.instance\s*=\s*"?(<[^>]{1,200}>)"?/i.exec(params)?.[1];
+    const regId = /;\s*reg-id\s*=\s*(\d{1,9})/i.exec(params)?.[1];
+    out.push({
+      uri, ...(e ? { expires: Number(e[1]) } : {}),
+      ...(instance !== undefined ? { sipInstance: regId !== undefined ? `${instance.toLowerCase()};reg-id=${regId}` : instance.toLowerCase() } : {}),
+    });
   }
   return out;
 }

@@ -11,7 +11,9 @@ import type { OperatorCall } from '../calls/ports';
 import type { LimitListener } from './limits';
 import { LogLimiter } from './log-limiter';
 import { OperatorAuth } from './operator-auth';
-import { Registrar } from './registrar';
+import { Registrar, type BindingRemovalReason } from './registrar';
+import { BindingKeepAlive } from './binding-keepalive';
+import type { DialogKeepAliveOptions } from './dialog-keepalive';
 import { TrunkAuth } from './trunk-auth';
 import { TrunkCallLimiter } from './trunk-call-limiter';
 
@@ -34,6 +36,8 @@ export interface SignallingOptions {
   storeUnavailable?: () => boolean;
   /** Told of every tripped input limit (`switchboard_limit_trips_total{limit}`: pass `metrics.limitTripped`). */
   onLimit?: LimitListener;
+  /** Told of bindings removed before they expired (`switchboard_bindings_removed_total{reason}`). */
+  onBindingsRemoved?: (reason: BindingRemovalReason, count: number) => void;
   /** Set when the SIP engine runs in this process: bindings over its connections belong to this instance. */
   instanceId?: string;
   /**
@@ -53,6 +57,10 @@ export interface Signalling {
   srf: Srf;
   registrar: Registrar;
   operatorAuth: OperatorAuth;
+  /** Probes of connection bindings (`sip.keepAlive`); undefined when off. */
+  keepAlive: BindingKeepAlive | undefined;
+  /** How operators' answered calls are probed in their dialogs; undefined when keep-alive is off. */
+  dialogKeepAlive: DialogKeepAliveOptions | undefined;
   close(): void;
 }
 
@@ -89,8 +97,20 @@ export async function startSignalling(o: SignallingOptions): Promise<Signalling>
     srf, bindings: o.bindings, auth: operatorAuth, ...config.sip.registrar, log: o.log,
     maxContactsPerRegister: limits.maxContactsPerRegister, maxBindingsPerOperator: limits.maxBindingsPerOperator,
     ...(o.onLimit ? { onLimit: o.onLimit } : {}),
+    ...(o.onBindingsRemoved ? { onRemoved: o.onBindingsRemoved } : {}),
     ...(o.instanceId !== undefined ? { instanceId: o.instanceId } : {}),
   });
+  // without flow notices (drachtio-server) a closed connection is found by probing the devices over it
+  const ka = config.sip.keepAlive;
+  const probing = ka.mode === 'on' || (ka.mode === 'auto' && config.sip.engine.mode === 'drachtio');
+  const sipUsers = config.operators.map((op) => op.sip.username);
+  const keepAlive = probing
+    ? new BindingKeepAlive({
+      srf, registrar, aors: () => sipUsers, intervalMs: ka.intervalMs, timeoutMs: ka.timeoutMs, maxInFlight: ka.maxInFlight, log: o.log,
+      ...(o.onLimit ? { onLimit: o.onLimit } : {}),
+    })
+    : undefined;
+  keepAlive?.start();
   const trunkLimits = new Map(config.trunks.map((t) => [t.id, { maxCallsPerSecond: t.maxCallsPerSecond, maxConcurrentCalls: t.maxConcurrentCalls }]));
   installIngress({
     srf,
@@ -121,8 +141,10 @@ export async function startSignalling(o: SignallingOptions): Promise<Signalling>
     ...(o.storeUnavailable ? { storeUnavailable: o.storeUnavailable } : {}),
   });
   return {
-    srf, registrar, operatorAuth,
+    srf, registrar, operatorAuth, keepAlive,
+    dialogKeepAlive: probing ? { intervalMs: ka.intervalMs, timeoutMs: ka.timeoutMs } : undefined,
     close: () => {
+      keepAlive?.close();
       try {
         srf.disconnect();
       } catch {

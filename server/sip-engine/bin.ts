@@ -8,6 +8,7 @@ import { ENGINE_VERSION, SipEngine } from './engine';
 import { parseContact } from './contact';
 import type { ListenSpec } from './transport/types';
 import type { SourceLimitsOptions } from './transport/source-limits';
+import type { EngineCompat } from './drachtio/server-compat';
 
 const USAGE = `usage: switchboard-sip-engine [options]
   --contact URI       SIP address to listen on, repeatable (default sip:127.0.0.1:5060;transport=udp,tcp)
@@ -25,6 +26,9 @@ const USAGE = `usage: switchboard-sip-engine [options]
   --max-connections N TCP/TLS/WebSocket connections per source address (default 100)
   --incomplete-timeout S  close a stream whose message (or handshake) is not whole after S seconds (default 10)
   --trusted ADDR      address or CIDR range exempt from the rate and connection limits, repeatable
+  --compat drachtio-server  behave as a real drachtio-server where apps see it (WebSocket traffic
+                      reported as tcp, no notice when a connection closes, its contact cache, 410 Gone
+                      for a closed WebSocket), for testing apps meant to run against one
   --loglevel LEVEL    debug | info | warn | error (default info)
   --version           print the version`;
 
@@ -35,6 +39,7 @@ export interface BinOptions {
   secret: string;
   logLevel: string;
   sourceLimits: Partial<SourceLimitsOptions>;
+  compat?: EngineCompat;
 }
 
 const positive = (flag: string, value: string): number => {
@@ -45,7 +50,9 @@ const positive = (flag: string, value: string): number => {
 
 export function parseArgs(argv: string[]): BinOptions | 'help' | 'version' {
   const contacts: string[] = [];
-  const opts = { adminAddress: '127.0.0.1', adminPort: 9022, secret: 'cymru', logLevel: 'info' };
+  const opts: { adminAddress: string; adminPort: number; secret: string; logLevel: string; compat?: EngineCompat } = {
+    adminAddress: '127.0.0.1', adminPort: 9022, secret: 'cymru', logLevel: 'info',
+  };
   const tls: { cert?: string; key?: string; ca?: string; noVerify: string[] } = { noVerify: [] };
   const sourceLimits: Partial<SourceLimitsOptions> & { trusted: string[] } = { requestsPerSecond: Infinity, trusted: [] };
   for (let i = 0; i < argv.length; i++) {
@@ -75,6 +82,10 @@ export function parseArgs(argv: string[]): BinOptions | 'help' | 'version' {
       case '--max-connections': sourceLimits.maxConnectionsPerSource = positive(flag, value); break;
       case '--incomplete-timeout': sourceLimits.incompleteMessageSeconds = positive(flag, value); break;
       case '--trusted': sourceLimits.trusted.push(value); break;
+      case '--compat':
+        if (value !== 'drachtio-server') throw new Error(`--compat: expected drachtio-server, got "${value}"`);
+        opts.compat = value;
+        break;
       case '--loglevel':
         if (!['debug', 'info', 'warn', 'error'].includes(value)) throw new Error(`--loglevel: expected debug, info, warn or error, got "${value}"`);
         opts.logLevel = value;
@@ -106,7 +117,7 @@ async function main(): Promise<void> {
   try {
     engine = new SipEngine({
       listen: parsed.listen, admin: { address: parsed.adminAddress, port: parsed.adminPort, secret: parsed.secret },
-      sourceLimits: parsed.sourceLimits, logger,
+      sourceLimits: parsed.sourceLimits, logger, ...(parsed.compat ? { compat: parsed.compat } : {}),
     });
     await engine.start();
   } catch (err) {

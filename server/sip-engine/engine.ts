@@ -37,7 +37,8 @@ export interface SipEngineOptions {
   /**
    * `drachtio-server`: behave as a real drachtio-server does where apps can see it (for apps' tests):
    * WebSocket traffic reported as `tcp`, no `flowClosed`, WebSocket contacts routed by the first Contact
-   * of the REGISTER 200. Default: the embedded engine's own behaviour.
+   * of the REGISTER 200, a WebSocket peer's dialogs left alone when its connection closes, and a request
+   * to a peer whose WebSocket has closed answered `410 Gone`. Default: the embedded engine's own behaviour.
    */
   compat?: EngineCompat;
 }
@@ -103,10 +104,11 @@ export class SipEngine extends EventEmitter<SipEngineEvents> {
       hostports: () => this.hostports(),
       ...(options.compat === 'drachtio-server' ? { rewrite: asDrachtioServer } : {}),
     });
-    this.core = new SipCore(this.transport, this.admin, log, { timers: options.timers }, options.sessionTimers);
-    const appSide = new AppSide(this.core, options.compat === 'drachtio-server' ? 'first-contact' : 'registered');
+    const asServer = options.compat === 'drachtio-server';
+    this.core = new SipCore(this.transport, this.admin, log, { timers: options.timers }, options.sessionTimers, !asServer);
+    const appSide = new AppSide(this.core, asServer ? 'first-contact' : 'registered', asServer ? 'gone' : 'no-route');
     this.admin.on('sip', (conn, msgId, tokens, text) => void appSide.handle(conn, msgId, tokens, text));
-    this.admin.on('proxy', (conn, msgId, tokens) => this.core.proxy.start(conn, msgId, tokens));
+    this.admin.on('proxy', (conn, msgId, tokens, text) => this.core.proxy.start(conn, msgId, tokens, text));
     this.admin.on('protocolError', (remote, reason) => log.warn({ remote, reason }, 'bad message on the admin socket'));
     if (options.compat !== 'drachtio-server') {
       this.transport.on('connectionClosed', (f) => this.emit('flowClosed', { protocol: f.protocol, address: f.address, port: f.port }));

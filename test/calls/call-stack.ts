@@ -10,6 +10,14 @@ import { startEngineUnderTest, type EngineUnderTest } from '../support/sip-engin
 
 (globalThis as unknown as { WebSocket: unknown }).WebSocket = WebSocket;
 
+/** Stacks started and not yet closed: a test that times out while one starts still gets it closed (closeCallStacks). */
+const open = new Set<() => Promise<void>>();
+
+/** Closes every stack (and engine under test) this file started that is still open, e.g. after a test timed out. */
+export async function closeCallStacks(): Promise<void> {
+  for (const close of [...open]) await close();
+}
+
 /**
  * The call path with its real parts, started by the composition root as the server starts them:
  * the SIP engine, signalling (registrar, trunk ingress), the routing core, the call center and an
@@ -31,9 +39,14 @@ export async function startCallStack(opts: {
   // production mode: Switchboard connects to an engine that behaves as drachtio-server (or is one)
   let external: EngineUnderTest | undefined;
   if (opts.engine === 'drachtio-server compatible') external = await startEngineUnderTest(sipPort, wsPort);
+  const closeExternal = async () => {
+    open.delete(closeExternal);
+    await external?.close();
+  };
+  if (external) open.add(closeExternal);
   const engineYaml = external ? `, engine: { mode: drachtio, host: 127.0.0.1, port: ${external.adminPort}, secret: ${external.secret} }` : '';
   const yaml = `
-sip: { listen: ["sip:127.0.0.1:${sipPort};transport=udp"], ws: { address: 127.0.0.1, port: ${wsPort} }${engineYaml} }
+sip: { listen: ["sip:127.0.0.1:${sipPort};transport=udp"], ws: { address: 127.0.0.1, port: ${wsPort} }${engineYaml}, keepAlive: { intervalMs: 500 } }
 http: { address: 127.0.0.1, port: 0 }
 media: ${opts.media ?? `{ rtpengine: { mode: embedded, portMin: ${portMin}, portMax: ${portMin + 199} } }`}
 logging: { level: warn }
@@ -50,13 +63,20 @@ ${opts.operators.map((o) => `  - { id: ${o}, name: ${o}, sip: { username: ${o}, 
   // SWITCHBOARD_TEST_LOG=debug shows the server's log while a test runs
   const level = process.env.SWITCHBOARD_TEST_LOG;
   const sb = await createSwitchboard(config, { tickMs: 200, ...(level ? { log: pino({ level }) } : {}) });
+  let closed = false;
+  const close = async () => {
+    open.delete(close);
+    if (!closed) {
+      closed = true;
+      await sb.stop();
+    }
+    await closeExternal();
+  };
+  open.add(close);
   if (external) await waitFor(async () => (await fetch(`http://127.0.0.1:${sb.httpPort}/readyz`)).status === 200, 'Switchboard to connect to the SIP engine', 30_000);
   return {
     sb, acd: sb.acd, records: sb.records, center: sb.center, media: sb.media, sipPort, wsPort, target: `127.0.0.1:${sipPort}`,
-    close: async () => {
-      await sb.stop();
-      await external?.close();
-    },
+    close,
   };
 }
 

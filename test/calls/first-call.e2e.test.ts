@@ -6,17 +6,23 @@
  */
 import { runSipp, assertSippPassed } from '../support/sipp';
 import { stopAll, waitFor } from '../support/processes';
-import { CALL_ENGINE_MODES, startCallStack, startOperator } from './call-stack';
+import { CALL_ENGINE_MODES, closeCallStacks, startCallStack, startOperator } from './call-stack';
 
 type Stack = Awaited<ReturnType<typeof startCallStack>>;
+
+// each test starts a whole stack (rtpengine, the engine, Switchboard): slow on a loaded machine
+jest.setTimeout(180_000);
 
 describe.each(CALL_ENGINE_MODES)('trunk → queue → operator (SIP, real rtpengine, %s engine)', (engine) => {
   let stack: Stack;
   const operators: Array<{ stop(): Promise<void> }> = [];
   afterEach(async () => {
-    await stopAll();
+    // softphones first, while the engine still answers their un-REGISTER and BYE (no transaction left
+    // retrying towards a closed server); then the stack, before stopAll would end a drachtio-server
+    // under test that Switchboard is still connected to
     for (const o of operators.splice(0)) await o.stop().catch(() => undefined);
-    await stack?.close();
+    await closeCallStacks();
+    await stopAll();
   });
 
   it('answers the caller, rings the available operator, bridges, and records the answered call', async () => {
@@ -83,6 +89,28 @@ describe.each(CALL_ENGINE_MODES)('trunk → queue → operator (SIP, real rtpeng
     expect((await stack.records.query({}))[0]).toMatchObject({ outcome: 'answered', operatorId: 'alice' });
     const op = (await stack.acd.snapshot()).operators[0]!;
     expect(['wrap-up', 'available']).toContain(op.state);
+  });
+
+  it('gives the call to the next operator when one\'s only device is dead, without pausing that one as no-answer', async () => {
+    stack = await startCallStack({ engine, operators: ['alice', 'bob'] });
+    const alice = await startOperator('alice', stack.wsPort);
+    const bob = await startOperator('bob', stack.wsPort);
+    operators.push(bob);
+    await stack.acd.operatorLogin('alice');
+    await new Promise((r) => setTimeout(r, 20));
+    await stack.acd.operatorLogin('bob'); // alice idles longer: the call is offered to her first
+    await alice.ua.transport.disconnect(); // her tab died without un-REGISTER
+    await alice.stop().catch(() => undefined);
+    const trunk = await runSipp({ scenario: 'uac-basic', remote: stack.target, service: '100', keys: { hold_ms: 8000 }, hardTimeoutMs: 60_000 });
+    await waitFor(() => bob.invitations.length === 1, 'the next operator to ring', 30_000);
+    assertSippPassed(await trunk.done(), 1);
+    await waitFor(async () => (await stack.records.query({})).length === 1, 'the call record');
+    expect((await stack.records.query({}))[0]).toMatchObject({ outcome: 'answered', operatorId: 'bob' });
+    expect(alice.invitations).toHaveLength(0);
+    // a dead device is not an unanswered call: she is paused for it, not as no-answer
+    const op = (await stack.acd.snapshot()).operators.find((o) => o.id === 'alice');
+    expect(op).toMatchObject({ state: 'paused', reason: 'device-unreachable' });
+    expect(await stack.sb.signalling.registrar.lookup('alice')).toEqual([]);
   });
 
   it('answers two callers in arrival order with one operator', async () => {

@@ -9,7 +9,8 @@ import { StaticCredentials } from '../../server/signalling/auth/credentials';
 import { DigestAuthenticator } from '../../server/signalling/auth/digest';
 import { FailureLimiter, type FailureLimiterOptions } from '../../server/signalling/auth/failure-limiter';
 import { OperatorAuth } from '../../server/signalling/operator-auth';
-import { Registrar } from '../../server/signalling/registrar';
+import { Registrar, type BindingRemovalReason } from '../../server/signalling/registrar';
+import { BindingKeepAlive } from '../../server/signalling/binding-keepalive';
 import { MemoryBindingStore } from '../../server/store/bindings/memory-binding-store';
 import { freeSipPort } from '../support/ports';
 
@@ -64,12 +65,16 @@ export async function startRegistrar(opts: { limiter?: FailureLimiterOptions; wo
     onFailure: (f) => seen.failures.push(f),
   });
   const bindings = new MemoryBindingStore();
-  const registrar = new Registrar({ srf, bindings, auth, now });
+  const removed: Array<[BindingRemovalReason, number]> = [];
+  const registrar = new Registrar({ srf, bindings, auth, now, onRemoved: (reason, n) => removed.push([reason, n]) });
   if ('on' in engine) engine.on('flowClosed', (flow) => void registrar.flowClosed(flow));
+  // probes run when a test asks (probeAll), not on a timer: what a test waits for is the probe's result
+  const keepAlive = new BindingKeepAlive({ srf, registrar, aors: () => ['op1', 'op2'], timeoutMs: 10_000 });
   return {
-    engine, srf, registrar, auth, seen, port, wsPort,
+    engine, srf, registrar, auth, seen, port, wsPort, keepAlive, removed,
     advanceClock: (ms: number) => { clockOffset += ms; },
     async close() {
+      keepAlive.close();
       srf.disconnect();
       await engine.close();
     },
@@ -86,8 +91,11 @@ const sdhFactory = () => ({
   sendDtmf: () => false,
 });
 
-/** A sip.js softphone in Node: registers over WebSocket and answers every call. */
-export async function startSoftphone(user: string, password: string, wsPort: number) {
+/**
+ * A sip.js softphone in Node: registers over WebSocket and answers every call. With `instanceId` (a
+ * UUID) its REGISTERs carry `+sip.instance` and `reg-id=1` (RFC 5626), as a browser that keeps one.
+ */
+export async function startSoftphone(user: string, password: string, wsPort: number, o: { instanceId?: string } = {}) {
   const invitations: Invitation[] = [];
   const ua = new UserAgent({
     uri: UserAgent.makeURI(`sip:${user}@${REALM}`)!,
@@ -105,7 +113,7 @@ export async function startSoftphone(user: string, password: string, wsPort: num
     },
   });
   await ua.start();
-  const registerer = new Registerer(ua, { expires: 300 });
+  const registerer = new Registerer(ua, { expires: 300, ...(o.instanceId ? { instanceId: o.instanceId, regId: 1 } : {}) });
   /** Registers; resolves with the final status (200, or the rejecting status). */
   const register = () => new Promise<number>((resolve) => {
     void registerer.register({

@@ -78,18 +78,53 @@ describe.each(ENGINE_MODES)('operators register over WebSocket with sip.js and r
     const phone = await startSoftphone('op1', 'right-password', server.wsPort);
     expect(await phone.register()).toBe(200);
     const [binding] = await server.registrar.lookup('op1');
+    // a live device answers the keep-alive probe and keeps its binding
+    expect(await server.keepAlive.check(binding!)).toBe('alive');
+    expect(await server.registrar.lookup('op1')).toHaveLength(1);
     await phone.ua.transport.disconnect();
-    // the embedded engine says the flow closed; drachtio-server does not, the first INVITE finds out
-    if (!compat) await waitFor(async () => (await server.registrar.lookup('op1')).length === 0, 'the binding to go');
-    // a stale binding fails fast: there is no flow to send over; it is then removed
+    // the embedded engine says the flow closed; drachtio-server does not: the keep-alive probe finds out
+    await waitFor(async () => {
+      if (compat) await server.keepAlive.probeAll();
+      return (await server.registrar.lookup('op1')).length === 0;
+    }, 'the binding to go', 30_000);
+    expect(server.removed).toEqual([[compat ? 'keepalive' : 'flow-closed', 1]]);
+    // a stale binding fails fast: there is no flow to send over
     const stale: unknown[] = [];
     await expect(dialBindings(server.srf, [binding!], {
       localSdp: SDP, ringTimeoutMs: 5000,
       onUnreachable: (b) => { stale.push(b); void server.registrar.unreachable(b); },
     })).rejects.toMatchObject({ reason: 'unreachable' });
     expect(stale).toEqual([binding]);
-    await waitFor(async () => (await server.registrar.lookup('op1')).length === 0, 'the stale binding to go');
+    expect(await server.registrar.lookup('op1')).toEqual([]);
     await phone.stop();
+  });
+
+  it('replaces the binding of a reloaded tab of the same device (+sip.instance)', async () => {
+    const instanceId = '5f1a0c2e-8d4b-4e6a-9c3d-2b7e1f0a9d11';
+    const killed = await startSoftphone('op1', 'right-password', server.wsPort, { instanceId });
+    expect(await killed.register()).toBe(200);
+    await killed.ua.transport.disconnect(); // the tab is gone without un-REGISTER
+    await killed.registerer.dispose().catch(() => undefined);
+    const other = await startSoftphone('op1', 'right-password', server.wsPort, { instanceId: '0e9d3b41-7a2c-4f18-8b5e-c6d4a3f2e190' });
+    const reloaded = await startSoftphone('op1', 'right-password', server.wsPort, { instanceId });
+    try {
+      expect(await other.register()).toBe(200);
+      expect(await reloaded.register()).toBe(200);
+      // the reloaded tab's REGISTER replaced the killed tab's binding at once; the other device keeps its own
+      const bindings = await server.registrar.lookup('op1');
+      expect(bindings.map((b) => b.contact).sort()).toEqual([other.ua.contact.uri.toString(), reloaded.ua.contact.uri.toString()].sort());
+      // (the embedded engine's flow notice may remove it first; drachtio-server sends none)
+      expect(server.removed).toEqual([[compat ? 'replaced' : expect.stringMatching(/^(replaced|flow-closed)$/), 1]]);
+      const result = await dialBindings(server.srf, bindings.filter((b) => b.contact === reloaded.ua.contact.uri.toString()), { localSdp: SDP, ringTimeoutMs: 5000 });
+      if (result.kind !== 'dialog') throw new Error('expected a dialog');
+      expect(reloaded.invitations).toHaveLength(1);
+      expect(killed.invitations).toHaveLength(0);
+      result.dialog.destroy();
+    } finally {
+      await reloaded.stop();
+      await other.stop();
+      await killed.ua.stop().catch(() => undefined);
+    }
   });
 
   it('keeps an operator reachable when a killed tab is followed by a new one', async () => {

@@ -39,6 +39,24 @@ describe('srf.proxyRequest through the engine', () => {
     expect((await engine().stats()).dialogs).toBe(0); // a proxy keeps no dialog
   });
 
+  it('copies the headers given with proxyRequest into the forwarded request, never the ones naming the transaction', async () => {
+    const uas = await runSipp({ scenario: 'uas-basic', calls: 1, traceMessages: true });
+    await uas.ready();
+    const result = proxyInvites([uri(uas.port)], {
+      recordRoute: true, headers: { 'X-Switchboard-Queue': 'support', Subject: 'from the app', 'Call-ID': 'not-this-call-id', CSeq: '99 INVITE' },
+    });
+    const uac = await runSipp({ scenario: 'uac-basic', remote: engine().target, calls: 1, keys: { hold_ms: 100 } });
+    expect(await result).toMatchObject({ finalStatus: 200, connected: true });
+    assertSippPassed(await uac.done(), 1);
+    const uasResult = await uas.done();
+    assertSippPassed(uasResult, 1);
+    const invite = /INVITE sip:[^\n]*\n(?:[^\n]*\S[^\n]*\n)*/.exec(uasResult.messageLog)?.[0] ?? '';
+    expect(invite).toMatch(/^X-Switchboard-Queue: support\r?$/im);
+    expect(invite).toMatch(/^Subject: from the app\r?$/im);
+    expect(invite).not.toContain('not-this-call-id');
+    expect(invite).not.toMatch(/^CSeq: 99/im);
+  });
+
   it('propagates the caller\'s CANCEL to the ringing target; the 487 reaches the caller', async () => {
     const uas = await runSipp({ scenario: 'uas-ring-wait-cancel', calls: 1 });
     await uas.ready();

@@ -28,8 +28,14 @@ describe('--contact and flags named like drachtio-server', () => {
     [['--frobnicate', '1'], /unknown option --frobnicate/],
     [['--source-rate', '0'], /--source-rate: expected a positive whole number/],
     [['--max-connections', 'lots'], /--max-connections: expected a positive whole number/],
+    [['--compat', 'asterisk'], /--compat: expected drachtio-server/],
   ])('rejects %j with a message naming the flag', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+
+  it('takes --compat drachtio-server (the engine then behaves as drachtio-server where apps see it)', () => {
+    expect(parseArgs(['--compat', 'drachtio-server'])).toMatchObject({ compat: 'drachtio-server' });
+    expect(parseArgs([])).not.toHaveProperty('compat');
   });
 
   it('takes per-source limits (none on the request rate unless asked)', () => {

@@ -25,8 +25,17 @@ class Nok extends Error {}
 export class AppSide {
   private readonly contacts: ContactCache;
 
-  /** `contactCache`: what a REGISTER 200 teaches the engine (drachtio-server: the first Contact only). */
-  constructor(private readonly core: SipCore, private readonly contactCache: ContactCacheMode = 'registered') {
+  /**
+   * `contactCache`: what a REGISTER 200 teaches the engine (drachtio-server: the first Contact only).
+   * `deadFlow`: what an app's request to a WebSocket peer whose connection has closed gets — `no-route`
+   * (NOK, nothing sent), or `gone`: sent as far as the app can tell, answered `410 Gone` (as drachtio-server
+   * answers, for requests in a dialog and to cached contacts alike).
+   */
+  constructor(
+    private readonly core: SipCore,
+    private readonly contactCache: ContactCacheMode = 'registered',
+    private readonly deadFlow: 'no-route' | 'gone' = 'no-route',
+  ) {
     this.contacts = new ContactCache(contactCache);
   }
 
@@ -193,10 +202,11 @@ export class AppSide {
     this.copyHeaders(req, appReq, DIALOG_FIXED, d.flow.protocol);
     if (NEEDS_CONTACT.has(req.method) && !req.has('contact')) req.append('Contact', `<${d.localContact}>`);
     this.setBody(req, appReq, true);
-    const dest = await core.dialogDestination(d);
+    const gone = this.deadFlow === 'gone' && (d.flow.protocol === 'ws' || d.flow.protocol === 'wss') && !core.transport.openFlow(d.flow);
+    const dest = gone ? { protocol: d.flow.protocol, address: d.flow.address, port: d.flow.port } : await core.dialogDestination(d);
     req.prepend('Via', core.transport.viaFor(dest.protocol, newBranch()));
     if (req.method === 'BYE') core.endDialog(d);
-    this.send(conn, msgId, req, dest, { dialog: d, uacDialogId: undefined });
+    this.send(conn, msgId, req, dest, { dialog: d, uacDialogId: undefined }, gone);
   }
 
   /** (e) CANCEL of an INVITE the app sent. */
@@ -222,10 +232,12 @@ export class AppSide {
     let dest: Endpoint;
     // a registered WebSocket contact goes over its connection (drachtio-server: even when the app names a route)
     const cached = routeUri && this.contactCache === 'registered' ? undefined : this.contacts.route(appReq.uri);
+    let gone = false;
     if (cached) {
       const open = core.transport.openFlow(cached);
-      if (!open) throw new Nok(`no route: the ${cached.protocol} connection ${cached.address}:${cached.port} of ${appReq.uri} has closed`);
-      dest = open;
+      gone = !open && this.deadFlow === 'gone';
+      if (!open && !gone) throw new Nok(`no route: the ${cached.protocol} connection ${cached.address}:${cached.port} of ${appReq.uri} has closed`);
+      dest = open ?? { protocol: cached.protocol, address: cached.address, port: cached.port };
     } else {
       try {
         dest = await core.transport.resolve(routeUri || appReq.uri);
@@ -253,11 +265,11 @@ export class AppSide {
     this.copyHeaders(req, appReq, fixed, dest.protocol);
     this.setBody(req, appReq, true);
     const uacDialogId = req.method === 'INVITE' || req.method === 'SUBSCRIBE' ? `${req.callId};from-tag=${tagOf(req.get('from'))}` : undefined;
-    this.send(conn, msgId, req, dest, { dialog: undefined, uacDialogId });
+    this.send(conn, msgId, req, dest, { dialog: undefined, uacDialogId }, gone);
   }
 
   /** Replies OK with the request as sent, then starts its client transaction (in that order, so the app knows the txnId first). */
-  private send(conn: AppConnection, msgId: string, req: SipRequest, dest: Endpoint, where: Pick<OutboundRecord, 'dialog' | 'uacDialogId'>): void {
+  private send(conn: AppConnection, msgId: string, req: SipRequest, dest: Endpoint, where: Pick<OutboundRecord, 'dialog' | 'uacDialogId'>, gone = false): void {
     const core = this.core;
     const rec: OutboundRecord = {
       txnId: newTxnId(), txn: undefined, conn: conn.id, request: req, dest,
@@ -265,6 +277,11 @@ export class AppSide {
     };
     core.outbound.set(rec.txnId, rec);
     conn.reply(msgId, sentReply(req, dest, rec.txnId, where.dialog?.id ?? ''));
+    if (gone) {
+      // the peer's connection has closed: nothing goes out, the app gets the 410 drachtio-server gives
+      this.onResponse(rec, makeResponse(req, 410, newTag(), 'Gone'), undefined);
+      return;
+    }
     rec.txn = core.transactions.sendRequest(req, dest, { onResponse: (res, source) => this.onResponse(rec, res, source) });
   }
 

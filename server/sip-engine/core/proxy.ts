@@ -6,6 +6,7 @@ import type { AppConnection } from '../drachtio/app-connection';
 import type { ClientTransaction, ServerTransaction } from '../transaction/transaction-layer';
 import type { InviteServerTransaction } from '../transaction/invite-server';
 import type { Endpoint, Source } from '../transport/types';
+import { parseAppMessage } from '../message/parser';
 import { buildCancel } from './cancel';
 import { timeToken } from './report';
 import type { SipCore } from './sip-core';
@@ -19,6 +20,37 @@ export interface ProxyOptions {
   provisionalTimeoutMs: number | undefined;
   finalTimeoutMs: number | undefined;
   destinations: string[];
+  /** Headers the app gave (`proxyRequest(req, dest, { headers })`): set on every forwarded request. */
+  headers: Array<[string, string]>;
+}
+
+/**
+ * Headers a proxy must not take from the app: they identify the transaction and dialog or carry the
+ * route (RFC 3261 §16.6), or are the engine's own.
+ */
+const PROXY_FIXED_HEADERS = new Set(['via', 'record-route', 'route', 'from', 'to', 'call-id', 'cseq', 'max-forwards', 'content-length', 'content-type']);
+/** Headers (and bytes of them) an app may add to a proxied request at most. */
+const MAX_PROXY_HEADERS = 50;
+const MAX_PROXY_HEADER_BYTES = 8192;
+
+/** The app's headers from the SIP message after a `proxy` command's leader (none when there is no message). */
+export function proxyHeaders(sipText: string): Array<[string, string]> {
+  if (!sipText.trim()) return [];
+  let msg;
+  try {
+    msg = parseAppMessage(sipText);
+  } catch {
+    return [];
+  }
+  const out: Array<[string, string]> = [];
+  let bytes = 0;
+  for (const [name, value] of msg.headers) {
+    if (PROXY_FIXED_HEADERS.has(name)) continue;
+    bytes += name.length + value.length;
+    if (out.length >= MAX_PROXY_HEADERS || bytes > MAX_PROXY_HEADER_BYTES) break;
+    out.push([name, value]);
+  }
+  return out;
 }
 
 /** Redirects followed per proxied request at most (each 3xx Contact adds targets). */
@@ -26,7 +58,7 @@ const MAX_REDIRECTS = 5;
 /** Targets tried per proxied request at most (destinations plus redirect Contacts). */
 export const MAX_PROXY_TARGETS = 20;
 
-export function parseProxyCommand(tokens: readonly string[]): ProxyOptions {
+export function parseProxyCommand(tokens: readonly string[], sipText = ''): ProxyOptions {
   const [txnId = '', remain = '', , follow = '', forking = '', prov = '', fin = '', ...destinations] = tokens;
   return {
     txnId,
@@ -36,6 +68,7 @@ export function parseProxyCommand(tokens: readonly string[]): ProxyOptions {
     provisionalTimeoutMs: parseDuration(prov),
     finalTimeoutMs: parseDuration(fin),
     destinations: destinations.map((d) => d.trim()).filter(Boolean).slice(0, MAX_PROXY_TARGETS),
+    headers: proxyHeaders(sipText),
   };
 }
 
@@ -71,8 +104,8 @@ export class ProxyCore {
   constructor(private readonly core: SipCore) {}
 
   /** The app's `proxy` command for a request it was given. */
-  start(conn: AppConnection, msgId: string, tokens: readonly string[]): void {
-    const options = parseProxyCommand(tokens);
+  start(conn: AppConnection, msgId: string, tokens: readonly string[], sipText = ''): void {
+    const options = parseProxyCommand(tokens, sipText);
     const rec = this.core.inbound.get(options.txnId);
     if (!rec || rec.txn.finalStatus !== undefined) return conn.reply(msgId, 'NOK|unknown transaction id or request already answered');
     if (options.destinations.length === 0) return conn.reply(msgId, 'NOK|no destination');
@@ -100,7 +133,7 @@ export class ProxyCore {
   forwardInDialog(txn: ServerTransaction): void {
     const op = new ProxyOperation(this.core, txn, {
       txnId: '', remainInDialog: false, followRedirects: false, simultaneous: false,
-      provisionalTimeoutMs: undefined, finalTimeoutMs: undefined, destinations: [txn.request.uri],
+      provisionalTimeoutMs: undefined, finalTimeoutMs: undefined, destinations: [txn.request.uri], headers: [],
     }, undefined);
     this.operations.set(txn, op);
     op.run();
@@ -176,6 +209,9 @@ class ProxyOperation {
     const core = this.core;
     const req = forwardedCopy(this.server.request, target);
     dropOwnRoute(req, (r) => core.proxy.isUs(r));
+    // the app's headers replace the request's of the same name (as drachtio-server sets them)
+    for (const name of new Set(this.options.headers.map(([k]) => k))) req.remove(name);
+    for (const [k, v] of this.options.headers) req.append(k, v);
     const branch: Branch = { target, request: req, dest: { protocol: 'udp', address: '', port: 0 }, txn: undefined, heard: false, final: false, timer: undefined };
     this.branches.push(branch);
     try {

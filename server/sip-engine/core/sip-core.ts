@@ -97,6 +97,8 @@ export class SipCore implements TransactionLayerUser {
     readonly log: EngineLogger,
     options: TransactionLayerOptions = {},
     sessionOptions: Partial<SessionTimerOptions> = {},
+    /** End a WebSocket peer's dialogs when its connection closes (drachtio-server does not: its apps find out when a request fails). */
+    private readonly endDialogsOnFlowClose = true,
   ) {
     this.transactions = new TransactionLayer(transport, this, { ...options, sent: (msg) => this.counters.count('out', msg) });
     this.sessionOptions = { ...DEFAULT_SESSION_TIMERS, ...sessionOptions };
@@ -456,7 +458,7 @@ export class SipCore implements TransactionLayerUser {
    * here, reported to their apps as a BYE from the engine ("connection closed").
    */
   private onFlowClosed(flow: Source): void {
-    if (flow.protocol !== 'ws' && flow.protocol !== 'wss') return;
+    if (!this.endDialogsOnFlowClose || (flow.protocol !== 'ws' && flow.protocol !== 'wss')) return;
     for (const d of this.dialogs.all()) {
       const same = d.flow.protocol === flow.protocol && d.flow.address === flow.address && d.flow.port === flow.port;
       if (!same && d.flow.connectionId !== flow.connectionId) continue;

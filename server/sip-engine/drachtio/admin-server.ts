@@ -19,8 +19,11 @@ export interface AdminServerOptions {
 export interface AdminServerEvents {
   /** A `sip` command: tokens of the leader (after msgId and type) and the SIP text after the CRLF. */
   sip: [conn: AppConnection, msgId: string, tokens: string[], sipText: string];
-  /** A `proxy` command: tokens of the leader after msgId and type (txnId, options, destinations). */
-  proxy: [conn: AppConnection, msgId: string, tokens: string[]];
+  /**
+   * A `proxy` command: tokens of the leader after msgId and type (txnId, options, destinations), and
+   * the SIP message drachtio-srf writes after it (the first destination as URI, the app's headers).
+   */
+  proxy: [conn: AppConnection, msgId: string, tokens: string[], sipText: string];
   connectionClosed: [conn: AppConnection];
   protocolError: [remote: string, reason: string];
 }
@@ -133,7 +136,7 @@ export class AdminServer extends EventEmitter<AdminServerEvents> {
         this.emit('sip', conn, msgId, tokens.slice(2), crlf === -1 ? '' : payload.slice(crlf + 2));
         return;
       case 'proxy':
-        this.emit('proxy', conn, msgId, tokens.slice(2));
+        this.emit('proxy', conn, msgId, tokens.slice(2), crlf === -1 ? '' : payload.slice(crlf + 2));
         return;
       default:
         conn.reply(msgId, 'NO|Unknown message type');

@@ -16,6 +16,11 @@ export interface Binding {
   userAgent?: string;
   /** The instance whose process holds the flow (a connection); absent for UDP or an external SIP engine. */
   instanceId?: string;
+  /**
+   * The device's `+sip.instance` (RFC 5626 §4.1) with its `reg-id`, as `<urn:…>` or `<urn:…>;reg-id=1`:
+   * a REGISTER of another contact with the same value replaces this binding (the same device, reloaded).
+   */
+  sipInstance?: string;
 }
 
 /** One REGISTER's effect on an AOR (RFC 3261 §10.3 steps 6–8). */

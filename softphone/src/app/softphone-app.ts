@@ -5,7 +5,7 @@ import { AudioOutput, SoundPlayer } from '../devices/audio-output';
 import type { DeviceRole } from '../devices/device-choice';
 import { DeviceManager, type DeviceListing, type DeviceStorage } from '../devices/device-manager';
 import { MicLevelMeter } from '../devices/level-meter';
-import { SipPhone } from '../sip/sip-phone';
+import { SipPhone, tabInstanceId } from '../sip/sip-phone';
 import type { SoftphoneView } from '../ui/softphone-view';
 import { CallController } from './call-controller';
 import { CustomerController } from './customer-controller';
@@ -238,7 +238,8 @@ export class SoftphoneApp {
 
   private startSip(session: Session): void {
     const { view } = this.o;
-    const sip = new SipPhone({ account: session.login.sip, openMicrophone: () => session.devices.openMicrophone() });
+    const instanceId = tabInstanceId();
+    const sip = new SipPhone({ account: session.login.sip, openMicrophone: () => session.devices.openMicrophone(), ...(instanceId ? { instanceId } : {}) });
     sip.delegate = {
       onRegistration: (registered) => {
         if (!session.closed) view.setSipRegistered(registered);

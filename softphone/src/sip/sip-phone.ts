@@ -21,7 +21,32 @@ export interface SipPhoneOptions {
   registerExpires?: number;
   /** Delays before reconnecting a dropped WebSocket, ms; the last one repeats. */
   reconnectDelaysMs?: number[];
+  /**
+   * This device's `+sip.instance` (a UUID, RFC 5626), sent with `reg-id=1` on REGISTER: the registrar
+   * replaces the binding a previous page load of the same tab left (see `tabInstanceId`).
+   */
+  instanceId?: string;
   logLevel?: LogLevel;
+}
+
+const INSTANCE_KEY = 'switchboard.sip.instance';
+
+/**
+ * The tab's SIP instance id: kept in sessionStorage, so a reload of the tab registers as the same
+ * device (its old, dead binding is replaced at once) while another tab is another device. Undefined
+ * where there is no sessionStorage.
+ */
+export function tabInstanceId(storage: Pick<Storage, 'getItem' | 'setItem'> | undefined = globalThis.sessionStorage): string | undefined {
+  if (!storage) return undefined;
+  try {
+    const kept = storage.getItem(INSTANCE_KEY);
+    if (kept && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(kept)) return kept;
+    const id = globalThis.crypto.randomUUID();
+    storage.setItem(INSTANCE_KEY, id);
+    return id;
+  } catch {
+    return undefined; // storage refused (private mode): a reload is then a new device, as before
+  }
 }
 
 export interface SipPhoneDelegate {
@@ -64,7 +89,10 @@ export class SipPhone {
         onInvite: (invitation) => this.onInvite(invitation),
       },
     });
-    this.registerer = new Registerer(this.ua, { expires: options.registerExpires ?? 300 });
+    this.registerer = new Registerer(this.ua, {
+      expires: options.registerExpires ?? 300,
+      ...(options.instanceId ? { instanceId: options.instanceId, regId: 1 } : {}),
+    });
     this.registerer.stateChange.addListener(() => this.report());
   }
 

@@ -1,7 +1,10 @@
 import type { PauseReason } from '../api/contract';
 
-/** Reasons the server sets by itself: a fresh sign-in, and an offer that rang out or was declined. */
-const SERVER_REASONS: Readonly<Record<string, string>> = { login: 'just signed in', 'no-answer': 'no answer' };
+/**
+ * Reasons the server sets by itself: a fresh sign-in, an offer that rang out or was declined, and an
+ * offer no device of the operator could be reached for (a closed tab, a phone gone offline).
+ */
+const SERVER_REASONS: Readonly<Record<string, string>> = { login: 'just signed in', 'no-answer': 'no answer', 'device-unreachable': 'phone unreachable' };
 
 /**
  * How a pause reason reads on the page: the configured label, the words for the server's own
