@@ -16,9 +16,10 @@ import { ConferenceRoom, type MixerPort } from './conference-room';
 import { Consultation } from './consultation';
 import { ExternalJoinError, joinExternal, type JoinedExternal } from './external-transfer';
 import {
-  OfferRefusedError, isDialFailure, type CallRecordSink, type Directory, type ExternalDialer, type InboundCall, type OperatorCall,
+  OfferRefusedError, isDialFailure, type Answered, type CallRecordSink, type Directory, type ExternalDialer, type InboundCall, type OperatorCall,
   type OperatorDialer, type OperatorLeg, type TransferRequest,
 } from './ports';
+import { legProfile, noAnswerCause } from './operator-device';
 import { CallRecordBuilder } from './record-builder';
 import { resolveTransferTarget } from './transfer-target';
 
@@ -274,8 +275,10 @@ export class Call {
     const offered = new Map(ev.operatorIds.map((op) => [op, this.record.begin('offered', now(), { operatorId: op, queue: ev.queueId })]));
     for (const operatorId of ev.operatorIds) this.notify('offered', operatorId);
     const stillWanted = () => !this.ending && (forTransfer ? this.current === 'transferring' && this.transfer?.visitId === ev.callId : this.current === 'offering');
+    let answered: Answered | undefined;
+    let connected = false;
     try {
-      const answered = await dialer.dial({
+      answered = await dialer.dial({
         operatorIds: ev.operatorIds,
         headers: {
           'X-Switchboard-Call-Id': this.callId,
@@ -291,8 +294,10 @@ export class Call {
       });
       if (!stillWanted()) throw Object.assign(new Error('the call moved on while the operator answered'), { reason: 'canceled', status: 487 });
       const legTag = this.newLegTag(answered.operatorId);
-      const offer = this.deps.browserOffer ? this.deps.browserOffer(answered.offer) : answered.offer;
-      const answerSdp = await this.media.connect(legTag, offer);
+      const from = legProfile(answered.device);
+      const offer = from === 'browser' && this.deps.browserOffer ? this.deps.browserOffer(answered.offer) : answered.offer;
+      const answerSdp = await this.media.connect(legTag, offer, from);
+      connected = true;
       const leg = await answered.connect(answerSdp);
       for (const [op, seg] of offered) this.record.end(seg, now(), op === answered.operatorId ? 'answered' : 'canceled');
       if (!stillWanted()) {
@@ -312,14 +317,22 @@ export class Call {
     } catch (err) {
       const reason = isDialFailure(err) ? err.reason : 'failed';
       for (const seg of offered.values()) this.record.end(seg, now(), reason);
-      if (!isDialFailure(err)) this.log.warn({ err }, 'connecting the operator failed');
+      if (answered && !connected) {
+        // a 2xx we cannot use is ACKed and hung up all the same (RFC 3261 §13.2.2.4)
+        const why = err instanceof Error ? err.message : String(err);
+        this.log.warn({ err, operatorId: answered.operatorId, device: answered.device ?? 'browser' }, `the operator's answer could not be used (${why}): ACK and BYE`);
+        answered.abandon(why);
+      } else if (!isDialFailure(err)) this.log.warn({ err }, 'connecting the operator failed');
       if (!stillWanted()) return;
       this.log.info({ operators: ev.operatorIds, reason }, forTransfer ? 'transfer target did not answer' : 'offer not answered: back to the queue');
       if (forTransfer) return await this.transferFailed(isDialFailure(err) ? err.status : 500, reason);
-      for (const op of ev.operatorIds) {
-        await acd.onNoAnswer(ref(op)).catch((e) => this.log.warn({ err: e, operatorId: op }, 'routing no-answer report failed'));
-      }
+      // a device's busy or decline pauses with that reason; our own failure does not pause at all.
+      // Queued first: routing may offer the call again (to the same operator, not paused) at once.
+      const cause = noAnswerCause(err, answered !== undefined);
       this.to('queued');
+      for (const op of ev.operatorIds) {
+        await acd.onNoAnswer(ref(op), cause).catch((e) => this.log.warn({ err: e, operatorId: op }, 'routing no-answer report failed'));
+      }
     } finally {
       if (this.dialing === abort) this.dialing = undefined;
     }
@@ -331,7 +344,7 @@ export class Call {
     this.talking = talking;
     this.record.answered(operatorId, this.deps.now());
     leg.onHangup(() => void this.operatorHungUp(talking));
-    leg.onOffer((sdp) => this.newOffer(legTag, sdp, 'browser', talking));
+    leg.onOffer((sdp) => this.newOffer(legTag, sdp, legProfile(leg.device), talking));
     leg.onDtmf(async (d) => {
       try {
         await this.media.dtmfToCaller(d.digit, d.durationMs);

@@ -3,7 +3,7 @@ import { mergeRoutingConfig, parseRoutingConfig, parseRoutingConfigChange } from
 import { EngineCore, Run, timerKey, type QueueRuntime } from './engine-core';
 import { AppError } from './errors';
 import { nextOperatorState } from './operator-state';
-import { RECOVERED_REASON, type AcdCommand, type AcdStateView, type CallRecord, type CommandContext, type OperatorRecord, type RoutingConfig, type RoutingEvent } from './types';
+import { RECOVERED_REASON, type AcdCommand, type AcdStateView, type CallRecord, type CommandContext, type NoAnswerCause, type OperatorRecord, type RoutingConfig, type RoutingEvent } from './types';
 
 /** Weight of the newest handle time in a queue's rolling average. */
 export const AHT_WEIGHT = 0.2;
@@ -113,7 +113,7 @@ export class RoutingEngine {
         break;
       case 'no-answer': {
         const { call, op } = this.offerParties(cmd.callId, cmd.operatorId, cmd.token);
-        this.noAnswer(run, call, op);
+        this.noAnswer(run, call, op, cmd.cause);
         break;
       }
       case 'hangup':
@@ -241,9 +241,10 @@ export class RoutingEngine {
     core.claimForReleased(run, others);
   }
 
-  private noAnswer(run: Run, call: CallRecord, op: OperatorRecord): void {
+  private noAnswer(run: Run, call: CallRecord, op: OperatorRecord, cause: NoAnswerCause = 'no-answer'): void {
     const q = this.core.queue(call.queueId);
-    const returned = this.core.withdraw(run, call, op, 'no-answer', q.config.noAnswerPause);
+    const pause = cause === 'failed' || q.config.noAnswerPause === null ? null : cause === 'no-answer' ? q.config.noAnswerPause : cause;
+    const returned = this.core.withdraw(run, call, op, 'no-answer', pause);
     if (returned) this.core.claimForCall(run, call, q);
     this.core.claimForOperator(run, op);
   }
