@@ -2,6 +2,7 @@ import type Srf from 'drachtio-srf';
 import type { Binding, BindingStore, Flow } from '../store/bindings/binding-store';
 import type { LimitListener } from './limits';
 import type { OperatorAuth } from './operator-auth';
+import { deviceOfRegistration } from './operator-device';
 
 export const DEFAULT_MAX_CONTACTS_PER_REGISTER = 10;
 export const DEFAULT_MAX_BINDINGS_PER_OPERATOR = 10;
@@ -137,11 +138,15 @@ export class Registrar {
         const seconds = Math.min(asked, this.max);
         upsert.push({
           aor: username, contact: c.uri, expiresAt: now + seconds * 1000, callId, cseq, flow, userAgent: req.get('User-Agent'),
+          device: deviceOfRegistration(flow.protocol, c.uri),
+          ...(c.sipInstance !== undefined ? { sipInstance: c.sipInstance } : {}),
+          ...(c.sipInstance !== undefined && c.regId !== undefined ? { regId: c.regId } : {}),
           ...(heldFlow ? { instanceId: this.options.instanceId } : {}),
         });
       }
     }
     if (upsert.length > 0) {
+      await this.replaceSameInstance(username, upsert, remove, now);
       const refused = await this.makeRoom(username, upsert, remove, now);
       if (refused) {
         res.send(403, refused, {});
@@ -156,6 +161,22 @@ export class Registrar {
     const contactHeader = live.filter((b) => sameFlow(b.flow, flow)).map((b) => `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`).join(', ');
     res.send(200, { headers: contactHeader ? { Contact: contactHeader } : {} });
     this.options.log?.info({ username, bindings: live.length, flow }, 'registered');
+  }
+
+  /**
+   * A binding is one device's contact: a Contact URI, or a `+sip.instance` with its `reg-id` (RFC 5626
+   * §6), never a source address and port (several lines of one phone, or several phones behind one
+   * NAT port, are several devices). A device that registers its instance and reg-id again with
+   * another Contact (it restarted, its address changed) replaces its old binding.
+   */
+  private async replaceSameInstance(username: string, upsert: Binding[], remove: string[], now: number): Promise<void> {
+    const keyed = upsert.filter((b) => b.sipInstance !== undefined);
+    if (keyed.length === 0) return;
+    const adding = new Set(upsert.map((b) => b.contact));
+    for (const old of await this.options.bindings.lookup(username, now)) {
+      if (adding.has(old.contact) || old.sipInstance === undefined) continue;
+      if (keyed.some((b) => b.sipInstance === old.sipInstance && b.regId === old.regId)) remove.push(old.contact);
+    }
   }
 
   /**
@@ -187,6 +208,9 @@ export class Registrar {
 interface ContactValue {
   uri: string;
   expires?: number;
+  /** `+sip.instance` (RFC 5626 §4.1), without its quotes. */
+  sipInstance?: string;
+  regId?: number;
 }
 
 /** Splits a Contact header into URIs with their expires parameters. */
@@ -200,7 +224,11 @@ function splitContacts(header: string): ContactValue[] {
     if (!uri) continue;
     const params = m[2] ?? m[4] ?? '';
     const e = /;\s*expires\s*=\s*(\d+)/i.exec(params);
-    out.push(e ? { uri, expires: Number(e[1]) } : { uri });
+    const instance = /;\s*\+sip\.instance\s*=\s*"?<?([^">;,]+)>?"?/i.exec(params)?.[1];
+    const regId = /;\s*reg-id\s*=\s*(\d+)/i.exec(params)?.[1];
+    out.push({
+      uri, ...(e ? { expires: Number(e[1]) } : {}), ...(instance !== undefined ? { sipInstance: instance } : {}), ...(regId !== undefined ? { regId: Number(regId) } : {}),
+    });
   }
   return out;
 }

@@ -14,6 +14,12 @@ export interface Binding {
   cseq: number;
   flow: Flow;
   userAgent?: string;
+  /** What kind of device registered it, from its transport and contact (`browser` or `phone`); the SDP it answers with decides. */
+  device?: 'browser' | 'phone';
+  /** Its `+sip.instance` (RFC 5626), when it gave one. */
+  sipInstance?: string;
+  /** Its `reg-id` (RFC 5626), when it gave one with `+sip.instance`. */
+  regId?: number;
   /** The instance whose process holds the flow (a connection); absent for UDP or an external SIP engine. */
   instanceId?: string;
 }
