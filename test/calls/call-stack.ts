@@ -24,6 +24,8 @@ export async function startCallStack(opts: {
   outboundTrunk?: string;
   /** The embedded engine as it is, or behaving as a drachtio-server (or a real one, when the tests are given one). */
   engine?: EngineMode;
+  /** Listen on UDP and TCP (for devices that register over TCP); default UDP only. */
+  listen?: 'udp' | 'tcp';
 }) {
   const sipPort = await freeSipPort();
   const wsPort = await freeSipPort();
@@ -33,7 +35,7 @@ export async function startCallStack(opts: {
   if (opts.engine === 'drachtio-server compatible') external = await startEngineUnderTest(sipPort, wsPort);
   const engineYaml = external ? `, engine: { mode: drachtio, host: 127.0.0.1, port: ${external.adminPort}, secret: ${external.secret} }` : '';
   const yaml = `
-sip: { listen: ["sip:127.0.0.1:${sipPort};transport=udp"], ws: { address: 127.0.0.1, port: ${wsPort} }${engineYaml} }
+sip: { listen: ["sip:127.0.0.1:${sipPort};transport=${opts.listen === 'tcp' ? 'udp,tcp' : 'udp'}"], ws: { address: 127.0.0.1, port: ${wsPort} }${engineYaml} }
 http: { address: 127.0.0.1, port: 0 }
 media: ${opts.media ?? `{ rtpengine: { mode: embedded, portMin: ${portMin}, portMax: ${portMin + 199} } }`}
 logging: { level: warn }
