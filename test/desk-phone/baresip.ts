@@ -61,6 +61,7 @@ export class Baresip {
       'module_path /usr/lib/baresip/modules',
       'module_app account.so',
       'module g711.so',
+      'module g722.so',
       'module ausine.so',
       'module aubridge.so',
       'module sndfile.so',

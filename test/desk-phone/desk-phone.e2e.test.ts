@@ -106,7 +106,7 @@ describe('baresip desk phone as an operator device (SIPp trunk, real rtpengine)'
 
   it('an answer with a codec we cannot bridge gets ACK and BYE, and the operator is not paused', async () => {
     stack = await startCallStack({ operators: ['alice'], ringTimeoutMs: 15_000 });
-    phone = await Baresip.start({ accounts: [{ user: 'alice', password: 'pw-alice' }], server: stack.target, toneHz: PHONE_TONE, codecs: ['G722'] });
+    phone = await Baresip.start({ accounts: [{ user: 'alice', password: 'pw-alice' }], server: stack.target, toneHz: PHONE_TONE, codecs: ['G722/16000/1'] });
     await phone.event('REGISTER_OK');
     await stack.acd.operatorLogin('alice');
     const trunk = await trunkCall();
