@@ -7,7 +7,7 @@
  */
 import { detectTone } from '../../media/testing/goertzel';
 import { RtpEndpoint } from '../../media/testing/rtp-endpoint';
-import { startCallStack } from '../calls/call-stack';
+import { startCallStack, startOperator } from '../calls/call-stack';
 import { assertSippPassed, runSipp, type SippRun } from '../support/sipp';
 import { stopAll, waitFor } from '../support/processes';
 import { Baresip } from './baresip';
@@ -133,5 +133,74 @@ describe('baresip desk phone as an operator device (SIPp trunk, real rtpengine)'
     await phone.command('hangup'); // an incoming call refused: baresip answers 486 Busy Here
     await waitFor(async () => (await opState('alice'))?.state === 'paused', 'alice paused', 20_000);
     expect(await opState('alice')).toMatchObject({ state: 'paused', reason: 'busy' });
+  }, TEST_TIMEOUT_MS);
+
+  it.each([
+    ['the desk phone answers first: it gets the call as plain RTP, the browser stops ringing', 'phone'],
+    ['the browser answers first: the desk phone stops ringing', 'browser'],
+  ] as const)('an operator with a browser and a desk phone: both ring; %s', async (_name, winner) => {
+    stack = await startCallStack({ operators: ['alice'], ringTimeoutMs: 15_000 });
+    phone = await Baresip.start({ accounts: [{ user: 'alice', password: 'pw-alice' }], server: stack.target, toneHz: PHONE_TONE });
+    await phone.event('REGISTER_OK');
+    const browser = await startOperator('alice', stack.wsPort, { answerAfterMs: winner === 'browser' ? 0 : null });
+    try {
+      const kinds = (await stack.sb.signalling.registrar.lookup('alice')).map((b) => b.device).sort();
+      expect(kinds).toEqual(['browser', 'phone']);
+      await stack.acd.operatorLogin('alice');
+      const trunk = await trunkCall();
+      await phone.event('CALL_INCOMING');
+      await waitFor(() => browser.invitations.length === 1, 'the browser to ring', 20_000);
+      if (winner === 'phone') {
+        expect((await phone.command('accept')).ok).toBe(true);
+        await waitFor(() => browser.invitations[0]!.state === 'Terminated', 'the browser\'s ringing to be cancelled', 20_000);
+        await waitFor(() => stack!.center.live()[0]?.state === 'connected', 'the call to be connected', 20_000);
+        await trunkSends();
+        await waitFor(toneAtTrunk(PHONE_TONE), 'the phone\'s tone at the trunk', 20_000);
+        await waitFor(toneAtPhone(TRUNK_TONE), 'the trunk\'s tone at the phone', 20_000);
+        await phone.command('hangup');
+      } else {
+        await phone.event('CALL_CLOSED');
+        await waitFor(() => browser.acked.size === 1 && stack!.center.live()[0]?.state === 'connected', 'the browser on the call', 20_000);
+        expect(phone.events.some((e) => e.type === 'CALL_ESTABLISHED')).toBe(false);
+        await browser.invitations[0]!.bye();
+      }
+      assertSippPassed(await trunk.done(), 1);
+      await waitFor(async () => (await stack!.records.query({})).length === 1, 'the call record');
+      expect((await stack.records.query({}))[0]).toMatchObject({ outcome: 'answered', operatorId: 'alice' });
+    } finally {
+      await browser.stop();
+    }
+  }, TEST_TIMEOUT_MS);
+
+  it('two lines of one phone from one port are two devices; a blind transfer by REFER from one line rings the other', async () => {
+    stack = await startCallStack({ operators: ['alice', 'bob'], ringTimeoutMs: 15_000 });
+    phone = await Baresip.start({
+      accounts: [{ user: 'alice', password: 'pw-alice' }, { user: 'bob', password: 'pw-bob' }], server: stack.target, toneHz: PHONE_TONE,
+    });
+    await phone.event('REGISTER_OK', { aor: 'alice' });
+    await phone.event('REGISTER_OK', { aor: 'bob' });
+    const [a] = await stack.sb.signalling.registrar.lookup('alice');
+    const [b] = await stack.sb.signalling.registrar.lookup('bob');
+    expect(a!.flow).toEqual(b!.flow); // one source port …
+    expect(a!.contact).not.toBe(b!.contact); // … two devices
+    await stack.acd.operatorLogin('bob');
+    const trunk = await trunkCall();
+    await phone.event('CALL_INCOMING', { aor: 'bob' });
+    expect((await phone.command('accept')).ok).toBe(true);
+    await waitFor(() => stack!.center.live()[0]?.state === 'connected' && stack!.center.live()[0]?.operatorId === 'bob', 'bob on the call', 20_000);
+
+    await stack.acd.operatorLogin('alice');
+    expect((await phone.command('transfer', `sip:alice@${stack.target}`)).ok).toBe(true);
+    await phone.event('CALL_INCOMING', { aor: 'alice' });
+    expect((await phone.command('accept')).ok).toBe(true);
+    await waitFor(() => stack!.center.live()[0]?.operatorId === 'alice', 'alice to have the caller', 20_000);
+    await trunkSends();
+    await waitFor(toneAtTrunk(PHONE_TONE), 'the phone\'s tone at the trunk after the transfer', 20_000);
+    await phone.command('hangup');
+    assertSippPassed(await trunk.done(), 1);
+    await waitFor(async () => (await stack!.records.query({})).length === 1, 'the call record');
+    const [record] = await stack.records.query({});
+    expect(record).toMatchObject({ outcome: 'answered', operatorId: 'alice' });
+    expect(record!.segments.filter((x) => x.kind === 'transferred').map((x) => `${x.target}:${x.result}`)).toEqual(['operator:alice:completed']);
   }, TEST_TIMEOUT_MS);
 });
