@@ -102,6 +102,9 @@ describe('baresip desk phone as an operator device (SIPp trunk, real rtpengine)'
     await waitFor(async () => (await stack!.records.query({})).length === 1, 'the call record');
     const [record] = await stack.records.query({});
     expect(record).toMatchObject({ outcome: 'answered', operatorId: 'alice' });
+    // the REFER reached the call: bob, signed out, was tried and the caller stayed
+    expect(record!.segments.filter((x) => x.kind === 'transferred').map((x) => `${x.target}:${x.result}`)).toEqual(['operator:bob:failed']);
+    expect(record!.segments.map((x) => x.kind)).toContain('held');
   }, TEST_TIMEOUT_MS);
 
   it('an answer with a codec we cannot bridge gets ACK and BYE, and the operator is not paused', async () => {
