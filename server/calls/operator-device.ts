@@ -23,3 +23,15 @@ export function noAnswerCause(err: unknown, answered: boolean): NoAnswerCause {
   }
   return answered ? 'failed' : 'no-answer';
 }
+
+/**
+ * Connects an operator's leg to the caller with its device's profile: a browser's offer passes the
+ * ICE filter (`browserOffer`) and gets WebRTC, a phone's gets plain RTP. Returns the answer for the leg.
+ */
+export function connectOperator(
+  media: { connect(legTag: string, offer: string, from: 'browser' | 'trunk'): Promise<string> },
+  legTag: string, leg: { readonly device?: OperatorDevice }, offer: string, browserOffer?: (sdp: string) => string,
+): Promise<string> {
+  const from = legProfile(leg.device);
+  return media.connect(legTag, from === 'browser' && browserOffer ? browserOffer(offer) : offer, from);
+}
