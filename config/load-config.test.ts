@@ -39,6 +39,7 @@ describe('the example configurations', () => {
       listen: ['sip:127.0.0.1:5060;transport=udp,tcp'],
       ws: { address: '127.0.0.1', port: 8088 },
       realm: 'switchboard.local',
+      digest: ['md5'],
       engine: { mode: 'embedded', port: 0 },
       registrar: { minExpires: 60, maxExpires: 3600, defaultExpires: 600 },
       keepAlive: { mode: 'auto', intervalMs: 30_000, timeoutMs: 10_000, maxInFlight: 50 },

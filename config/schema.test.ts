@@ -64,6 +64,14 @@ describe('config schema: invalid configurations name the field', () => {
     ['neither password nor ha1', withBase({ operators: [op('alice', { sip: { username: 'alice' } })] }), {}, 'operators[0].sip', 'expected exactly one of password or ha1'],
     ['short ha1', withBase({ operators: [op('alice', { sip: { username: 'alice', ha1: { md5: 'abc', sha256: 'b'.repeat(64) } } })] }), {},
       'operators[0].sip.ha1.md5', 'expected 32 hexadecimal digits (got ***)'],
+    ['ha1 with neither hash', withBase({ operators: [op('alice', { sip: { username: 'alice', ha1: {} } })] }), {},
+      'operators[0].sip.ha1', 'expected md5 (32 hex digits) or sha256 (64 hex digits), or both'],
+    ['digest listing an algorithm without its ha1', withBase({ operators: [op('alice', { sip: { username: 'alice', ha1: { md5: 'a'.repeat(32) }, digest: ['sha-256', 'md5'] } })] }), {},
+      'operators[0].sip.digest', 'sha-256 is listed but ha1.sha256 is not given'],
+    ['unknown digest algorithm', { sip: { digest: ['md5', 'sha-512'] } }, {}, 'sip.digest[1]', 'expected md5 or sha-256'],
+    ['empty digest policy', withBase({ operators: [op('alice', { sip: { username: 'alice', password: 'x', digest: [] } })] }), {},
+      'operators[0].sip.digest', 'expected at least one of md5, sha-256'],
+    ['digest algorithm twice', { sip: { digest: ['md5', 'md5'] } }, {}, 'sip.digest', 'expected each algorithm at most once'],
     ['operator without name', withBase({ operators: [{ id: 'alice', sip: { username: 'alice', password: 'x' } }] }), {}, 'operators[0].name', 'expected a string (got nothing)'],
     ['wss without key', { sip: { ws: { tls: { cert: '/etc/cert.pem' } } } }, {}, 'sip.ws.tls.key', 'wss needs both cert and key'],
     ['wss without cert', { sip: { ws: { tls: { key: '/etc/key.pem' } } } }, {}, 'sip.ws.tls.cert', 'wss needs both cert and key'],
@@ -121,6 +129,14 @@ describe('config schema: invalid configurations name the field', () => {
     expect(config.sip.tls).toEqual({ cert: 'c.pem', key: 'k.pem', verifyPeer: true, noVerify: [] });
     expect(config.sip.sessionTimers).toEqual({ minSE: 120, defaultRefresher: 'none' });
     expect(loadConfig({}, [file(base)]).sip.sessionTimers).toEqual({ minSE: 90, defaultRefresher: 'none' });
+  });
+
+  it('digest policy: MD5 first by default; an operator with an MD5 HA1 only and its own policy is valid', () => {
+    const ha1Only = op('carol', { sip: { username: 'carol', ha1: { md5: 'a'.repeat(32) }, digest: ['md5'] } });
+    const config = loadConfig({}, [file(withBase({ operators: [op('alice'), ha1Only] }))]);
+    expect(config.sip.digest).toEqual(['md5']);
+    expect(config.operators[1]!.sip).toEqual({ username: 'carol', ha1: { md5: 'a'.repeat(32) }, digest: ['md5'] });
+    expect(loadConfig({}, [file(withBase({ sip: { digest: ['sha-256', 'md5'] } }))]).sip.digest).toEqual(['sha-256', 'md5']);
   });
 
   it('the base of the table is valid', () => {

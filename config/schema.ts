@@ -42,6 +42,15 @@ const SipUser = z
 export const ASSETS = ['musicOnHold', 'allOperatorsBusy', 'ringBack'] as const;
 const Asset = z.enum(ASSETS);
 
+/**
+ * Digest algorithms offered to a device, in the order of the challenges (RFC 8760). Many phones answer
+ * only the first challenge, and some only MD5: MD5 first unless the devices are known to pick SHA-256.
+ */
+const DigestPolicy = z
+  .array(z.enum(['md5', 'sha-256'], { error: 'expected md5 or sha-256' }))
+  .min(1, 'expected at least one of md5, sha-256')
+  .refine((l) => new Set(l).size === l.length, 'expected each algorithm at most once');
+
 const SipContact = z.string().superRefine((contact, ctx) => {
   try {
     parseContact(contact);
@@ -177,6 +186,8 @@ export const SipConfigSchema = z
     ws: WsSchema.prefault({}),
     publicAddress: Host.optional(),
     realm: z.string().regex(/^[A-Za-z0-9.-]{1,253}$/, 'expected a domain-like realm, e.g. switchboard.example.com').default('switchboard.local'),
+    /** Digest challenges offered to operators' devices, in order (each operator may have its own). */
+    digest: DigestPolicy.default(['md5']),
     engine: EngineSchema,
     registrar: RegistrarSchema.prefault({}),
     keepAlive: KeepAliveSchema.prefault({}),
@@ -507,12 +518,26 @@ const OperatorSipSchema = z
   .object({
     username: SipUser,
     password: Secret.optional(),
-    /** H(username:realm:password) precomputed, so no password is kept in the file; tied to sip.realm. */
-    ha1: z.object({ md5: Hex(32), sha256: Hex(64) }).strict().optional(),
+    /**
+     * H(username:realm:password) precomputed, so no password is kept in the file; tied to sip.realm.
+     * Either or both: the operator is offered only the algorithms it has an HA1 for.
+     */
+    ha1: z.object({ md5: Hex(32).optional(), sha256: Hex(64).optional() }).strict().optional(),
+    /** This operator's digest challenges, in order; default: sip.digest. */
+    digest: DigestPolicy.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
     if ((s.password === undefined) === (s.ha1 === undefined)) ctx.addIssue({ code: 'custom', message: 'expected exactly one of password or ha1' });
+    if (s.ha1 && s.ha1.md5 === undefined && s.ha1.sha256 === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['ha1'], message: 'expected md5 (32 hex digits) or sha256 (64 hex digits), or both' });
+    }
+    if (s.ha1 && s.digest) {
+      const missing = s.digest.filter((a) => (a === 'md5' ? s.ha1!.md5 : s.ha1!.sha256) === undefined);
+      if (missing.length > 0) {
+        ctx.addIssue({ code: 'custom', path: ['digest'], message: `${missing.join(', ')} is listed but ha1.${missing[0] === 'md5' ? 'md5' : 'sha256'} is not given` });
+      }
+    }
   });
 
 export const OperatorSchema = OperatorConfigSchema.safeExtend({ name: z.string().min(1).max(100), sip: OperatorSipSchema });

@@ -8,6 +8,7 @@ import { Consultation } from './consultation';
 import { directQueueId } from './direct-queues';
 import type { OperatorCall, TransferRequest } from './ports';
 import { resolveTransferTarget } from './transfer-target';
+import { connectOperator } from './operator-device';
 
 /**
  * The talking operator's device calls a colleague about this call (a consultation): the colleague
@@ -70,7 +71,7 @@ export async function completeAttended(c: CallContext, by: Talking, request: Tra
   c.record.end(consultation.segment, now(), 'completed');
   const legTag = c.newLegTag(handed.operatorId);
   try {
-    await handed.leg.renegotiate((offer) => c.media.connect(legTag, c.deps.browserOffer ? c.deps.browserOffer(offer) : offer));
+    await handed.leg.renegotiate((offer) => connectOperator(c.media, legTag, handed.leg, offer, c.deps.browserOffer));
   } catch (err) {
     c.log.warn({ err }, 'the colleague could not be joined to the caller');
     handed.leg.hangUp();

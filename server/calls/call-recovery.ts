@@ -4,6 +4,7 @@
  * outcome `media-lost`.
  */
 import type { CallContext } from './call-context';
+import { connectOperator } from './operator-device';
 
 /**
  * The media relay lost this call's session (rtpengine restarted): the caller and the talking
@@ -34,7 +35,7 @@ async function restoreMedia(c: CallContext): Promise<'restored' | 'lost'> {
     const t = c.talking;
     if (t && t.legTag !== undefined) {
       const tag = t.legTag;
-      await t.leg.renegotiate((offer) => c.media.connect(tag, c.deps.browserOffer ? c.deps.browserOffer(offer) : offer));
+      await t.leg.renegotiate((offer) => connectOperator(c.media, tag, t.leg, offer, c.deps.browserOffer));
     }
     await c.media.resumeMusic();
   } catch (err) {

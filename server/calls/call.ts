@@ -23,9 +23,10 @@ import type { CallMediaOptions, MediaPort } from './call-media';
 import type { CallPhase } from './call-state';
 import type { MixerPort } from './conference-room';
 import {
-  DEVICE_UNREACHABLE_PAUSE, OfferRefusedError, isDialFailure, type CallRecordSink, type Directory, type ExternalDialer, type InboundCall, type OperatorCall,
+  OfferRefusedError, isDialFailure, type Answered, type CallRecordSink, type Directory, type ExternalDialer, type InboundCall, type OperatorCall,
   type OperatorDialer, type OperatorLeg,
 } from './ports';
+import { legProfile, noAnswerCause } from './operator-device';
 
 export interface CallLogger {
   info(obj: object, msg?: string): void;
@@ -190,8 +191,10 @@ export class Call {
     const offered = new Map(ev.operatorIds.map((op) => [op, this.c.record.begin('offered', now(), { operatorId: op, queue: ev.queueId })]));
     for (const operatorId of ev.operatorIds) this.c.notify('offered', operatorId);
     const stillWanted = () => !this.c.ending && (forTransfer ? this.c.current === 'transferring' && this.c.transfer?.visitId === ev.callId : this.c.current === 'offering');
+    let answered: Answered | undefined;
+    let connected = false;
     try {
-      const answered = await dialer.dial({
+      answered = await dialer.dial({
         operatorIds: ev.operatorIds,
         headers: {
           'X-Switchboard-Call-Id': this.callId,
@@ -207,8 +210,10 @@ export class Call {
       });
       if (!stillWanted()) throw Object.assign(new Error('the call moved on while the operator answered'), { reason: 'canceled', status: 487 });
       const legTag = this.c.newLegTag(answered.operatorId);
-      const offer = this.deps.browserOffer ? this.deps.browserOffer(answered.offer) : answered.offer;
-      const answerSdp = await this.c.media.connect(legTag, offer);
+      const from = legProfile(answered.device);
+      const offer = from === 'browser' && this.deps.browserOffer ? this.deps.browserOffer(answered.offer) : answered.offer;
+      const answerSdp = await this.c.media.connect(legTag, offer, from);
+      connected = true;
       const leg = await answered.connect(answerSdp);
       for (const [op, seg] of offered) this.c.record.end(seg, now(), op === answered.operatorId ? 'answered' : 'canceled');
       if (!stillWanted()) {
@@ -228,16 +233,22 @@ export class Call {
     } catch (err) {
       const reason = isDialFailure(err) ? err.reason : 'failed';
       for (const seg of offered.values()) this.c.record.end(seg, now(), reason);
-      if (!isDialFailure(err)) this.c.log.warn({ err }, 'connecting the operator failed');
+      if (answered && !connected) {
+        // a 2xx we cannot use is ACKed and hung up all the same (RFC 3261 §13.2.2.4)
+        const why = err instanceof Error ? err.message : String(err);
+        this.c.log.warn({ err, operatorId: answered.operatorId, device: answered.device ?? 'browser' }, `the operator's answer could not be used (${why}): ACK and BYE`);
+        answered.abandon(why);
+      } else if (!isDialFailure(err)) this.c.log.warn({ err }, 'connecting the operator failed');
       if (!stillWanted()) return;
       this.c.log.info({ operators: ev.operatorIds, reason }, forTransfer ? 'transfer target did not answer' : 'offer not answered: back to the queue');
       if (forTransfer) return await transferFailed(this.c, isDialFailure(err) ? err.status : 500, reason);
-      for (const op of ev.operatorIds) {
-        await acd.onNoAnswer(ref(op)).catch((e) => this.c.log.warn({ err: e, operatorId: op }, 'routing no-answer report failed'));
-        // no device of theirs could be reached (a closed tab): not the operator's unanswered call — paused for that instead
-        if (reason === 'unreachable') await acd.pause(op, DEVICE_UNREACHABLE_PAUSE).catch((e) => this.c.log.warn({ err: e, operatorId: op }, 'pausing an unreachable operator failed'));
-      }
+      // a device's busy or decline pauses with that reason; our own failure does not pause at all.
+      // Queued first: routing may offer the call again (to the same operator, not paused) at once.
+      const cause = noAnswerCause(err, answered !== undefined);
       this.c.to('queued');
+      for (const op of ev.operatorIds) {
+        await acd.onNoAnswer(ref(op), cause).catch((e) => this.c.log.warn({ err: e, operatorId: op }, 'routing no-answer report failed'));
+      }
     } finally {
       if (this.c.dialing === abort) this.c.dialing = undefined;
     }
@@ -249,7 +260,7 @@ export class Call {
     this.c.talking = talking;
     this.c.record.answered(operatorId, this.deps.now());
     leg.onHangup(() => void this.operatorHungUp(talking));
-    leg.onOffer((sdp) => this.newOffer(legTag, sdp, 'browser', talking));
+    leg.onOffer((sdp) => this.newOffer(legTag, sdp, legProfile(leg.device), talking));
     leg.onDtmf(async (d) => {
       try {
         await this.c.media.dtmfToCaller(d.digit, d.durationMs);

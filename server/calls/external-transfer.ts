@@ -9,6 +9,7 @@
 import type { CallContext, Talking } from './call-context';
 import type { CallMedia } from './call-media';
 import { isDialFailure, type ExternalDialer, type SipLeg } from './ports';
+import { connectOperator } from './operator-device';
 
 export interface JoinExternalOptions {
   dialer: ExternalDialer;
@@ -126,7 +127,7 @@ async function rejoin(c: CallContext, t: Talking): Promise<void> {
   try {
     if (!t.legTag) throw new Error('the operator has no leg in the caller\'s media session');
     const tag = t.legTag;
-    await t.leg.renegotiate((offer) => c.media.connect(tag, c.deps.browserOffer ? c.deps.browserOffer(offer) : offer));
+    await t.leg.renegotiate((offer) => connectOperator(c.media, tag, t.leg, offer, c.deps.browserOffer));
   } catch (err) {
     // the operator cannot hear the caller any more: they leave, the caller waits in its queue again
     c.log.warn({ err, operatorId: t.operatorId }, 'the operator could not be joined to the caller again');

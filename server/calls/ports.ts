@@ -60,8 +60,17 @@ export interface CallerLeg extends SipLeg {
   refuse(outcome: 'queue-full' | 'no-route' | 'media-failed' | 'internal-error' | 'unknown-number' | 'source-not-allowed' | 'busy' | 'declined'): void;
 }
 
-/** The operator's SIP leg, once answered. */
-export type OperatorLeg = SipLeg;
+/**
+ * What kind of device an operator answered on, from what it sends (its SDP, its registration): a
+ * WebRTC browser (ICE, DTLS-SRTP) or a desk phone / SIP softphone (plain RTP, G.711, RFC 4733).
+ * The media leg profile follows it.
+ */
+export type OperatorDevice = 'browser' | 'phone';
+
+/** The operator's SIP leg, once answered. `device` absent: a browser. */
+export interface OperatorLeg extends SipLeg {
+  readonly device?: OperatorDevice;
+}
 
 export interface DialRequest {
   operatorIds: string[];
@@ -75,16 +84,18 @@ export interface DialRequest {
 export interface Answered {
   operatorId: string;
   offer: string;
+  /** The answering device's kind (absent: a browser): its offer and leg follow that media profile. */
+  device?: OperatorDevice;
   connect(answerSdp: string): Promise<OperatorLeg>;
+  /**
+   * We cannot use the answer (its media, our relay): the 200 is ACKed all the same (RFC 3261
+   * §13.2.2.4) with an answer refusing its media, then hung up with BYE. `reason` is logged.
+   */
+  abandon(reason: string): void;
 }
 
 export type DialFailureReason = 'unreachable' | 'no-answer' | 'declined' | 'canceled';
 
-/**
- * The pause an operator gets when an offer failed because none of their devices could be reached (a
- * closed browser tab, a phone gone offline): a dead device is not an unanswered call.
- */
-export const DEVICE_UNREACHABLE_PAUSE = 'device-unreachable';
 
 /** Why dialling produced no call: the dialer's promise rejects with this. */
 export interface DialFailure extends Error {

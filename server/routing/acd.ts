@@ -5,7 +5,9 @@ import type { Interval } from './intervals';
 import { KpiCalculator, type KpiReport } from './kpis';
 import type { AcdStore } from './port';
 import { seedFrom } from './prng';
-import type { AcdCommand, CommandContext, NewCall, RoutingEvent, RoutingEventType } from './types';
+import type { AcdCommand, CommandContext, NewCall, NoAnswerCause, RoutingEvent, RoutingEventType } from './types';
+
+const NO_ANSWER_CAUSES: readonly NoAnswerCause[] = ['no-answer', 'busy', 'declined', 'failed', 'unreachable'];
 import { buildSnapshot, waitingCallView, type AcdSnapshot, type WaitingCallView } from './views';
 
 /** The subset of a pino logger the ACD uses (routing imports no logging library). */
@@ -127,9 +129,13 @@ export class Acd extends TypedEmitter<AcdEvents> {
     return this.run({ kind: 'answered', ...this.ref(ref) });
   }
 
-  /** The offer rang out or the operator declined: the call goes back to the head of its place. */
-  async onNoAnswer(ref: OfferRef): Promise<CommandResult> {
-    return this.run({ kind: 'no-answer', ...this.ref(ref) });
+  /**
+   * The offer rang out, the operator's device refused it (`busy`, `declined`: the pause says so) or
+   * we could not use its answer (`failed`: no pause): the call goes back to the head of its place.
+   */
+  async onNoAnswer(ref: OfferRef, cause: NoAnswerCause = 'no-answer'): Promise<CommandResult> {
+    if (!NO_ANSWER_CAUSES.includes(cause)) throw new AppError('ERR_INVALID_INPUT', `cause: expected one of ${NO_ANSWER_CAUSES.join(', ')}`);
+    return this.run({ kind: 'no-answer', ...this.ref(ref), ...(cause !== 'no-answer' ? { cause } : {}) });
   }
 
   /** Either side hung up: abandons a waiting or ringing call, completes an answered one. */

@@ -197,6 +197,21 @@ describe('no-answer', () => {
     expect(h.op('a')).toMatchObject(expected);
   });
 
+  it.each<[string, 'busy' | 'declined' | 'failed', string | null, { state: string; reason?: string }]>([
+    ['busy pauses as busy', 'busy', 'no-answer', { state: 'paused', reason: 'busy' }],
+    ['declined pauses as declined', 'declined', 'missed-call', { state: 'paused', reason: 'declined' }],
+    // not paused: the call, back at the head, is offered to the only operator again
+    ['busy does not pause where the queue never pauses', 'busy', null, { state: 'reserved' }],
+    ['our own failure never pauses', 'failed', 'no-answer', { state: 'reserved' }],
+  ])('%s', (_name, cause, noAnswerPause, expected) => {
+    const h = new EngineHarness().configure({ queues: [queue('q', { noAnswerPause })], operators: [operator('a', ['q']), operator('b', ['q'])] });
+    h.login('a');
+    h.enqueue('c1', 'q');
+    const events = h.exec({ kind: 'no-answer', callId: 'c1', operatorId: 'a', token: h.offerOf('c1').token, cause });
+    expect(ofType(events, 'offer-withdrawn')[0]).toMatchObject({ callId: 'c1', operatorId: 'a', reason: 'no-answer' });
+    expect(h.op('a')).toMatchObject(expected);
+  });
+
   it('with no pause configured the operator stays available, at the back of the idle line', () => {
     const h = new EngineHarness().configure({ queues: [queue('q', { noAnswerPause: null })], operators: [operator('a', ['q']), operator('b', ['q'])] });
     h.login('a');

@@ -4,7 +4,7 @@ import { EngineCore, Run, timerKey, type QueueRuntime } from './engine-core';
 import { AppError } from './errors';
 import { nextOperatorState } from './operator-state';
 import { assignCall, moveCall, setPriority } from './supervision';
-import { RECOVERED_REASON, type AcdCommand, type AcdStateView, type CallRecord, type CommandContext, type OperatorRecord, type RoutingConfig, type RoutingEvent } from './types';
+import { DEVICE_UNREACHABLE_PAUSE, RECOVERED_REASON, type AcdCommand, type AcdStateView, type CallRecord, type CommandContext, type NoAnswerCause, type OperatorRecord, type RoutingConfig, type RoutingEvent } from './types';
 
 /** Weight of the newest handle time in a queue's rolling average. */
 export const AHT_WEIGHT = 0.2;
@@ -114,7 +114,7 @@ export class RoutingEngine {
         break;
       case 'no-answer': {
         const { call, op } = this.offerParties(cmd.callId, cmd.operatorId, cmd.token);
-        this.noAnswer(run, call, op);
+        this.noAnswer(run, call, op, cmd.cause);
         break;
       }
       case 'hangup':
@@ -251,9 +251,13 @@ export class RoutingEngine {
     core.claimForReleased(run, others);
   }
 
-  private noAnswer(run: Run, call: CallRecord, op: OperatorRecord): void {
+  private noAnswer(run: Run, call: CallRecord, op: OperatorRecord, cause: NoAnswerCause = 'no-answer'): void {
     const q = this.core.queue(call.queueId);
-    const returned = this.core.withdraw(run, call, op, 'no-answer', q.config.noAnswerPause);
+    // failed: our own fault, no pause; unreachable: always paused (the call would ring the dead device
+    // again); busy/declined: paused with that reason where the queue pauses after a missed offer
+    const pause = cause === 'failed' ? null : cause === 'unreachable' ? DEVICE_UNREACHABLE_PAUSE
+      : q.config.noAnswerPause === null ? null : cause === 'no-answer' ? q.config.noAnswerPause : cause;
+    const returned = this.core.withdraw(run, call, op, 'no-answer', pause);
     if (returned) this.core.claimForCall(run, call, q);
     this.core.claimForOperator(run, op);
   }

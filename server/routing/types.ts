@@ -209,6 +209,15 @@ export type RoutingEvent =
 
 export type RoutingEventType = RoutingEvent['type'];
 
+/** Why an offer was not taken (see the `no-answer` command). */
+export type NoAnswerCause = 'no-answer' | 'busy' | 'declined' | 'failed' | 'unreachable';
+
+/**
+ * The pause reason of an operator none of whose devices could be reached for an offer (a closed browser
+ * tab, a phone gone offline): a dead device is not an unanswered call, and it takes no call until fixed.
+ */
+export const DEVICE_UNREACHABLE_PAUSE = 'device-unreachable';
+
 /** One atomic state change. The store executes each as one unit (one Lua script in Redis). */
 export type AcdCommand =
   | { kind: 'enqueue'; call: NewCall }
@@ -220,7 +229,12 @@ export type AcdCommand =
   | { kind: 'extend-wrap-up'; operatorId: string; ms: number }
   | { kind: 'ringing'; callId: string; operatorId: string; token: string }
   | { kind: 'answered'; callId: string; operatorId: string; token: string }
-  | { kind: 'no-answer'; callId: string; operatorId: string; token: string }
+  /**
+   * The offer was not taken. `cause` (default `no-answer`): `busy`/`declined` (the device said so)
+   * pause with that reason where the queue pauses on no-answer; `failed` (our side could not use the
+   * answer) releases the operator without a pause.
+   */
+  | { kind: 'no-answer'; callId: string; operatorId: string; token: string; cause?: NoAnswerCause }
   | { kind: 'hangup'; callId: string }
   | { kind: 'abandon'; callId: string }
   /**

@@ -3,7 +3,8 @@ import type { Answered, CallerLeg, DialRequest, InboundCall, OperatorCall, Opera
 import { inDialogLeg, type InDialogLogger } from './in-dialog';
 import type { DialogKeepAliveOptions } from './dialog-keepalive';
 import type { Registrar } from './registrar';
-import { dialBindings, DialError } from './operator-dialer';
+import { destroyQuietly, dialBindings, DialError } from './operator-dialer';
+import { operatorDevice, refusingAnswer } from './operator-device';
 import { dialledNumber, refuse, type TrunkCall } from './ingress';
 import type { Binding } from '../store/bindings/binding-store';
 
@@ -71,10 +72,18 @@ export class SrfOperatorDialer implements OperatorDialer {
       onRinging: (b) => r.onRinging(owner.get(b)!), onUnreachable: (b) => this.dropStale(b),
     });
     if (result.kind !== 'late-offer') throw new Error('expected a late offer');
+    const operatorId = owner.get(result.binding)!;
+    const device = operatorDevice(result.binding, result.offer);
     return {
-      operatorId: owner.get(result.binding)!,
+      operatorId,
       offer: result.offer,
-      connect: async (answerSdp) => inDialogLeg(await result.ack(answerSdp), this.log, this.keepAlive),
+      device,
+      connect: async (answerSdp) => Object.assign(inDialogLeg(await result.ack(answerSdp), this.log, this.keepAlive), { device }),
+      abandon: (reason) => {
+        // RFC 3261 §13.2.2.4: every 2xx is ACKed, then the dialog we cannot use is ended with BYE
+        this.log.info({ operatorId, aor: result.binding.aor, contact: result.binding.contact, device, reason }, 'answer not usable: ACK with the media refused, then BYE');
+        result.ack(refusingAnswer(result.offer)).then(destroyQuietly, (err: unknown) => this.log.warn({ err, operatorId }, 'the ACK of an answer we could not use failed'));
+      },
     };
   }
 
@@ -87,7 +96,8 @@ export class SrfOperatorDialer implements OperatorDialer {
     });
     if (result.kind !== 'dialog') throw new Error('expected a dialog');
     const remote = (result.dialog as unknown as { remote: { sdp: string } }).remote;
-    return { operatorId: owner.get(result.binding)!, answerSdp: remote.sdp, leg: inDialogLeg(result.dialog, this.log, this.keepAlive) };
+    const device = operatorDevice(result.binding, remote.sdp);
+    return { operatorId: owner.get(result.binding)!, answerSdp: remote.sdp, leg: Object.assign(inDialogLeg(result.dialog, this.log, this.keepAlive), { device }) };
   }
 
   /** A binding whose flow is dead (no flow-closed notice from drachtio-server) goes at once, not at its expiry. */

@@ -7,9 +7,10 @@ export interface OperatorAuthOptions {
   limiter: FailureLimiter;
   now?: () => number;
   /**
-   * User-Agents that are offered only the MD5 challenge. RFC 8760 wants SHA-256 offered first, but
-   * some clients cannot choose among several challenges: SIP.js 0.21 keeps only the last one and
-   * supports only MD5. Default: [/SIP\.js/].
+   * A fallback only: User-Agents offered the MD5 challenge alone when the operator's digest policy
+   * (`sip.digest`, `operators[].sip.digest`) offers several. Some clients cannot choose among several
+   * challenges: SIP.js 0.21 keeps only the last one and supports only MD5. Default: [/SIP\.js/].
+   * The policy decides; with the default policy (MD5 only) this never matters.
    */
   md5OnlyUserAgents?: RegExp[];
   onFailure?: (info: { address: string; username?: string; reason: string; blocked: boolean }) => void;
@@ -38,7 +39,9 @@ export class OperatorAuth {
     }
     const ua = req.get('User-Agent') ?? '';
     const md5Only = (this.options.md5OnlyUserAgents ?? [/SIP\.js/]).some((re) => re.test(ua));
-    const outcome = digest.verify(req.method, req.get('Authorization'), md5Only, req.uri);
+    // the policy of the user the request claims to be (To of a REGISTER, From otherwise) chooses the challenges
+    const claimed = /sips?:([^@;>]+)@/.exec(req.get(req.method === 'REGISTER' ? 'To' : 'From') ?? '')?.[1];
+    const outcome = digest.verify(req.method, req.get('Authorization'), { username: claimed, md5Only, requestUri: req.uri });
     if (outcome.result === 'ok') {
       limiter.recordSuccess(address);
       return outcome.username;

@@ -2,6 +2,7 @@ import type Srf from 'drachtio-srf';
 import type { Binding, BindingStore, Flow } from '../store/bindings/binding-store';
 import type { LimitListener } from './limits';
 import type { OperatorAuth } from './operator-auth';
+import { deviceOfRegistration } from './operator-device';
 
 export const DEFAULT_MAX_CONTACTS_PER_REGISTER = 10;
 export const DEFAULT_MAX_BINDINGS_PER_OPERATOR = 10;
@@ -156,6 +157,7 @@ export class Registrar {
         const seconds = Math.min(asked, this.max);
         upsert.push({
           aor: username, contact: c.uri, expiresAt: now + seconds * 1000, callId, cseq, flow, userAgent: req.get('User-Agent'),
+          device: deviceOfRegistration(flow.protocol, c.uri),
           ...(heldFlow ? { instanceId: this.options.instanceId } : {}),
           ...(c.sipInstance !== undefined ? { sipInstance: c.sipInstance } : {}),
         });

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import Srf from 'drachtio-srf';
 import type { Config } from '../../config';
 import type { BindingStore } from '../store/bindings/binding-store';
-import { StaticCredentials } from './auth/credentials';
+import { digestPolicy, StaticCredentials } from './auth/credentials';
 import { DigestAuthenticator } from './auth/digest';
 import { FailureLimiter } from './auth/failure-limiter';
 import { installIngress, refuse, type TrunkCall } from './ingress';
@@ -69,8 +69,13 @@ export async function startSignalling(o: SignallingOptions): Promise<Signalling>
   const { config } = o;
   const credentials = new StaticCredentials(config.sip.realm);
   for (const op of config.operators) {
-    if (op.sip.password !== undefined) credentials.addPassword(op.sip.username, op.sip.password);
-    else if (op.sip.ha1) credentials.addHa1(op.sip.username, { MD5: op.sip.ha1.md5, 'SHA-256': op.sip.ha1.sha256 });
+    const policy = op.sip.digest ? digestPolicy(op.sip.digest) : undefined;
+    if (op.sip.password !== undefined) credentials.addPassword(op.sip.username, op.sip.password, policy);
+    else if (op.sip.ha1) {
+      credentials.addHa1(op.sip.username, {
+        ...(op.sip.ha1.md5 !== undefined ? { MD5: op.sip.ha1.md5 } : {}), ...(op.sip.ha1.sha256 !== undefined ? { 'SHA-256': op.sip.ha1.sha256 } : {}),
+      }, policy);
+    }
   }
   const operatorBySipUser = new Map(config.operators.map((op) => [op.sip.username, op.id]));
   const srf = new Srf();
@@ -85,7 +90,7 @@ export async function startSignalling(o: SignallingOptions): Promise<Signalling>
   // bad input from one source is logged a few times a minute, then counted
   const logLimiter = new LogLimiter({ perMinute: config.logging.badInputPerMinute });
   const operatorAuth = new OperatorAuth({
-    digest: new DigestAuthenticator(credentials, { realm: config.sip.realm }),
+    digest: new DigestAuthenticator(credentials, { realm: config.sip.realm, algorithms: digestPolicy(config.sip.digest) }),
     limiter: new FailureLimiter(config.sip.authLimiter),
     onFailure: (f) => {
       const admitted = logLimiter.admit(`auth:${f.address}`);

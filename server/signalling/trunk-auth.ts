@@ -47,7 +47,7 @@ export class TrunkAuth {
     const family = isIP(sourceAddress) === 6 ? 'ipv6' : 'ipv4';
     for (const { id, list } of this.byAddress) if (list.check(sourceAddress, family)) return { result: 'ok', trunkId: id };
     if (!this.digest) return { result: 'forbidden' };
-    const outcome = this.digest.verify(method, authorization, false, requestUri);
+    const outcome = this.digest.verify(method, authorization, { requestUri });
     if (outcome.result === 'ok') return { result: 'ok', trunkId: this.digestTrunks.get(outcome.username)! };
     if (outcome.result === 'failed' && authorization) return { result: 'forbidden' };
     return { result: 'challenge', challenges: outcome.challenges };

@@ -32,6 +32,8 @@ export async function startCallStack(opts: {
   outboundTrunk?: string;
   /** The embedded engine as it is, or behaving as a drachtio-server (or a real one, when the tests are given one). */
   engine?: EngineMode;
+  /** Listen on UDP and TCP (for devices that register over TCP); default UDP only. */
+  listen?: 'udp' | 'tcp';
 }) {
   const sipPort = await freeSipPort();
   const wsPort = await freeSipPort();
@@ -46,7 +48,7 @@ export async function startCallStack(opts: {
   if (external) open.add(closeExternal);
   const engineYaml = external ? `, engine: { mode: drachtio, host: 127.0.0.1, port: ${external.adminPort}, secret: ${external.secret} }` : '';
   const yaml = `
-sip: { listen: ["sip:127.0.0.1:${sipPort};transport=udp"], ws: { address: 127.0.0.1, port: ${wsPort} }${engineYaml}, keepAlive: { intervalMs: 500 } }
+sip: { listen: ["sip:127.0.0.1:${sipPort};transport=${opts.listen === 'tcp' ? 'udp,tcp' : 'udp'}"], ws: { address: 127.0.0.1, port: ${wsPort} }${engineYaml}, keepAlive: { intervalMs: 500 } }
 http: { address: 127.0.0.1, port: 0 }
 media: ${opts.media ?? `{ rtpengine: { mode: embedded, portMin: ${portMin}, portMax: ${portMin + 199} } }`}
 logging: { level: warn }

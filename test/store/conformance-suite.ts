@@ -192,6 +192,35 @@ export function describeAcdStoreConformance(name: string, factory: StoreFactory)
       await p.compareViews();
     });
 
+    it.each([
+      ['busy', { state: 'paused', reason: 'busy' }],
+      ['declined', { state: 'paused', reason: 'declined' }],
+      ['failed', { state: 'reserved' }],
+      ['unreachable', { state: 'paused', reason: 'device-unreachable' }],
+    ] as const)('a no-answer caused %s pauses with that reason, or not at all for our own failure', async (cause, expected) => {
+      const p = await pair();
+      await p.configure({ queues: [q('s')], operators: [op('a', ['s'])] });
+      await p.events({ kind: 'login', operatorId: 'a' });
+      await p.events({ kind: 'enqueue', call: { id: 'c1', queueId: 's' } });
+      const { token } = await p.offerOf('c1');
+      const events = await p.events({ kind: 'no-answer', callId: 'c1', operatorId: 'a', token, cause });
+      const view = await p.compareViews();
+      expect(view.operators.find((o) => o.id === 'a')).toMatchObject(expected);
+      // not paused: the call is offered to the same operator again at once
+      if (cause === 'failed') expect(offersOf(events)).toEqual(['c1→a']);
+    });
+
+    it('an unreachable operator is paused even where the queue does not pause after a missed offer', async () => {
+      const p = await pair();
+      await p.configure({ queues: [q('s', { noAnswerPause: null })], operators: [op('a', ['s'])] });
+      await p.events({ kind: 'login', operatorId: 'a' });
+      await p.events({ kind: 'enqueue', call: { id: 'c1', queueId: 's' } });
+      const { token } = await p.offerOf('c1');
+      const events = await p.events({ kind: 'no-answer', callId: 'c1', operatorId: 'a', token, cause: 'unreachable' });
+      expect(offersOf(events)).toEqual([]);
+      expect((await p.compareViews()).operators.find((o) => o.id === 'a')).toMatchObject({ state: 'paused', reason: 'device-unreachable' });
+    });
+
     it('overflows by length and by wait, then turns calls away', async () => {
       const p = await pair();
       await p.configure({ queues: [q('a', { maxLength: 1, maxWaitMs: 20_000, overflow: { queue: 'b' } }), q('b', { maxLength: 1 })], operators: [] });

@@ -1,11 +1,13 @@
 /** Fakes of the calls layer's ports (SIP legs, dialer, media), for unit tests of the Call. */
 import type { MediaPort } from '../call-media';
 import type {
-  Answered, CallerLeg, DialFailureReason, DialRequest, DtmfSignal, ExternalAnswered, ExternalDialer, ExternalDialRequest, OperatorDialer, SipLeg,
-  TransferRequest,
+  Answered, CallerLeg, DialFailureReason, DialRequest, DtmfSignal, ExternalAnswered, ExternalDialer, ExternalDialRequest, OperatorDevice, OperatorDialer,
+  SipLeg, TransferRequest,
 } from '../ports';
 
 export class FakeLeg implements CallerLeg {
+  /** The operator device this leg stands for (an operator leg's); absent: a browser. */
+  device: OperatorDevice | undefined;
   answered = false;
   hungUp = false;
   refused: string | undefined;
@@ -77,12 +79,15 @@ export class FakeLeg implements CallerLeg {
 
 interface PendingDial {
   request: DialRequest;
-  answer(operatorId: string): FakeLeg;
+  /** The device answers (a browser unless `device` says otherwise). */
+  answer(operatorId: string, device?: OperatorDevice): FakeLeg;
   fail(reason: DialFailureReason, status: number): void;
 }
 
 export class FakeDialer implements OperatorDialer {
   readonly dials: PendingDial[] = [];
+  /** Answers the call gave up on (ACK and BYE), with the reason it gave. */
+  readonly abandoned: Array<{ operatorId: string; reason: string }> = [];
   private waiters: Array<() => void> = [];
 
   dial(request: DialRequest): Promise<Answered> {
@@ -91,9 +96,13 @@ export class FakeDialer implements OperatorDialer {
       request.signal.addEventListener('abort', () => reject(failure('canceled', 487)), { once: true });
       this.dials.push({
         request,
-        answer: (operatorId) => {
+        answer: (operatorId, device) => {
           const leg = new FakeLeg();
-          resolve({ operatorId, offer: `offer-from-${operatorId}`, connect: async () => leg });
+          leg.device = device;
+          resolve({
+            operatorId, offer: `offer-from-${operatorId}`, ...(device ? { device } : {}), connect: async () => leg,
+            abandon: (reason) => void this.abandoned.push({ operatorId, reason }),
+          });
           return leg;
         },
         fail: (reason, status) => reject(failure(reason, status)),
@@ -160,13 +169,24 @@ export class FakeMedia implements MediaPort {
     return { sdp: 'answer-for-caller' };
   }
 
-  async connectParked(o: { legTag: string }): Promise<{ sdp: string }> {
+  /** Set: connecting an operator's leg fails with it (e.g. no codec in common). */
+  connectFails: Error | undefined;
+  /** The profile each connected leg was given (`browser`, `trunk`), by leg tag. */
+  readonly connectedAs = new Map<string, string>();
+
+  async connectParked(o: { legTag: string; from?: string }): Promise<{ sdp: string }> {
+    if (this.connectFails) throw this.connectFails;
     this.log.push(`connect ${o.legTag}`);
+    if (o.from) this.connectedAs.set(o.legTag, o.from);
     return { sdp: `answer-for-${o.legTag}` };
   }
 
-  async updateLeg(o: { legTag: string; sdp: string }): Promise<{ sdp: string }> {
+  /** The profile each new offer of a leg was given (`browser`, `trunk`), in order. */
+  readonly updatedAs: string[] = [];
+
+  async updateLeg(o: { legTag: string; sdp: string; from?: string }): Promise<{ sdp: string }> {
     if (this.refuseUpdates) throw this.refuseUpdates;
+    if (o.from) this.updatedAs.push(`${o.legTag}:${o.from}`);
     this.log.push(`update ${o.legTag}`);
     return { sdp: o.sdp.includes('sendonly') ? 'a=recvonly' : 'a=sendrecv' };
   }

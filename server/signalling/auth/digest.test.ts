@@ -98,6 +98,66 @@ describe('DigestAuthenticator', () => {
   });
 });
 
+describe('digest policy', () => {
+  function policySetup(defaultPolicy: DigestAlgorithm[]) {
+    const now = 1_000_000;
+    const creds = new StaticCredentials(REALM)
+      .addPassword('plain', 's3cret')
+      .addPassword('strict', 's3cret', ['SHA-256'])
+      .addPassword('modern', 's3cret', ['SHA-256', 'MD5'])
+      .addHa1('oldphone', { MD5: hash('MD5', `oldphone:${REALM}:s3cret`) });
+    return new DigestAuthenticator(creds, { realm: REALM, algorithms: defaultPolicy, now: () => now });
+  }
+  const algs = (ch: string[]) => ch.map((c) => parseDigest(c)!.algorithm);
+
+  it.each([
+    ['a user without a policy gets the default', 'plain', ['MD5'], ['MD5']],
+    ['a user with its own policy gets it, in its order', 'modern', ['MD5'], ['SHA-256', 'MD5']],
+    ['only algorithms the user has an HA1 for', 'oldphone', ['SHA-256', 'MD5'], ['MD5']],
+    ['an unknown user gets the default (its existence is not told)', 'nobody', ['MD5', 'SHA-256'], ['MD5', 'SHA-256']],
+    ['no claimed user: the default', undefined, ['MD5'], ['MD5']],
+  ])('%s', (_n, username, dflt, expected) => {
+    const auth = policySetup(dflt as DigestAlgorithm[]);
+    expect(algs(auth.challenge(false, { username }))).toEqual(expected);
+    expect(algs((auth.verify('REGISTER', undefined, { username }) as { challenges: string[] }).challenges)).toEqual(expected);
+  });
+
+  it('the MD5-only fallback narrows a policy with MD5 to MD5 alone, never adds MD5', () => {
+    const auth = policySetup(['MD5']);
+    expect(algs(auth.challenge(false, { username: 'modern', md5Only: true }))).toEqual(['MD5']);
+    expect(algs(auth.challenge(false, { username: 'strict', md5Only: true }))).toEqual(['SHA-256']);
+  });
+
+  it('an operator configured with an MD5 HA1 only registers with MD5', () => {
+    const auth = policySetup(['MD5']);
+    const ch = auth.challenge(false, { username: 'oldphone' })[0]!;
+    expect(auth.verify('REGISTER', answer(ch, { user: 'oldphone', password: 's3cret' }), { username: 'oldphone' })).toEqual({ result: 'ok', username: 'oldphone' });
+  });
+
+  it('refuses an algorithm outside the user\'s policy (no downgrade to MD5)', () => {
+    const auth = policySetup(['MD5']);
+    const md5 = auth.challenge(false, { username: 'plain' })[0]!;
+    expect(auth.verify('REGISTER', answer(md5, { user: 'strict', password: 's3cret' })))
+      .toMatchObject({ result: 'failed', reason: 'algorithm MD5 not allowed for this user', username: 'strict' });
+    const sha = auth.challenge(false, { username: 'strict' })[0]!;
+    expect(auth.verify('REGISTER', answer(sha, { user: 'strict', password: 's3cret' })).result).toBe('ok');
+  });
+
+  it('keeps nonce expiry and replay protection with the policy', () => {
+    let now = 0;
+    const creds = new StaticCredentials(REALM).addHa1('oldphone', { MD5: hash('MD5', `oldphone:${REALM}:s3cret`) });
+    const auth = new DigestAuthenticator(creds, { realm: REALM, algorithms: ['MD5'], nonceTtlMs: 1000, now: () => now });
+    const a = answer(auth.challenge(false, { username: 'oldphone' })[0]!, { user: 'oldphone', password: 's3cret' });
+    expect(auth.verify('REGISTER', a).result).toBe('ok');
+    expect(auth.verify('REGISTER', a)).toMatchObject({ result: 'failed', reason: 'replayed nonce' });
+    const b = answer(auth.challenge(false, { username: 'oldphone' })[0]!, { user: 'oldphone', password: 's3cret' });
+    now += 2000;
+    const stale = auth.verify('REGISTER', b, { username: 'oldphone' });
+    expect(stale.result).toBe('challenge');
+    expect((stale as { challenges: string[] }).challenges[0]).toMatch(/algorithm=MD5, qop="auth", stale=true$/);
+  });
+});
+
 describe('FailureLimiter', () => {
   it('blocks an address after too many failures in the window, for the cool-down only', () => {
     const l = new FailureLimiter({ maxFailures: 3, windowMs: 1000, coolDownMs: 5000 });
@@ -130,9 +190,9 @@ describe('FailureLimiter', () => {
     const { auth } = setup();
     const ch = auth.challenge()[0]!;
     const forOther = answer(ch, { user: 'op1', password: 's3cret', method: 'INVITE', uri: 'sip:999@switchboard.test' });
-    expect(auth.verify('INVITE', forOther, false, 'sip:100@switchboard.test'))
+    expect(auth.verify('INVITE', forOther, { requestUri: 'sip:100@switchboard.test' }))
       .toMatchObject({ result: 'failed', reason: 'digest uri does not match the Request-URI', username: 'op1' });
     const right = answer(auth.challenge()[0]!, { user: 'op1', password: 's3cret', method: 'INVITE', uri: 'sip:100@switchboard.test' });
-    expect(auth.verify('INVITE', right, false, 'SIP:100@switchboard.test').result).toBe('ok');
+    expect(auth.verify('INVITE', right, { requestUri: 'SIP:100@switchboard.test' }).result).toBe('ok');
   });
 });

@@ -7,7 +7,25 @@ export interface DigestOptions {
   secret?: Buffer;
   /** How long a nonce may be used (ms). Default 5 minutes. */
   nonceTtlMs?: number;
+  /**
+   * The challenges offered (and the algorithms accepted) for a user without a policy of its own, in
+   * order. Default: SHA-256 then MD5 (RFC 8760); operators' devices get `sip.digest`.
+   */
+  algorithms?: readonly DigestAlgorithm[];
   now?: () => number;
+}
+
+/** Who asks, for choosing the challenges, and what the answer must name. */
+export interface VerifyOptions {
+  /**
+   * The user the request claims to be from (To of a REGISTER, From of an INVITE): its policy chooses
+   * the challenges before it has authenticated. Unknown or absent: the default policy.
+   */
+  username?: string;
+  /** A fallback for clients that cannot choose among several challenges: offer MD5 alone. */
+  md5Only?: boolean;
+  /** The digest `uri` must name it (RFC 3261 §22.4, RFC 7616 §3.4.6). */
+  requestUri?: string;
 }
 
 export type DigestOutcome =
@@ -18,7 +36,8 @@ export type DigestOutcome =
   | { result: 'failed'; reason: string; username?: string; challenges: string[] };
 
 /**
- * HTTP Digest for SIP (RFC 3261 §22, RFC 7616, RFC 8760): challenges offering SHA-256 then MD5,
+ * HTTP Digest for SIP (RFC 3261 §22, RFC 7616, RFC 8760): challenges in the order of the user's
+ * policy (or the default), answers accepted only with an algorithm of that policy,
  * nonces signed with a server key and a timestamp so they expire without server state, and a
  * per-nonce nonce-count check so a captured response cannot be replayed.
  */
@@ -26,6 +45,7 @@ export class DigestAuthenticator {
   private readonly secret: Buffer;
   private readonly ttl: number;
   private readonly now: () => number;
+  private readonly algorithms: readonly DigestAlgorithm[];
   /** Highest nonce-count seen per nonce, for replay protection; entries die with their nonce. */
   private readonly counts = new Map<string, { nc: number; expires: number }>();
   private lastSweep = 0;
@@ -34,6 +54,7 @@ export class DigestAuthenticator {
     this.secret = options.secret ?? randomBytes(32);
     this.ttl = options.nonceTtlMs ?? 300_000;
     this.now = options.now ?? Date.now;
+    this.algorithms = options.algorithms?.length ? options.algorithms : ALGORITHMS;
   }
 
   get realm(): string {
@@ -41,33 +62,46 @@ export class DigestAuthenticator {
   }
 
   /**
-   * Challenge header values (one per algorithm), e.g. for WWW-Authenticate: SHA-256 first, or only
-   * MD5 when `md5Only` (for clients that cannot choose among several challenges).
+   * The algorithms offered to (and accepted from) a user, in order: its own policy or the default,
+   * kept to those it has an HA1 for. An unknown user gets the default, like a known one would.
    */
-  challenge(stale = false, md5Only = false): string[] {
+  algorithmsFor(username?: string, md5Only = false): DigestAlgorithm[] {
+    const ha1 = username === undefined ? undefined : this.credentials.lookup(username);
+    const policy = (username === undefined ? undefined : this.credentials.algorithmsFor?.(username)) ?? this.algorithms;
+    let algs = ha1 ? policy.filter((a) => ha1[a] !== undefined) : [...policy];
+    if (ha1 && algs.length === 0) algs = ALGORITHMS.filter((a) => ha1[a] !== undefined);
+    if (md5Only && algs.length > 1 && algs.includes('MD5')) algs = ['MD5'];
+    return algs;
+  }
+
+  /** Challenge header values (one per algorithm, in the user's order), e.g. for WWW-Authenticate. */
+  challenge(stale = false, who: Pick<VerifyOptions, 'username' | 'md5Only'> = {}): string[] {
     const nonce = this.mintNonce();
-    return (md5Only ? (['MD5'] as const) : ALGORITHMS).map((a) => `Digest realm="${this.options.realm}", nonce="${nonce}", algorithm=${a}, qop="auth"${stale ? ', stale=true' : ''}`);
+    return this.algorithmsFor(who.username, who.md5Only).map((a) => `Digest realm="${this.options.realm}", nonce="${nonce}", algorithm=${a}, qop="auth"${stale ? ', stale=true' : ''}`);
   }
 
   /**
    * Checks the Authorization (or Proxy-Authorization) header of a request. With `requestUri`, the
-   * digest `uri` must name it (RFC 3261 §22.4, RFC 7616 §3.4.6): an answer computed for another
-   * request cannot be replayed here.
+   * digest `uri` must name it: an answer computed for another request cannot be replayed here.
    */
-  verify(method: string, authorization: string | undefined, md5Only = false, requestUri?: string): DigestOutcome {
-    if (!authorization) return { result: 'challenge', challenges: this.challenge(false, md5Only) };
+  verify(method: string, authorization: string | undefined, o: VerifyOptions = {}): DigestOutcome {
+    const who = { username: o.username, md5Only: o.md5Only };
+    if (!authorization) return { result: 'challenge', challenges: this.challenge(false, who) };
     const p = parseDigest(authorization);
-    const fail = (reason: string): DigestOutcome => ({ result: 'failed', reason, username: p?.username, challenges: this.challenge(false, md5Only) });
+    const fail = (reason: string): DigestOutcome => ({ result: 'failed', reason, username: p?.username, challenges: this.challenge(false, who) });
     if (!p) return fail('malformed Authorization header');
     const algorithm = (p.algorithm ?? 'MD5').toUpperCase() as DigestAlgorithm;
     if (!ALGORITHMS.includes(algorithm)) return fail(`unsupported algorithm ${p.algorithm}`);
     if (p.realm !== this.options.realm) return fail('wrong realm');
     if (!p.username || !p.nonce || !p.uri || !p.response) return fail('missing digest parameters');
-    if (requestUri !== undefined && !sameUri(p.uri, requestUri)) return fail('digest uri does not match the Request-URI');
+    if (o.requestUri !== undefined && !sameUri(p.uri, o.requestUri)) return fail('digest uri does not match the Request-URI');
     const age = this.nonceAge(p.nonce);
     if (age === undefined) return fail('nonce not issued by this server');
-    const ha1 = this.credentials.lookup(p.username)?.[algorithm];
-    if (!ha1) return fail('unknown user');
+    const ha1s = this.credentials.lookup(p.username);
+    if (!ha1s) return fail('unknown user');
+    // the user's policy, not only the HA1s kept: a SHA-256-only operator is not downgraded to MD5
+    if (!this.algorithmsFor(p.username).includes(algorithm)) return fail(`algorithm ${algorithm} not allowed for this user`);
+    const ha1 = ha1s[algorithm]!;
     const ha2 = hash(algorithm, `${method}:${p.uri}`);
     let expected: string;
     if (p.qop) {
@@ -77,7 +111,7 @@ export class DigestAuthenticator {
       expected = hash(algorithm, `${ha1}:${p.nonce}:${ha2}`);
     }
     if (!safeEqual(expected, p.response.toLowerCase())) return fail('wrong password');
-    if (age > this.ttl) return { result: 'challenge', challenges: this.challenge(true, md5Only) };
+    if (age > this.ttl) return { result: 'challenge', challenges: this.challenge(true, who) };
     if (!this.acceptCount(p.nonce, p.qop ? parseInt(p.nc!, 16) : 0)) return fail('replayed nonce');
     return { result: 'ok', username: p.username };
   }

@@ -14,6 +14,8 @@ export interface Binding {
   cseq: number;
   flow: Flow;
   userAgent?: string;
+  /** What kind of device registered it, from its transport and contact (`browser` or `phone`); the SDP it answers with decides. */
+  device?: 'browser' | 'phone';
   /** The instance whose process holds the flow (a connection); absent for UDP or an external SIP engine. */
   instanceId?: string;
   /**

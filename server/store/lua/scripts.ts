@@ -162,7 +162,7 @@ const OFFER_PARTIES = `
 
 const OFFER = script(
   'offer — the calls layer reports ringing, answered or no-answer for an offer (checked by token)',
-  ', kind, callId, operatorId, token',
+  ', kind, callId, operatorId, token, cause (no-answer only: busy, declined, failed, unreachable)',
   `${OFFER_PARTIES}
   if A.kind == 'ringing' then
     if op.state == 'ringing' then return end
@@ -198,7 +198,13 @@ const OFFER = script(
     needQueues(opQueues(op, { call.queueId }))
     local qid = call.queueId
     local cfg = queueCfg(qid)
-    if withdraw(call, op, 'no-answer', cfg.noAnswerPause) then claimForCall(call, qid) end
+    -- A.cause: busy/declined pause with that reason where the queue pauses; failed never pauses;
+    -- unreachable always pauses (a dead device would be rung again)
+    local pause = cfg.noAnswerPause
+    if A.cause == 'failed' then pause = nil
+    elseif A.cause == 'unreachable' then pause = 'device-unreachable'
+    elseif pause ~= nil and (A.cause == 'busy' or A.cause == 'declined') then pause = A.cause end
+    if withdraw(call, op, 'no-answer', pause) then claimForCall(call, qid) end
     claimForOperator(op)
   end`,
 );
