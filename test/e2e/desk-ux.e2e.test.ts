@@ -10,15 +10,10 @@
  * - The pause menu lists the configured reasons; picking one, the server reports it; an unknown
  *   reason is refused with 400.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchTestBrowser } from '../../media/testing/browser';
-import { sineWav } from '../../media/testing/wav';
-import { stopAll, waitFor } from '../support/processes';
-import { answer, callIn, LONG, waitForMessage, waitForState, type TrunkCall } from './in-call-fixture';
-import { startServer, type ServerProcess } from './server-process';
+import type { Page } from 'playwright-core';
+import { waitFor } from '../support/processes';
+import { answer, callIn, LONG, waitForMessage, waitForState } from './in-call-fixture';
+import { useDeskRig } from './desk-rig';
 
 const PASSWORD = 'alice-desk';
 const CONFIG = `
@@ -57,26 +52,10 @@ interface RecordJson {
 const secondsLeft = async (page: Page) => Number(await page.getByTestId('wrapup-countdown').getAttribute('data-seconds'));
 
 describe('the operator desk in the browser: missed calls, wrap-up countdown and Extend, pause reasons', () => {
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let call: TrunkCall | undefined;
-  let dir: string | undefined;
-  afterAll(async () => {
-    await call?.sipp.stop();
-    await call?.media.close();
-    await browser?.close();
-    await stopAll();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const rig = useDeskRig('desk');
 
   it('says what a missed call did, counts the wrap-up down, extends it up to the limit, keeps the notes, and pauses with configured reasons', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'switchboard-desk-'));
-    const configFile = path.join(dir, 'switchboard.yaml');
-    writeFileSync(configFile, CONFIG);
-    const mic = path.join(dir, 'mic.wav');
-    writeFileSync(mic, sineWav({ frequency: 440, sampleRate: 48000, seconds: 30, amplitude: 0.5 }));
-    [server, browser] = await Promise.all([startServer({ SWITCHBOARD_CONFIG: configFile }), launchTestBrowser({ fakeAudioFile: mic })]);
-    const srv = server;
+    const { server: srv, browser } = await rig.start({ config: CONFIG });
 
     const page = await (await browser.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
     // note which audio elements start playing (the missed-call chime is short)
@@ -105,7 +84,8 @@ describe('the operator desk in the browser: missed calls, wrap-up countdown and 
     const me = () => srv.api<{ state: { status: string; reason?: string } }>(token, '/api/operators/me');
 
     // 1. a call rings out: missed-call notice with the server's reason, a chime, paused
-    call = await callIn(srv);
+    const call = await callIn(srv);
+    rig.call = call;
     await page.getByTestId('incoming-call').waitFor({ timeout: LONG });
     await waitForMessage(page, /^Missed call — you are now paused: no answer\./);
     await waitForState(page, 'paused');

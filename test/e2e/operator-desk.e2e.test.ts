@@ -12,16 +12,13 @@
  *   rings out a missed-call notice, a "Missed call" notification and a missed-calls list entry follow.
  * - Quality: once answered, the quality line reads the call's getStats() and says "good" (loopback).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchTestBrowser } from '../../media/testing/browser';
-import { sineWav } from '../../media/testing/wav';
+import type { Page } from 'playwright-core';
 import { CATALOGUES, LANGUAGES } from '../../softphone/src/i18n/translator';
-import { stopAll } from '../support/processes';
-import { answer, callIn, LONG, waitForMessage, waitForState, type TrunkCall } from './in-call-fixture';
-import { startServer, type ServerProcess } from './server-process';
+import { answer, callIn, LONG, waitForMessage, waitForState } from './in-call-fixture';
+import { useDeskRig } from './desk-rig';
+import type { ServerProcess } from './server-process';
 
 /** A caller with a full international number, so the admin can file a customer card for it. */
 const CALLER = '+4930555123';
@@ -82,26 +79,10 @@ async function request(server: ServerProcess, token: string, method: string, pat
 const recorded = <K extends keyof Recorded>(page: Page, key: K) => page.evaluate((k) => (window as unknown as Recorded)[k], key);
 
 describe('the operator desk: languages, call scripts, alerts, call quality', () => {
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let call: TrunkCall | undefined;
-  let dir: string | undefined;
-  afterAll(async () => {
-    await call?.sipp.stop();
-    await call?.media.close();
-    await browser?.close();
-    await stopAll();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const rig = useDeskRig('operator-desk');
 
   it('speaks five languages, shows the script safely, alerts in the background, lists the missed call, rates the call', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'switchboard-operator-desk-'));
-    const configFile = path.join(dir, 'switchboard.yaml');
-    writeFileSync(configFile, CONFIG);
-    const mic = path.join(dir, 'mic.wav');
-    writeFileSync(mic, sineWav({ frequency: 440, sampleRate: 48000, seconds: 30, amplitude: 0.5 }));
-    [server, browser] = await Promise.all([startServer({ SWITCHBOARD_CONFIG: configFile }, { startTimeoutMs: 240_000 }), launchTestBrowser({ fakeAudioFile: mic })]);
-    const srv = server;
+    const { server: srv, browser } = await rig.start({ config: CONFIG });
 
     const context = await browser.newContext({ viewport: { width: 1100, height: 1000 }, locale: 'fi-FI', permissions: ['notifications'] });
     await context.addInitScript(() => {
@@ -174,7 +155,8 @@ describe('the operator desk: languages, call scripts, alerts, call quality', () 
     await other.bringToFront();
 
     // 4. the call rings while another tab is in front: notification, flashing title, ringtone, the script beside it
-    call = await callIn(srv, CALLER);
+    const call = await callIn(srv, CALLER);
+    rig.call = call;
     await page.getByTestId('incoming-call').waitFor({ timeout: LONG });
     try {
       await page.waitForFunction(() => (window as unknown as Recorded).__notes.some((n) => n.title === 'Incoming call'), undefined, { timeout: LONG });

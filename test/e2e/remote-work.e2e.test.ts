@@ -8,17 +8,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchTestBrowser } from '../../media/testing/browser';
-import { sineWav } from '../../media/testing/wav';
 import { freeSipPort } from '../support/ports';
-import { stopAll } from '../support/processes';
-import { answer, callIn, LONG, TONES, trunkTone, waitForState, type TrunkCall } from './in-call-fixture';
-import { startServer, type ServerProcess } from './server-process';
+import { answer, callIn, LONG, TONES, trunkTone, waitForState } from './in-call-fixture';
+import { useDeskRig } from './desk-rig';
 
 const PASSWORD = 'alice-remote';
 const TURN_SECRET = 'turn-shared-secret';
@@ -45,28 +40,16 @@ function httpsGet(port: number, pathname: string, ca: Buffer): Promise<{ status:
 }
 
 describe('remote operators: HTTPS and WSS from one certificate, ICE servers for the page', () => {
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let call: TrunkCall | undefined;
-  let dir: string | undefined;
-  afterAll(async () => {
-    await call?.sipp.stop();
-    await call?.media.close();
-    await browser?.close();
-    await stopAll();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const rig = useDeskRig('remote');
 
   it('serves the softphone over HTTPS, registers over WSS, passes the ICE servers to the call', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'switchboard-remote-'));
-    const cert = path.join(dir, 'cert.pem');
-    const key = path.join(dir, 'key.pem');
+    const cert = path.join(rig.dir, 'cert.pem');
+    const key = path.join(rig.dir, 'key.pem');
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
       '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
     // nothing listens there: the page gathers no candidates from them, host candidates still connect
     const [stunPort, turnPort] = [await freeSipPort(), await freeSipPort()];
-    const configFile = path.join(dir, 'switchboard.yaml');
-    writeFileSync(configFile, `
+    const config = `
 http:
   tls: { cert: ${cert}, key: ${key} }
 sip:
@@ -93,14 +76,8 @@ operators:
     name: Alice
     sip: { username: alice, password: ${PASSWORD} }
     queues: [{ queue: support }]
-`);
-    const mic = path.join(dir, 'mic.wav');
-    writeFileSync(mic, sineWav({ frequency: TONES.alice, sampleRate: 48000, seconds: 30, amplitude: 0.5 }));
-    [server, browser] = await Promise.all([
-      startServer({ SWITCHBOARD_CONFIG: configFile }, { startTimeoutMs: 240_000 }),
-      launchTestBrowser({ fakeAudioFile: mic, extraArgs: ['--ignore-certificate-errors'] }),
-    ]);
-    const srv = server;
+`;
+    const { server: srv, browser } = await rig.start({ config, micHz: TONES.alice, browserArgs: ['--ignore-certificate-errors'] });
     const origin = `https://127.0.0.1:${srv.httpPort}`;
 
     // HTTPS with the configured certificate (trusted as the only CA); the banner says https
@@ -143,7 +120,8 @@ operators:
     await page.getByTestId('sip-status').filter({ hasText: /^registered$/ }).waitFor({ timeout: LONG });
     await page.getByTestId('status-select').selectOption('available');
     await waitForState(page, 'available');
-    call = await callIn(srv);
+    const call = await callIn(srv);
+    rig.call = call;
     await answer(page, 'support');
     const configs = await page.evaluate(() => (window as unknown as { __rtc: RTCConfiguration[] }).__rtc);
     expect(configs.length).toBeGreaterThan(0);

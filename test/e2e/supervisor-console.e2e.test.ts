@@ -10,15 +10,10 @@
  * - every action is in the audit (the record database) with sam as its author;
  * - bob, an operator, is refused by the console page.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchTestBrowser } from '../../media/testing/browser';
-import { sineWav } from '../../media/testing/wav';
-import { stopAll } from '../support/processes';
-import { answer, callIn, CALLER, LONG, waitForState, type TrunkCall } from './in-call-fixture';
-import { startServer, type ServerProcess } from './server-process';
+import type { Page } from 'playwright-core';
+import { answer, callIn, CALLER, LONG, waitForState } from './in-call-fixture';
+import { useDeskRig } from './desk-rig';
 
 const CONFIG = `
 trunks:
@@ -65,35 +60,11 @@ async function signIn(page: Page, url: string, username: string, password: strin
 const cell = (page: Page, testId: string, text: string | RegExp) => page.getByTestId(testId).filter({ hasText: text }).waitFor({ timeout: LONG });
 
 describe('the supervisor console in the browser', () => {
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  let call: TrunkCall | undefined;
-  let dir: string | undefined;
-  afterAll(async () => {
-    await call?.sipp.stop();
-    await call?.media.close();
-    await browser?.close();
-    await stopAll();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const rig = useDeskRig('console');
 
   it('shows a waiting call live, moves it, gives it to a named operator whose page rings, forces a pause; refuses an operator', async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'switchboard-console-'));
-    const configFile = path.join(dir, 'switchboard.yaml');
-    writeFileSync(configFile, CONFIG);
-    const mic = path.join(dir, 'mic.wav');
-    writeFileSync(mic, sineWav({ frequency: 440, sampleRate: 48000, seconds: 30, amplitude: 0.5 }));
-    // both started side by side; whichever started is stopped in afterAll even when the other failed
-    const [started, launched] = await Promise.allSettled([
-      startServer({ SWITCHBOARD_CONFIG: configFile, SWITCHBOARD_LOG_LEVEL: 'info' }, { startTimeoutMs: 240_000 }),
-      launchTestBrowser({ fakeAudioFile: mic }),
-    ]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (started.status === 'rejected') throw started.reason;
-    if (launched.status === 'rejected') throw launched.reason;
-    server = started.value;
-    const srv = server;
-    const open = async () => (await browser!.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
+    const { server: srv, browser } = await rig.start({ config: CONFIG, env: { SWITCHBOARD_LOG_LEVEL: 'info' } });
+    const open = async () => (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
     const [alice, bob, sam] = await Promise.all([open(), open(), open()]);
 
     // the operators sign in to their softphones: paused by the server until they pick a status
@@ -111,7 +82,8 @@ describe('the supervisor console in the browser', () => {
     await cell(sam, 'queue-waiting-support', /^0$/);
 
     // a call comes in to support: nobody is available there, so it waits — the console shows it without a reload
-    call = await callIn(srv);
+    const call = await callIn(srv);
+    rig.call = call;
     await cell(sam, 'queue-waiting-support', /^1$/);
     await sam.getByTestId('call-table').getByText(CALLER).waitFor({ timeout: LONG });
     await sam.getByTestId('act-call').locator('option', { hasText: CALLER }).waitFor({ state: 'attached', timeout: LONG });
