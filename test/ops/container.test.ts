@@ -4,7 +4,8 @@
  * exist and are in the build context; the compose file's services use valid images and document
  * their ports; and the image's start command, run here, starts the server and answers /healthz.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { parse } from 'yaml';
@@ -133,9 +134,12 @@ describe('the image start command', () => {
         SWITCHBOARD_HTTP_PORT: String(httpPort),
         SWITCHBOARD__media__rtpengine: JSON.stringify({ mode: 'embedded', portMin, portMax: portMin + 99 }),
         SWITCHBOARD_LOG_LEVEL: 'warn',
+        // its own embedded database: the demo's ./data/records may be open in another test's server
+        SWITCHBOARD_RECORDS_DIR: mkdtempSync(path.join(tmpdir(), 'switchboard-container-records-')),
       },
     });
     await waitFor(() => proc.output().includes('Switchboard is running') || proc.child.exitCode !== null, 'the server to start', 30_000);
+    if (proc.child.exitCode !== null) throw new Error(`the server exited with ${proc.child.exitCode}:\n${proc.output()}`);
     const res = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
     expect([res.status, await res.json()]).toEqual([200, { status: 'ok' }]);
     // the HEALTHCHECK's own command passes against it
