@@ -8,6 +8,7 @@
 import type { Response } from 'express';
 import type { Viewer } from './access';
 import { scopeModel, type ConsoleModel } from './console-model';
+import { SseStreams } from './sse-streams';
 
 type Section = 'queues' | 'operators' | 'calls';
 const SECTIONS: readonly Section[] = ['queues', 'operators', 'calls'];
@@ -36,16 +37,14 @@ export interface ConsoleHubOptions {
 export const DEFAULT_CONSOLE_FLUSH_MS = 250;
 
 export class ConsoleHub {
-  private readonly streams = new Set<ConsoleStream>();
+  private readonly streams: SseStreams<ConsoleStream>;
   private timer: NodeJS.Timeout | undefined;
-  private readonly heartbeat: NodeJS.Timeout;
   private flushing: Promise<void> | undefined;
   private again = false;
   private closed = false;
 
   constructor(private readonly options: ConsoleHubOptions) {
-    this.heartbeat = setInterval(() => this.tick(), options.heartbeatMs);
-    this.heartbeat.unref();
+    this.streams = new SseStreams({ heartbeatMs: options.heartbeatMs, keepAlive: options.keepAlive });
   }
 
   get size(): number {
@@ -54,21 +53,7 @@ export class ConsoleHub {
 
   /** Starts a stream; its snapshot goes out with the next flush (at once). */
   open(token: string, viewer: Viewer, res: Response): void {
-    res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Connection', 'keep-alive');
-    res.setHeader('X-Accel-Buffering', 'no');
-    res.flushHeaders();
-    res.write('retry: 2000\n: connected\n\n');
-    if (this.closed) {
-      res.end();
-      return;
-    }
-    const stream: ConsoleStream = { token, viewer, res };
-    this.streams.add(stream);
-    res.on('close', () => this.streams.delete(stream));
-    this.changed(0);
+    if (this.streams.open(res, 2000, { token, viewer, res })) this.changed(0);
   }
 
   /** Something the console shows may have changed. */
@@ -95,21 +80,15 @@ export class ConsoleHub {
 
   /** Ends the streams of a session (signed out or expired). */
   closeToken(token: string): void {
-    for (const s of [...this.streams]) {
-      if (s.token !== token) continue;
-      this.streams.delete(s);
-      s.res.end();
-    }
+    this.streams.closeToken(token);
   }
 
   /** Ends every stream and the timers. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearInterval(this.heartbeat);
     clearTimeout(this.timer);
-    for (const s of this.streams) s.res.end();
-    this.streams.clear();
+    this.streams.close();
   }
 
   private async flush(): Promise<void> {
@@ -155,15 +134,7 @@ export class ConsoleHub {
   }
 
   private write(stream: ConsoleStream, event: string, data: object): void {
-    const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    stream.res.write(text);
-    this.options.onMessage?.(text.length);
-  }
-
-  private tick(): void {
-    for (const s of [...this.streams]) {
-      if (this.options.keepAlive(s.token)) s.res.write(': heartbeat\n\n');
-      else this.closeToken(s.token);
-    }
+    const bytes = this.streams.write(stream, event, data);
+    this.options.onMessage?.(bytes);
   }
 }

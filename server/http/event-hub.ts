@@ -5,6 +5,7 @@
  */
 import type { Response } from 'express';
 import type { StateJson } from './present';
+import { SseStreams } from './sse-streams';
 
 interface Stream {
   token: string;
@@ -25,13 +26,10 @@ export interface EventHubOptions {
 const stateKey = (s: StateJson) => `${s.status}|${s.reason ?? ''}|${s.since}|${s.wrapUpEndsAt ?? ''}`;
 
 export class EventHub {
-  private readonly streams = new Set<Stream>();
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
+  private readonly streams: SseStreams<Stream>;
 
-  constructor(private readonly options: EventHubOptions) {
-    this.timer = setInterval(() => this.tick(), options.heartbeatMs);
-    this.timer.unref();
+  constructor(options: EventHubOptions) {
+    this.streams = new SseStreams(options);
   }
 
   get size(): number {
@@ -40,20 +38,8 @@ export class EventHub {
 
   /** Starts the stream on `res`; it is dropped when the client goes away. Returns a function that sends the initial state. */
   open(token: string, operatorId: string, res: Response): (state: StateJson) => void {
-    res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Connection', 'keep-alive');
-    res.setHeader('X-Accel-Buffering', 'no');
-    res.flushHeaders();
-    res.write(`retry: 3000\n: connected\n\n`);
     const stream: Stream = { token, operatorId, res };
-    if (this.closed) {
-      res.end();
-      return () => undefined;
-    }
-    this.streams.add(stream);
-    res.on('close', () => this.streams.delete(stream));
+    if (!this.streams.open(res, 3000, stream)) return () => undefined;
     // the snapshot may be older than an event that came in while it was read: then it is not sent
     return (state) => {
       if (stream.lastState === undefined) this.sendState(stream, state);
@@ -72,21 +58,12 @@ export class EventHub {
 
   /** Ends the streams of a session (signed out or expired). */
   closeToken(token: string): void {
-    for (const s of [...this.streams]) {
-      if (s.token !== token) continue;
-      this.streams.delete(s);
-      s.res.end();
-    }
+    this.streams.closeToken(token);
   }
 
   /** Ends every stream and the heartbeat. Idempotent. */
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    clearInterval(this.timer);
-    this.timer = undefined;
-    for (const s of this.streams) s.res.end();
-    this.streams.clear();
+    this.streams.close();
   }
 
   private sendState(stream: Stream, state: StateJson): void {
@@ -97,17 +74,6 @@ export class EventHub {
   }
 
   private write(stream: Stream, event: string, data: object): void {
-    stream.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  }
-
-  private tick(): void {
-    const alive = new Map<string, boolean>();
-    for (const s of [...this.streams]) {
-      let ok = alive.get(s.token);
-      if (ok === undefined) alive.set(s.token, (ok = this.options.keepAlive(s.token)));
-      if (ok) s.res.write(': heartbeat\n\n');
-      else this.closeToken(s.token);
-    }
-    this.options.onTick?.();
+    this.streams.write(stream, event, data);
   }
 }
