@@ -1,13 +1,20 @@
 /**
- * The one configuration of Switchboard. Every field, its type and its default is here; the table in
- * config/README.md is written from this file. Sections are strict: an unknown field is an error.
+ * The one configuration of Switchboard. Every field, its type and its default is here or in the
+ * section files it imports (desk-schema.ts, codecs-schema.ts, fields.ts); the table in
+ * config/README.md is written from them. Sections are strict: an unknown field is an error.
  * Cross-field checks (references between sections, duplicates, port clashes) are in cross-checks.ts.
  */
 import { z } from 'zod';
 import { ID_PATTERN, OperatorConfigSchema, QueueConfigSchema } from '../server/routing/config-schema';
 import { parseContact } from '../server/sip-engine/contact';
 import { DEFAULT_KEEPALIVE_INTERVAL_MS, DEFAULT_KEEPALIVE_MAX_IN_FLIGHT, DEFAULT_KEEPALIVE_TIMEOUT_MS } from '../server/signalling/binding-keepalive';
+import { codecsCheck, CodecsConfigSchema } from './codecs-schema';
 import { crossCheck } from './cross-checks';
+import { deskCheck, HttpTlsSchema, ScriptsSchema, WebrtcConfigSchema } from './desk-schema';
+import { FilePath, Id, Secret } from './fields';
+
+export * from './codecs-schema';
+export * from './desk-schema';
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks
@@ -31,9 +38,6 @@ const ListenPort = z.number().int().min(0).max(65535);
 const Ms = z.number().int().positive();
 const Seconds = z.number().int().positive();
 /** A password or shared secret: never printed (see redact.ts). */
-const Secret = z.string({ error: 'expected a string (quote it in YAML if it looks like a number)' }).min(1);
-const FilePath = z.string().min(1);
-const Id = z.string().regex(ID_PATTERN, 'expected 1-64 characters: letters, digits, _ . @ - (not starting with a symbol)');
 /** SIP user part of an operator or trunk (RFC 3261 `user`, kept to a safe subset). */
 const SipUser = z
   .string({ error: 'expected a string (quote numeric usernames in YAML, e.g. "1001")' })
@@ -202,77 +206,6 @@ export const SipConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['tls'], message: `listen[${tlsListener}] is a TLS listener: expected tls.cert and tls.key (PEM file paths)` });
     }
   });
-
-// ---------------------------------------------------------------------------------------------
-// operator desk: call scripts per queue; remote work (HTTPS, the browsers' ICE servers)
-
-/** A call script's Markdown is at most this long (the admin API's JSON body limit is 16 kB). */
-export const MAX_SCRIPT_CHARS = 12_000;
-/** At most this many scripts (one per queue). */
-export const MAX_SCRIPTS = 500;
-/** At most this many STUN/TURN servers handed to the page. */
-export const MAX_ICE_SERVERS = 10;
-/** Lifetime of TURN credentials made from a shared secret (TURN REST API convention), by default. */
-export const DEFAULT_TURN_TTL_SECONDS = 12 * 3600;
-
-const ScriptSchema = z
-  .object({ queue: Id, markdown: z.string().trim().min(1, 'expected the script text (Markdown)').max(MAX_SCRIPT_CHARS) })
-  .strict();
-const ScriptsSchema = z
-  .array(ScriptSchema)
-  .max(MAX_SCRIPTS)
-  .default([])
-  .superRefine((scripts, ctx) => {
-    const seen = new Set<string>();
-    scripts.forEach((s, i) => {
-      if (seen.has(s.queue)) ctx.addIssue({ code: 'custom', path: [i, 'queue'], message: `queue "${s.queue}" has two scripts` });
-      seen.add(s.queue);
-    });
-  });
-
-const HttpTlsSchema = z.object({ cert: FilePath, key: FilePath }).strict();
-
-const IceUrl = z.string().regex(/^(stun|stuns|turn|turns):[^\s]+$/, 'expected a stun:, stuns:, turn: or turns: URL');
-const IceServerSchema = z
-  .object({
-    urls: z.union([IceUrl, z.array(IceUrl).min(1).max(10)]),
-    /** Fixed TURN credentials... */
-    username: z.string().min(1).max(256).optional(),
-    credential: Secret.max(256).optional(),
-    /** ...or a secret shared with the TURN server: each sign-in gets credentials valid for `ttlSeconds` (TURN REST API). */
-    secret: Secret.max(256).optional(),
-    ttlSeconds: z.number().int().min(60).max(7 * 86_400).default(DEFAULT_TURN_TTL_SECONDS),
-  })
-  .strict()
-  .superRefine((s, ctx) => {
-    const turn = (Array.isArray(s.urls) ? s.urls : [s.urls]).some((u) => u.startsWith('turn'));
-    if (s.secret !== undefined && (s.username !== undefined || s.credential !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['secret'], message: 'expected either secret or username and credential, not both' });
-    } else if (turn && s.secret === undefined && (s.username === undefined || s.credential === undefined)) {
-      ctx.addIssue({ code: 'custom', path: [s.username === undefined ? 'username' : 'credential'], message: 'a TURN server needs username and credential (or secret)' });
-    }
-  });
-
-/** What the operators' browsers use for WebRTC beyond the server's own address. */
-export const WebrtcConfigSchema = z
-  .object({ iceServers: z.array(IceServerSchema).max(MAX_ICE_SERVERS).default([]) })
-  .strict();
-
-/** Every script names a configured queue; an HTTPS page reaches SIP only over WSS. */
-function deskCheck(value: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
-  const cfg = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const queues = new Set((Array.isArray(cfg.queues) ? cfg.queues : []).map((q) => (q as { id?: unknown })?.id));
-  const desk = (typeof cfg.desk === 'object' && cfg.desk !== null ? cfg.desk : {}) as { scripts?: unknown };
-  (Array.isArray(desk.scripts) ? desk.scripts : []).forEach((s, i) => {
-    const queue = (s as { queue?: unknown })?.queue;
-    if (typeof queue === 'string' && !queues.has(queue)) ctx.addIssue({ code: 'custom', path: ['desk', 'scripts', i, 'queue'], message: `unknown queue "${queue}"` });
-  });
-  const http = (cfg.http ?? {}) as { tls?: unknown };
-  const ws = ((cfg.sip ?? {}) as { ws?: { tls?: unknown } }).ws;
-  if (http.tls !== undefined && ws?.tls === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['sip', 'ws', 'tls'], message: 'http.tls is set: a page served over HTTPS reaches SIP only over WSS, expected sip.ws.tls (cert and key)' });
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // http
@@ -567,58 +500,6 @@ function rolesCheck(value: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
       if (typeof id === 'string' && !ids.has(id)) ctx.addIssue({ code: 'custom', path: ['roles', key, i], message: `unknown operator "${id}"` });
     });
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// codecs: which codec an operator's browser speaks (media/leg-profiles.ts, CodecPolicy)
-
-/** `avoid-transcoding`: the trunk's G.711 to the browser, relayed untouched; `opus`: Opus with in-band FEC, transcoded. */
-export const CODEC_POLICIES = ['avoid-transcoding', 'opus'] as const;
-export type CodecPolicyName = (typeof CODEC_POLICIES)[number];
-const CodecPolicyField = z.enum(CODEC_POLICIES);
-
-export const CodecsConfigSchema = z
-  .object({
-    /** Every call not matched by a group or a queue below. */
-    default: CodecPolicyField.default('avoid-transcoding'),
-    /** Per queue id (the queue the call was offered from). */
-    queues: z.record(Id, CodecPolicyField).default({}),
-    /** Named groups of operators (e.g. remote workers on lossy networks); a group wins over the queue. */
-    operatorGroups: z
-      .array(z.object({ name: Id, policy: CodecPolicyField, operators: z.array(Id).min(1).max(10_000) }).strict())
-      .max(100)
-      .default([]),
-  })
-  .strict();
-
-/** Queues and operators named in `codecs` exist; an operator is in at most one group; group names unique. */
-function codecsCheck(value: unknown, ctx: z.core.$RefinementCtx<unknown>): void {
-  const cfg = (typeof value === 'object' && value !== null ? value : {}) as { operators?: unknown; queues?: unknown; codecs?: unknown };
-  const idsOf = (list: unknown) => new Set((Array.isArray(list) ? list : []).map((o) => (o as { id?: unknown })?.id));
-  const operators = idsOf(cfg.operators);
-  const queues = idsOf(cfg.queues);
-  const codecs = (typeof cfg.codecs === 'object' && cfg.codecs !== null ? cfg.codecs : {}) as { queues?: unknown; operatorGroups?: unknown };
-  for (const id of Object.keys(typeof codecs.queues === 'object' && codecs.queues !== null ? codecs.queues : {})) {
-    if (!queues.has(id)) ctx.addIssue({ code: 'custom', path: ['codecs', 'queues', id], message: `unknown queue "${id}"` });
-  }
-  const groupOf = new Map<unknown, string>();
-  const names = new Set<unknown>();
-  (Array.isArray(codecs.operatorGroups) ? codecs.operatorGroups : []).forEach((g: unknown, i) => {
-    const group = (typeof g === 'object' && g !== null ? g : {}) as { name?: unknown; operators?: unknown };
-    if (names.has(group.name)) ctx.addIssue({ code: 'custom', path: ['codecs', 'operatorGroups', i, 'name'], message: `duplicate group "${String(group.name)}"` });
-    names.add(group.name);
-    (Array.isArray(group.operators) ? group.operators : []).forEach((id: unknown, j) => {
-      const path = ['codecs', 'operatorGroups', i, 'operators', j];
-      if (typeof id === 'string' && !operators.has(id)) ctx.addIssue({ code: 'custom', path, message: `unknown operator "${id}"` });
-      else if (groupOf.has(id)) ctx.addIssue({ code: 'custom', path, message: `operator "${String(id)}" is already in group "${groupOf.get(id)}"` });
-      else groupOf.set(id, String(group.name));
-    });
-  });
-}
-
-/** The codec policy of an operator's leg: the operator's group, else the queue's, else the default. */
-export function codecPolicyFor(codecs: z.output<typeof CodecsConfigSchema>, queue: string, operatorId: string): CodecPolicyName {
-  return codecs.operatorGroups.find((g) => g.operators.includes(operatorId))?.policy ?? codecs.queues[queue] ?? codecs.default;
 }
 
 // ---------------------------------------------------------------------------------------------
